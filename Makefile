@@ -1,0 +1,104 @@
+# nstrace: build, test and install.
+#   make            build build/nstrace
+#   make run        set up (as root: apt-get what is missing), build, trace
+#   make test       set up, build, run every test
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_DIR := vmlinux/$(ARCH)
+BTF_FILE ?= /sys/kernel/btf/vmlinux
+
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes
+USER_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) -MMD -MP
+BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-Iinclude -Ibpf -I$(VMLINUX_DIR) -MMD -MP
+
+# libbpf is linked statically so that the binary runs unchanged inside a
+# VM or a container that lacks libbpf.
+LIBBPF_A := $(shell $(CC) -print-file-name=libbpf.a)
+LDLIBS := $(LIBBPF_A) -lelf -lz
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+
+TEST_SRCS := $(wildcard tests/unit/*.c)
+TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps test-deps run test unit integration install uninstall clean vmlinux format
+
+all: $(BUILD)/nstrace
+
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The per-concern objects become one, so that they share the ring buffer
+# and the filters through one skeleton.
+$(BUILD)/nstrace.bpf.o: $(BPF_OBJS)
+	$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/nstrace.skel.h: $(BUILD)/nstrace.bpf.o
+	$(BPFTOOL) gen skeleton $< name nstrace_bpf > $@.tmp && mv $@.tmp $@
+
+$(USER_OBJS): $(BUILD)/nstrace.skel.h
+
+$(BUILD)/user/%.o: user/%.c | $(BUILD)/user
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/nstrace: $(USER_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+# Regenerate the committed vmlinux.h from this machine's kernel.
+vmlinux:
+	$(BPFTOOL) btf dump file $(BTF_FILE) format c > $(VMLINUX_DIR)/vmlinux_new.h
+	@v=$$(uname -r | cut -d. -f1-2); \
+	mv $(VMLINUX_DIR)/vmlinux_new.h $(VMLINUX_DIR)/vmlinux_$$v.h; \
+	ln -sf vmlinux_$$v.h $(VMLINUX_DIR)/vmlinux.h; \
+	echo "$(VMLINUX_DIR)/vmlinux.h -> vmlinux_$$v.h"
+
+deps:
+	@sh scripts/deps.sh build
+
+test-deps:
+	@sh scripts/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/nstrace $(ARGS)
+
+test: test-deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@BUILD=$(BUILD) bash tests/run.sh
+
+install: $(BUILD)/nstrace
+	install -D -m 0755 $(BUILD)/nstrace $(DESTDIR)$(PREFIX)/sbin/nstrace
+	install -D -m 0644 docs/nstrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/nstrace.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/nstrace $(DESTDIR)$(PREFIX)/share/man/man8/nstrace.8
+
+format:
+	clang-format -i bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(BPF_OBJS:.o=.d) $(USER_OBJS:.o=.d)

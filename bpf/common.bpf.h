@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What every nstrace BPF program shares: the ring buffer, the loss
+ * counter, the filters set by the loader, and the helpers that fill the
+ * common part of a record. The maps and globals are defined once, in
+ * common.bpf.c; the other objects see them as externs, and bpftool's
+ * linker joins them all into one skeleton.
+ */
+#ifndef NSTRACE_COMMON_BPF_H
+#define NSTRACE_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "nstrace.h"
+#include "compat.bpf.h"
+
+#define NST_CLONE_NEWTIME 0x00000080ULL
+#define NST_CLONE_NEWNS 0x00020000ULL
+#define NST_CLONE_NEWCGROUP 0x02000000ULL
+#define NST_CLONE_NEWUTS 0x04000000ULL
+#define NST_CLONE_NEWIPC 0x08000000ULL
+#define NST_CLONE_NEWUSER 0x10000000ULL
+#define NST_CLONE_NEWPID 0x20000000ULL
+#define NST_CLONE_NEWNET 0x40000000ULL
+#define NST_CLONE_NS_FLAGS                                                   \
+	(NST_CLONE_NEWTIME | NST_CLONE_NEWNS | NST_CLONE_NEWCGROUP |         \
+	 NST_CLONE_NEWUTS | NST_CLONE_NEWIPC | NST_CLONE_NEWUSER |           \
+	 NST_CLONE_NEWPID | NST_CLONE_NEWNET)
+
+/* The loader resizes it with --buffer-size. */
+#define NST_RINGBUF_DEFAULT (1 << 22)
+
+/* common.bpf.c defines what the other objects declare. */
+#ifdef NST_DEFINE_SHARED
+#define NST_SHARED
+#define NST_INIT(v) = v
+#else
+#define NST_SHARED extern
+#define NST_INIT(v)
+#endif
+
+NST_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NST_RINGBUF_DEFAULT);
+} events SEC(".maps");
+
+/* Reservations the ring buffer refused, per CPU; the loader reports them. */
+NST_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_events SEC(".maps");
+
+/* Filters, set by the loader between open and load. */
+NST_SHARED const volatile __u32 targ_tgid NST_INIT(0); /* 0: any process */
+/* A bit per enum nst_ns_type, and per enum nst_event_kind. */
+NST_SHARED const volatile __u32 targ_ns_mask NST_INIT(NST_NS_ALL);
+NST_SHARED const volatile __u32 targ_ev_mask NST_INIT(NST_EV_ALL);
+
+static __always_inline bool nst_wants(__u32 kind, __u32 ns_type)
+{
+	return (targ_ev_mask & NST_EV_BIT(kind)) &&
+	       (targ_ns_mask & (1u << ns_type));
+}
+
+static __always_inline bool nst_wants_task(void)
+{
+	return !targ_tgid || (bpf_get_current_pid_tgid() >> 32) == targ_tgid;
+}
+
+static __always_inline void nst_count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *lost = bpf_map_lookup_elem(&lost_events, &zero);
+
+	if (lost)
+		__sync_fetch_and_add(lost, 1);
+}
+
+/* Reserve a record and fill in the acting task; NULL (counted) when full. */
+static __always_inline struct nst_event *nst_reserve(__u32 kind)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct nst_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		nst_count_lost();
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->task.ts_boot_ns = bpf_ktime_get_boot_ns();
+	e->task.pid = pid_tgid >> 32;
+	e->task.tid = (__u32)pid_tgid;
+	e->task.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->task.uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
+	return e;
+}
+
+static __always_inline void nst_submit(struct nst_event *e)
+{
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The inode of each namespace a task is in (pid and time: for children). */
+static __always_inline void nst_task_ns(struct task_struct *task,
+					__u32 ns[NST_NS_TYPES])
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+
+	ns[NST_NS_USER] = BPF_CORE_READ(task, real_cred, user_ns, ns.inum);
+	if (!nsp) {
+		/* An exiting task: nothing left to compare. */
+		for (int i = 0; i < NST_NS_TYPES; i++)
+			if (i != NST_NS_USER)
+				ns[i] = 0;
+		return;
+	}
+	ns[NST_NS_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
+	ns[NST_NS_MNT] = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+	ns[NST_NS_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
+	ns[NST_NS_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
+	ns[NST_NS_PID] = BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
+	ns[NST_NS_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+	ns[NST_NS_TIME] = BPF_CORE_READ(nsp, time_ns_for_children, ns.inum);
+}
+
+#endif /* NSTRACE_COMMON_BPF_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Kernel field renames, in one place. Each flavour below is the older
+ * layout of a structure; bpf_core_field_exists() picks the one the running
+ * kernel has, so one object file loads on every kernel nstrace supports.
+ */
+#ifndef NSTRACE_COMPAT_BPF_H
+#define NSTRACE_COMPAT_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+
+/* Newer kernels call the namespace reference count __ns_ref, older ones count. */
+struct ns_common___count {
+	refcount_t count;
+} __attribute__((preserve_access_index));
+
+static __always_inline int ns_common_refs(struct ns_common *ns)
+{
+	struct ns_common___count *old = (void *)ns;
+
+	if (bpf_core_field_exists(ns->__ns_ref))
+		return BPF_CORE_READ(ns, __ns_ref.refs.counter);
+	return BPF_CORE_READ(old, count.refs.counter);
+}
+
+/*
+ * The "may not leave its netns" mark (loopback and friends) was a feature
+ * bit, NETIF_F_NETNS_LOCAL (bit 13 for as long as it existed), then the
+ * bitfield netns_local, now netns_immutable.
+ */
+struct net_device___netns_local {
+	unsigned long netns_local : 1;
+} __attribute__((preserve_access_index));
+
+#define NST_NETIF_F_NETNS_LOCAL_BIT 13
+
+static __always_inline bool netdev_netns_immutable(struct net_device *dev)
+{
+	struct net_device___netns_local *mid = (void *)dev;
+
+	if (bpf_core_field_exists(dev->netns_immutable))
+		return BPF_CORE_READ_BITFIELD_PROBED(dev, netns_immutable);
+	if (bpf_core_field_exists(mid->netns_local))
+		return BPF_CORE_READ_BITFIELD_PROBED(mid, netns_local);
+	return BPF_CORE_READ(dev, features) &
+	       (1ULL << NST_NETIF_F_NETNS_LOCAL_BIT);
+}
+
+#endif /* NSTRACE_COMPAT_BPF_H */

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Records shared by the BPF programs and the loader. Every backend
+ * (tracepoint, fentry, kprobe) fills the very same records, so the loader
+ * never needs to know which one produced an event.
+ */
+#ifndef NSTRACE_H
+#define NSTRACE_H
+
+/* The BPF side has the kernel's types from vmlinux.h. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define NST_COMM_LEN 16
+#define NST_IFNAME_LEN 16
+#define NST_KIND_LEN 16
+#define NST_MAX_DEVS 16
+
+/* Namespace types, in the order users list them. */
+enum nst_ns_type {
+	NST_NS_NET,
+	NST_NS_MNT,
+	NST_NS_UTS,
+	NST_NS_IPC,
+	NST_NS_PID,
+	NST_NS_USER,
+	NST_NS_CGROUP,
+	NST_NS_TIME,
+	NST_NS_TYPES,
+};
+
+#define NST_NS_ALL ((1u << NST_NS_TYPES) - 1)
+
+enum nst_event_kind {
+	NST_EV_NS_CREATE = 1,
+	NST_EV_NS_SETNS,
+	NST_EV_NS_DESTROY,
+	NST_EV_NETDEV_MOVE,
+	NST_EV_NETDEV_CREATE,
+	NST_EV_NETDEV_DELETE,
+	NST_EV_KINDS,
+};
+
+#define NST_EV_BIT(kind) (1u << (kind))
+#define NST_EV_ALL (NST_EV_BIT(NST_EV_KINDS) - 2)
+
+/* Which system call (or kernel path) produced an event. */
+enum nst_origin {
+	NST_ORIGIN_NONE,
+	NST_ORIGIN_CLONE,
+	NST_ORIGIN_CLONE3,
+	NST_ORIGIN_UNSHARE,
+	NST_ORIGIN_SETNS,
+	NST_ORIGIN_SENDMSG,
+	NST_ORIGIN_SENDTO,
+	NST_ORIGIN_NETNS_EXIT, /* the kernel's cleanup of a dying netns */
+};
+
+/* Why an interface left its network namespace. */
+enum nst_move_cause {
+	NST_CAUSE_REQUEST,
+	NST_CAUSE_NETNS_EXIT,
+};
+
+/* What became of an interface of a dying network namespace. */
+enum nst_dev_fate {
+	NST_FATE_DELETED,
+	NST_FATE_RETURNED,
+};
+
+struct nst_task {
+	__u64 ts_boot_ns; /* CLOCK_BOOTTIME */
+	__u32 pid;	  /* tgid */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	char comm[NST_COMM_LEN];
+};
+
+struct nst_ns_create {
+	__u32 ns_type;
+	__u32 ns;
+	__u32 origin;
+	__u32 child_pid; /* clone only: the new process */
+};
+
+struct nst_ns_setns {
+	__u32 ns_type;
+	__u32 from_ns;
+	__u32 to_ns;
+	__u32 pad;
+};
+
+struct nst_dev {
+	__u32 ifindex;
+	__u32 fate;
+	char ifname[NST_IFNAME_LEN];
+};
+
+struct nst_ns_destroy {
+	__u32 ns_type;
+	__u32 ns;
+	__u32 nr_devs;	     /* devices held when it died, may exceed NST_MAX_DEVS */
+	__u32 killer_pid;    /* 0 when unknown */
+	char killer_comm[NST_COMM_LEN];
+	struct nst_dev devs[NST_MAX_DEVS];
+};
+
+struct nst_netdev_move {
+	__u32 cause;
+	__s32 error; /* negative errno when the request failed, else 0 */
+	__u32 from_netns;
+	__u32 to_netns;
+	__u32 ifindex;
+	__u32 new_ifindex;
+	__u32 origin;
+	__u32 pad;
+	char ifname[NST_IFNAME_LEN];
+	char new_ifname[NST_IFNAME_LEN];
+};
+
+struct nst_netdev_life {
+	__u32 netns;
+	__u32 ifindex;
+	__u32 origin;
+	__u32 pad;
+	char ifname[NST_IFNAME_LEN];
+	char kind[NST_KIND_LEN];
+};
+
+struct nst_event {
+	__u32 kind; /* enum nst_event_kind */
+	__u32 pad;
+	struct nst_task task;
+	union {
+		struct nst_ns_create create;
+		struct nst_ns_setns setns;
+		struct nst_ns_destroy destroy;
+		struct nst_netdev_move move;
+		struct nst_netdev_life life;
+	};
+};
+
+#endif /* NSTRACE_H */

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Installs, with apt-get when run as root, the Debian packages that
+# building (deps.sh build) or testing (deps.sh test) nstrace needs, and says
+# what it installs. Elsewhere it names what is missing and fails.
+set -eu
+
+build="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc libc6-dev"
+test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc"
+
+case "${1:-build}" in
+build) want=$build ;;
+test) want=$test ;;
+*) echo "usage: deps.sh build|test" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps: not a Debian system; make sure these are installed: $want" >&2
+	exit 0
+fi
+
+missing=
+for p in $want; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run 'make' as root to install them, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: installed:$missing"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test: the C unit tests (cmocka, TAP output) and the
+# integration tests (bats, TAP output), then prints one closing line:
+# "N passed, N failed, N skipped". Exits non-zero when any test failed or
+# when no test ran at all.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export NSTRACE="${NSTRACE:-$PWD/$BUILD/nstrace}"
+
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Reads TAP on stdin, echoes it, and adds its results to the totals.
+count_tap() {
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case "$line" in
+		"not ok "*) failed=$((failed + 1)) ;;
+		"ok "*"# skip"* | "ok "*"# SKIP"*) skipped=$((skipped + 1)) ;;
+		"ok "*) passed=$((passed + 1)) ;;
+		esac
+	done
+}
+
+for t in "$BUILD"/tests/*; do
+	[ -x "$t" ] || continue
+	echo "# unit: $t"
+	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
+	rc=$?
+	count_tap <"$log"
+	# A crash before any TAP line still counts as a failure.
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
+		echo "not ok - $t exited with $rc"
+		failed=$((failed + 1))
+	fi
+done
+
+suites=(tests/integration/*.bats)
+if [ -n "${TESTS:-}" ]; then
+	# TESTS=netdev runs tests/integration/netdev.bats only.
+	suites=()
+	for s in $TESTS; do suites+=("tests/integration/$s.bats"); done
+fi
+for s in "${suites[@]}"; do
+	[ -f "$s" ] || continue
+	echo "# integration: $s"
+	bats --tap "$s" >"$log" 2>&1
+	rc=$?
+	count_tap <"$log"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
+		echo "not ok - $s exited with $rc"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]

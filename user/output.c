@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "names.h"
+#include "output.h"
+
+/* Above this, records are written out even in the middle of a batch. */
+#define OUTPUT_HIGH_WATER (256 * 1024)
+
+int output_open(struct output *o, const char *path,
+		enum output_format format)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = format;
+	if (!path || !strcmp(path, "-")) {
+		o->fd = STDOUT_FILENO;
+	} else {
+		o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0644);
+		if (o->fd < 0)
+			return -errno;
+	}
+	o->color = format == OUTPUT_TEXT && isatty(o->fd) && !getenv("NO_COLOR");
+	return 0;
+}
+
+void output_close(struct output *o)
+{
+	output_flush(o);
+	if (o->fd > STDERR_FILENO)
+		close(o->fd);
+	buf_free(&o->pending);
+}
+
+int output_flush(struct output *o)
+{
+	size_t done = 0;
+
+	while (!o->err && done < o->pending.len) {
+		ssize_t n = write(o->fd, o->pending.data + done,
+				  o->pending.len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			o->err = errno;
+		else
+			done += n;
+	}
+	o->pending.len = 0;
+	return -o->err;
+}
+
+static void format_time_rfc3339(struct buf *b, uint64_t ns)
+{
+	time_t sec = ns / 1000000000ULL;
+	struct tm tm;
+	char s[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_addf(b, "%s.%09lluZ", s, (unsigned long long)(ns % 1000000000ULL));
+}
+
+static void json_devs(struct buf *b, const struct field *f)
+{
+	buf_addc(b, '[');
+	for (uint32_t i = 0; i < f->ndevs; i++) {
+		const struct nst_dev *d = &f->devs[i];
+
+		buf_adds(b, i ? ",{\"ifname\":" : "{\"ifname\":");
+		json_str(b, d->ifname, sizeof(d->ifname));
+		buf_addf(b, ",\"ifindex\":%u,\"fate\":\"%s\"}", d->ifindex,
+			 fate_name(d->fate));
+	}
+	buf_addc(b, ']');
+}
+
+void render_json(struct buf *b, const struct record *r)
+{
+	buf_addc(b, '{');
+	for (int i = 0; i < r->n; i++) {
+		const struct field *f = &r->f[i];
+
+		if (i)
+			buf_addc(b, ',');
+		json_str(b, f->key, strlen(f->key));
+		buf_addc(b, ':');
+		switch (f->kind) {
+		case FIELD_U64:
+			buf_addf(b, "%llu", (unsigned long long)f->u);
+			break;
+		case FIELD_S64:
+			buf_addf(b, "%lld", (long long)f->s);
+			break;
+		case FIELD_STR:
+			json_str(b, f->str, f->len);
+			break;
+		case FIELD_TIME:
+			buf_addc(b, '"');
+			format_time_rfc3339(b, f->u);
+			buf_addc(b, '"');
+			break;
+		case FIELD_DEVS:
+			json_devs(b, f);
+			break;
+		}
+	}
+	buf_adds(b, "}\n");
+}
+
+/* Column widths of the text output; DETAILS takes the rest of the line. */
+#define W_TIME 12
+#define W_EVENT 13
+#define W_PID 7
+#define W_COMM 16
+#define W_TYPE 6
+#define W_NS 21
+
+void render_text_header(struct buf *b)
+{
+	buf_addf(b, "%-*s %-*s %*s %-*s %-*s %-*s %s\n", W_TIME, "TIME",
+		 W_EVENT, "EVENT", W_PID, "PID", W_COMM, "COMM", W_TYPE,
+		 "TYPE", W_NS, "NS", "DETAILS");
+}
+
+static void pad_to(struct buf *b, size_t start, int width)
+{
+	while (b->len - start < (size_t)width)
+		buf_addc(b, ' ');
+}
+
+static void text_value(struct buf *b, const struct field *f)
+{
+	switch (f->kind) {
+	case FIELD_U64:
+		buf_addf(b, "%llu", (unsigned long long)f->u);
+		break;
+	case FIELD_S64:
+		buf_addf(b, "%lld", (long long)f->s);
+		break;
+	case FIELD_STR:
+		text_str(b, f->str, f->len);
+		break;
+	case FIELD_TIME: {
+		time_t sec = f->u / 1000000000ULL;
+		struct tm tm;
+		char s[16];
+
+		localtime_r(&sec, &tm);
+		strftime(s, sizeof(s), "%H:%M:%S", &tm);
+		buf_addf(b, "%s.%03llu", s,
+			 (unsigned long long)(f->u % 1000000000ULL / 1000000));
+		break;
+	}
+	case FIELD_DEVS:
+		for (uint32_t i = 0; i < f->ndevs; i++) {
+			if (i)
+				buf_addc(b, ',');
+			text_str(b, f->devs[i].ifname,
+				 sizeof(f->devs[i].ifname));
+			buf_addf(b, "(%u,%s)", f->devs[i].ifindex,
+				 fate_name(f->devs[i].fate));
+		}
+		if (!f->ndevs)
+			buf_adds(b, "none");
+		break;
+	}
+}
+
+static const char *event_color(const char *event)
+{
+	if (!strcmp(event, "lost"))
+		return "\033[1;31m";
+	if (strstr(event, "create"))
+		return "\033[32m";
+	if (strstr(event, "destroy") || strstr(event, "delete"))
+		return "\033[31m";
+	if (strstr(event, "move"))
+		return "\033[33m";
+	return "\033[36m";
+}
+
+/* The fields shown in one column, joined by "->" (from and to). */
+static void text_column(struct buf *b, const struct record *r,
+			enum field_col col, int width, bool left, bool color)
+{
+	static struct buf v; /* reused: this runs for every event */
+	size_t value_start;
+	bool any = false;
+
+	v.len = 0;
+	for (int i = 0; i < r->n; i++) {
+		if (r->f[i].col != col)
+			continue;
+		if (any)
+			buf_adds(&v, "->");
+		text_value(&v, &r->f[i]);
+		any = true;
+	}
+	if (!any)
+		buf_addc(&v, '-');
+	if (color)
+		buf_adds(b, event_color(buf_cstr(&v)));
+	value_start = b->len;
+	if (!left)
+		for (size_t i = v.len; i < (size_t)width; i++)
+			buf_addc(b, ' ');
+	buf_add(b, v.data, v.len);
+	if (left)
+		pad_to(b, value_start, width);
+	if (color)
+		buf_adds(b, "\033[0m");
+	buf_addc(b, ' ');
+}
+
+void render_text(struct buf *b, const struct record *r, bool color)
+{
+	bool first = true;
+
+	text_column(b, r, COL_TIME, W_TIME, true, false);
+	text_column(b, r, COL_EVENT, W_EVENT, true, color);
+	text_column(b, r, COL_PID, W_PID, false, false);
+	text_column(b, r, COL_COMM, W_COMM, true, false);
+	text_column(b, r, COL_TYPE, W_TYPE, true, false);
+	text_column(b, r, COL_NS, W_NS, true, false);
+	for (int i = 0; i < r->n; i++) {
+		const struct field *f = &r->f[i];
+
+		if (f->col != COL_NONE)
+			continue;
+		if (!first)
+			buf_addc(b, ' ');
+		buf_addf(b, "%s=", f->key);
+		text_value(b, f);
+		first = false;
+	}
+	/* Columns are padded: no trailing blanks on a line without details. */
+	while (b->len && b->data[b->len - 1] == ' ')
+		b->len--;
+	buf_addc(b, '\n');
+}
+
+void output_header(struct output *o)
+{
+	if (o->format == OUTPUT_TEXT && !o->header_done)
+		render_text_header(&o->pending);
+	o->header_done = true;
+}
+
+void output_record(struct output *o, const struct record *r)
+{
+	output_header(o);
+	if (o->format == OUTPUT_JSON)
+		render_json(&o->pending, r);
+	else
+		render_text(&o->pending, r, o->color);
+	if (o->pending.len >= OUTPUT_HIGH_WATER)
+		output_flush(o);
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+#include <stdio.h>
+
+#include "names.h"
+#include "record.h"
+
+static struct field *add(struct record *r, const char *key,
+			 enum field_kind kind, enum field_col col)
+{
+	struct field *f = &r->f[r->n < RECORD_MAX_FIELDS ? r->n++ : r->n - 1];
+
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->kind = kind;
+	f->col = col;
+	return f;
+}
+
+static void add_u(struct record *r, const char *key, uint64_t v,
+		  enum field_col col)
+{
+	add(r, key, FIELD_U64, col)->u = v;
+}
+
+static void add_s(struct record *r, const char *key, const char *s,
+		  uint32_t len, enum field_col col)
+{
+	struct field *f = add(r, key, FIELD_STR, col);
+
+	f->str = s;
+	f->len = len;
+}
+
+static void add_name(struct record *r, const char *key, const char *s,
+		     enum field_col col)
+{
+	add_s(r, key, s, strlen(s), col);
+}
+
+static void add_head(struct record *r, const char *event, uint64_t time_ns)
+{
+	r->n = 0;
+	add_u(r, "schema", NST_SCHEMA_VERSION, COL_SKIP);
+	add(r, "time", FIELD_TIME, COL_TIME)->u = time_ns;
+	add_name(r, "event", event, COL_EVENT);
+}
+
+static void add_task(struct record *r, const struct nst_task *t)
+{
+	add_u(r, "pid", t->pid, COL_PID);
+	add_u(r, "tid", t->tid, COL_SKIP);
+	add_u(r, "ppid", t->ppid, COL_SKIP);
+	add_u(r, "uid", t->uid, COL_SKIP);
+	add_s(r, "comm", t->comm, sizeof(t->comm), COL_COMM);
+}
+
+static void add_error(struct record *r, int err)
+{
+	const char *name = strerrorname_np(err);
+
+	snprintf(r->scratch, sizeof(r->scratch), "%s: %s", name ? name : "E?",
+		 strerror(err));
+	add_name(r, "error", r->scratch, COL_NONE);
+}
+
+static void add_move(struct record *r, const struct nst_netdev_move *m)
+{
+	add_name(r, "ns_type", "net", COL_TYPE);
+	add_s(r, "ifname", m->ifname, sizeof(m->ifname), COL_NONE);
+	add_u(r, "ifindex", m->ifindex, COL_NONE);
+	add_s(r, "new_ifname", m->new_ifname, sizeof(m->new_ifname),
+	      COL_NONE);
+	add_u(r, "new_ifindex", m->new_ifindex, COL_NONE);
+	add_u(r, "from_netns", m->from_netns, COL_NS);
+	add_u(r, "to_netns", m->to_netns, COL_NS);
+	add_name(r, "cause", cause_name(m->cause), COL_NONE);
+	if (m->origin != NST_ORIGIN_NONE)
+		add_name(r, "syscall", origin_name(m->origin), COL_NONE);
+	if (m->error)
+		add_error(r, -m->error);
+}
+
+static void add_life(struct record *r, const struct nst_netdev_life *l)
+{
+	add_name(r, "ns_type", "net", COL_TYPE);
+	add_u(r, "netns", l->netns, COL_NS);
+	add_s(r, "ifname", l->ifname, sizeof(l->ifname), COL_NONE);
+	add_u(r, "ifindex", l->ifindex, COL_NONE);
+	add_s(r, "kind", l->kind, sizeof(l->kind), COL_NONE);
+	add_name(r, "cause", l->origin == NST_ORIGIN_NETNS_EXIT ? "netns-exit"
+								: "request",
+		 COL_NONE);
+}
+
+static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
+{
+	struct field *f;
+
+	add_name(r, "ns_type", ns_type_name(d->ns_type), COL_TYPE);
+	add_u(r, "ns", d->ns, COL_NS);
+	if (d->ns_type != NST_NS_NET)
+		return;
+	f = add(r, "interfaces", FIELD_DEVS, COL_NONE);
+	f->devs = d->devs;
+	f->ndevs = d->nr_devs < NST_MAX_DEVS ? d->nr_devs : NST_MAX_DEVS;
+	/* Say so when the list had to be cut, rather than look complete. */
+	if (d->nr_devs > NST_MAX_DEVS)
+		add_u(r, "interfaces_total", d->nr_devs, COL_NONE);
+	if (d->killer_pid) {
+		add_u(r, "last_ref_pid", d->killer_pid, COL_NONE);
+		add_s(r, "last_ref_comm", d->killer_comm,
+		      sizeof(d->killer_comm), COL_NONE);
+	}
+}
+
+void record_from_event(struct record *r, const struct nst_event *e,
+		       int64_t realtime_off)
+{
+	add_head(r, event_name(e->kind),
+		 (uint64_t)((int64_t)e->task.ts_boot_ns + realtime_off));
+	add_task(r, &e->task);
+	switch (e->kind) {
+	case NST_EV_NS_CREATE:
+		add_name(r, "ns_type", ns_type_name(e->create.ns_type),
+			 COL_TYPE);
+		add_u(r, "ns", e->create.ns, COL_NS);
+		add_name(r, "syscall", origin_name(e->create.origin),
+			 COL_NONE);
+		if (e->create.child_pid)
+			add_u(r, "child_pid", e->create.child_pid, COL_NONE);
+		break;
+	case NST_EV_NS_SETNS:
+		add_name(r, "ns_type", ns_type_name(e->setns.ns_type),
+			 COL_TYPE);
+		add_u(r, "from_ns", e->setns.from_ns, COL_NS);
+		add_u(r, "to_ns", e->setns.to_ns, COL_NS);
+		break;
+	case NST_EV_NS_DESTROY:
+		add_destroy(r, &e->destroy);
+		break;
+	case NST_EV_NETDEV_MOVE:
+		add_move(r, &e->move);
+		break;
+	case NST_EV_NETDEV_CREATE:
+	case NST_EV_NETDEV_DELETE:
+		add_life(r, &e->life);
+		break;
+	}
+}
+
+void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
+		 uint64_t total)
+{
+	add_head(r, "lost", now_ns);
+	add_u(r, "count", count, COL_NONE);
+	add_u(r, "total", total, COL_NONE);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A record is an event as a list of named fields, in the order the JSON
+ * schema (docs/events.md) gives them. The text and JSON writers both
+ * render records, so the two outputs never disagree on what an event says.
+ */
+#ifndef NSTRACE_RECORD_H
+#define NSTRACE_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nstrace.h"
+
+#define NST_SCHEMA_VERSION 1
+#define RECORD_MAX_FIELDS 32
+
+enum field_kind {
+	FIELD_U64,
+	FIELD_S64,
+	FIELD_STR,  /* bytes of untrusted origin, up to len or a NUL */
+	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
+	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */
+};
+
+/* Where the text writer shows a field; COL_NONE goes into DETAILS. */
+enum field_col {
+	COL_NONE,
+	COL_TIME,
+	COL_EVENT,
+	COL_PID,
+	COL_COMM,
+	COL_TYPE,
+	COL_NS,
+	COL_SKIP, /* JSON only: the text columns already say it */
+};
+
+struct field {
+	const char *key;
+	enum field_kind kind;
+	enum field_col col;
+	uint64_t u;
+	int64_t s;
+	const char *str;
+	uint32_t len;
+	const struct nst_dev *devs;
+	uint32_t ndevs;
+};
+
+struct record {
+	struct field f[RECORD_MAX_FIELDS];
+	int n;
+	char scratch[64]; /* room for a formatted error name */
+};
+
+/* realtime_off: CLOCK_REALTIME minus CLOCK_BOOTTIME, in nanoseconds. */
+void record_from_event(struct record *r, const struct nst_event *e,
+		       int64_t realtime_off);
+void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
+		 uint64_t total);
+
+#endif
