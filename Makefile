@@ -28,20 +28,30 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 LIBBPF_A := $(shell $(CC) -print-file-name=libbpf.a)
 LDLIBS := $(LIBBPF_A) -lelf -lz
 
+# The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
+# so that they share the ring buffer and the filters. Every other
+# bpf/X.bpf.c is a program of its own, with its own X.skel.h.
+TRACE_BPF := common ns
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+TRACE_BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF))
+OTHER_BPF := $(filter-out $(TRACE_BPF),$(patsubst bpf/%.bpf.c,%,$(BPF_SRCS)))
+SKELS := $(BUILD)/nstrace.skel.h $(patsubst %,$(BUILD)/%.skel.h,$(OTHER_BPF))
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 
 TEST_SRCS := $(wildcard tests/unit/*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+# Programs the integration tests drive (raw clone3, setns by pidfd, ...).
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all deps test-deps run test unit integration install uninstall clean vmlinux format
 
 all: $(BUILD)/nstrace
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tools:
 	mkdir -p $@
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
@@ -49,13 +59,16 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 
 # The per-concern objects become one, so that they share the ring buffer
 # and the filters through one skeleton.
-$(BUILD)/nstrace.bpf.o: $(BPF_OBJS)
+$(BUILD)/nstrace.bpf.o: $(TRACE_BPF_OBJS)
 	$(BPFTOOL) gen object $@ $^
 
 $(BUILD)/nstrace.skel.h: $(BUILD)/nstrace.bpf.o
 	$(BPFTOOL) gen skeleton $< name nstrace_bpf > $@.tmp && mv $@.tmp $@
 
-$(USER_OBJS): $(BUILD)/nstrace.skel.h
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(USER_OBJS): $(SKELS)
 
 $(BUILD)/user/%.o: user/%.c | $(BUILD)/user
 	$(CC) $(USER_CFLAGS) -c $< -o $@
@@ -65,6 +78,9 @@ $(BUILD)/nstrace: $(USER_OBJS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+$(BUILD)/tools/%: tests/tools/%.c | $(BUILD)/tools
+	$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -o $@ $< -lpthread
 
 # Regenerate the committed vmlinux.h from this machine's kernel.
 vmlinux:
@@ -85,7 +101,7 @@ run: deps
 	$(BUILD)/nstrace $(ARGS)
 
 test: test-deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@$(MAKE) --no-print-directory all $(TEST_BINS) $(TOOL_BINS)
 	@BUILD=$(BUILD) bash tests/run.sh
 
 install: $(BUILD)/nstrace

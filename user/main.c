@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* nstrace: what happens to Linux namespaces, live. */
 #include <stdio.h>
+#include <string.h>
 
+#include "commands.h"
 #include "opts.h"
 #include "trace.h"
 
-int main(int argc, char **argv)
+/* With no subcommand, nstrace streams events. */
+const struct command commands[] = {
+	{},
+};
+
+static int trace_main(int argc, char **argv)
 {
 	struct opts o;
 
@@ -18,4 +25,13 @@ int main(int argc, char **argv)
 		break;
 	}
 	return trace_run(&o);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		for (const struct command *c = commands; c->name; c++)
+			if (!strcmp(argv[1], c->name))
+				return c->run(argc - 1, argv + 1);
+	return trace_main(argc, argv);
 }
