@@ -82,3 +82,63 @@ assert_eq() {
 		return 1
 	fi
 }
+
+# wait_for CMD...: retries CMD for up to 5 s.
+wait_for() {
+	for _ in $(seq 100); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for: $*" >&2
+	return 1
+}
+
+comm_is() { # PID COMM
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]
+}
+
+child_of() { # PID: its first child's pid
+	local c
+	c=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+	c=${c%% *}
+	[ -n "$c" ] && echo "$c"
+}
+
+# assert_task EVENT_JSON PID COMM PPID: the fields every event carries.
+assert_task() {
+	local e=$1
+	assert_eq "$(jq -r .schema <<<"$e")" 1 schema
+	assert_eq "$(jq -r .pid <<<"$e")" "$2" pid
+	assert_eq "$(jq -r .tid <<<"$e")" "$2" tid
+	assert_eq "$(jq -r .comm <<<"$e")" "$3" comm
+	[ -z "${4:-}" ] || assert_eq "$(jq -r .ppid <<<"$e")" "$4" ppid
+	assert_eq "$(jq -r .uid <<<"$e")" "$(id -u)" uid
+	assert_time "$(jq -r .time <<<"$e")"
+}
+
+# An RFC 3339 UTC time with nanoseconds, within a minute of now.
+assert_time() {
+	local t=$1 secs now
+	[[ $t =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$ ]] || {
+		echo "time not RFC 3339 UTC with ns: $t" >&2
+		return 1
+	}
+	secs=$(date -u -d "${t%.*}Z" +%s)
+	now=$(date +%s)
+	[ $((now - secs)) -lt 60 ] && [ $((secs - now)) -lt 60 ] || {
+		echo "time $t is not now ($(date -u))" >&2
+		return 1
+	}
+}
+
+# one FILTER: the single event FILTER selects; fails unless exactly one.
+one() {
+	local n
+	n=$(count "$1")
+	if [ "$n" -ne 1 ]; then
+		echo "expected 1 event for $1, got $n:" >&2
+		cat "$TRACE_OUT" >&2
+		return 1
+	fi
+	events "$1"
+}

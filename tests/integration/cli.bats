@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# The command line: bad input, privileges, and the ways a stream ends.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+teardown() {
+	teardown_nstrace
+}
+
+# usage_error ARGS...: exit 2, one message line naming the problem, usage.
+usage_error() {
+	run "$NSTRACE" "$@"
+	assert_eq "$status" 2 "exit status of nstrace $*"
+	[[ ${lines[0]} == "nstrace: "* ]]
+	grep -q '^usage: nstrace' <<<"$output"
+}
+
+@test "unknown options and bad values: usage on stderr, exit 2" {
+	usage_error --bogus
+	[[ ${lines[0]} == *"unknown option: '--bogus'"* ]]
+	usage_error -x
+	[[ ${lines[0]} == *"'-x'"* ]]
+	usage_error -t net,bogus
+	[[ ${lines[0]} == *"unknown namespace type: 'bogus'"* ]]
+	usage_error -e ns.create,nope
+	[[ ${lines[0]} == *"unknown event: 'nope'"* ]]
+	usage_error -p abc
+	usage_error -p 0
+	usage_error -p -5
+	usage_error --buffer-size 3000
+	usage_error -o
+	usage_error stray
+	# Nothing of it on stdout.
+	run --separate-stderr "$NSTRACE" --bogus
+	assert_eq "$output" "" stdout
+}
+
+@test "--help and --version: stdout, exit 0" {
+	run "$NSTRACE" --help
+	assert_eq "$status" 0
+	[[ ${lines[0]} == "usage: nstrace"* ]]
+	run "$NSTRACE" --version
+	assert_eq "$status" 0
+	[[ $output == "nstrace "*"(JSON schema 1)" ]]
+}
+
+@test "without CAP_BPF/CAP_PERFMON: one sentence naming them, exit 1" {
+	need_root
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NSTRACE"
+	assert_eq "$status" 1
+	assert_eq "${#lines[@]}" 1 "lines of output"
+	[[ $output == *"needs CAP_BPF and CAP_PERFMON"* ]]
+}
+
+@test "a process that does not exist: exit 1 before attaching" {
+	need_root
+	run "$NSTRACE" -p 4194303
+	assert_eq "$status" 1
+	assert_eq "$output" "nstrace: no process with pid 4194303"
+}
+
+@test "an output file that cannot be opened: exit 1 before attaching" {
+	need_root
+	run "$NSTRACE" -o /nonexistent/dir/events.json
+	assert_eq "$status" 1
+	assert_eq "$output" "nstrace: cannot open /nonexistent/dir/events.json: No such file or directory"
+}
+
+@test "--btf with a missing file: exit 1, one sentence" {
+	need_root
+	run "$NSTRACE" --btf /nonexistent.btf
+	assert_eq "$status" 1
+	assert_eq "$output" "nstrace: cannot read BTF file /nonexistent.btf: No such file or directory"
+}
+
+@test "--btf with the kernel's own BTF file works" {
+	need_root
+	start_nstrace --btf /sys/kernel/btf/vmlinux -e ns.create
+	unshare -n true
+	stop_nstrace
+	[ "$(count '.event == "ns.create" and .comm == "unshare"')" -ge 1 ]
+}
+
+@test "-o FILE: events go to the file, stdout stays empty" {
+	need_root
+	f=$BATS_TEST_TMPDIR/out.json
+	start_nstrace -o "$f" -e ns.create
+	unshare -u true
+	stop_nstrace
+	assert_eq "$(wc -c <"$TRACE_OUT")" 0 "bytes on stdout"
+	[ "$(jq -c 'select(.comm == "unshare")' "$f" | wc -l)" -ge 1 ]
+}
+
+@test "SIGTERM: clean exit 0 with a summary line" {
+	need_root
+	start_nstrace
+	unshare -n true
+	kill -TERM "$TRACE_PID"
+	wait "$TRACE_PID"
+	rc=$?
+	TRACE_PID=
+	assert_eq "$rc" 0 "exit status"
+	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$TRACE_ERR"
+	[ "$(count '.event == "ns.create"')" -ge 1 ]
+}
+
+@test "nstrace --json | head -1: exits 0 when the reader goes away" {
+	need_root
+	err=$BATS_TEST_TMPDIR/err
+	out=$BATS_TEST_TMPDIR/out
+	( "$NSTRACE" --json 2>"$err"; echo $? >"$BATS_TEST_TMPDIR/rc" ) | head -1 >"$out" &
+	pipeline=$!
+	wait_for grep -q '^nstrace: tracing' "$err"
+	# nstrace sees the closed pipe at its next write: keep events coming.
+	for _ in $(seq 100); do
+		[ -s "$BATS_TEST_TMPDIR/rc" ] && break
+		unshare -u true
+		sleep 0.05
+	done
+	wait $pipeline
+	assert_eq "$(cat "$BATS_TEST_TMPDIR/rc")" 0 "exit status of nstrace"
+	assert_eq "$(wc -l <"$out")" 1 "lines read"
+	jq -e .event "$out" >/dev/null
+	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$err"
+}
+
+@test "text mode: a header, then aligned columns" {
+	need_root
+	TRACE_OUT=$BATS_TEST_TMPDIR/text
+	TRACE_ERR=$BATS_TEST_TMPDIR/err
+	"$NSTRACE" -e ns.create >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	wait_for grep -q '^nstrace: tracing' "$TRACE_ERR"
+	unshare -n sleep 1 &
+	p=$!
+	wait_for comm_is $p sleep
+	ino=$(ns_inode $p net)
+	wait $p
+	stop_nstrace
+	head -1 "$TRACE_OUT" | grep -q '^TIME  *EVENT  *PID  *COMM  *TYPE  *NS  *DETAILS$'
+	grep -Eq "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ns\.create +$p unshare +net +$ino +syscall=unshare\$" "$TRACE_OUT"
+	# Colour only on a terminal.
+	! grep -q $'\e' "$TRACE_OUT"
+}
