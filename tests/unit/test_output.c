@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The JSON lines are an interface (docs/events.md): scripts match on keys,
+ * their order and their types, so each kind of event is checked against
+ * its exact line. The text lines are for people, so what matters there is
+ * that columns line up and that no byte of a name can reach the terminal
+ * raw.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "nstrace.h"
+#include "output.h"
+#include "record.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Boot time 5 ns plus this offset: one second and 5 ns after the epoch. */
+#define OFF 1000000000LL
+
+#define NS_NET 4026531840u
+#define NS_NEW 4026532000u
+
+/* What every line of the shared task starts with; %s is the event. */
+#define JHEAD                                                        \
+	"{\"schema\":1,\"time\":\"1970-01-01T00:00:01.000000005Z\"," \
+	"\"event\":\"%s\",\"pid\":1234,\"tid\":1235,\"ppid\":1000,"  \
+	"\"uid\":0,\"comm\":\"unshare\""
+
+/*
+ * The text columns: TIME 12, EVENT 13, PID 7 (right-aligned), COMM 16,
+ * TYPE 6, NS 21, one blank between each, then DETAILS.
+ */
+#define TTIME "00:00:01.000 "
+#define TTASK "   1234 unshare          "
+
+static struct buf out;
+
+/* An event of the given kind from a task the tests share. */
+static struct nst_event task_event(uint32_t kind)
+{
+	struct nst_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	e.task.ts_boot_ns = 5;
+	e.task.pid = 1234;
+	e.task.tid = 1235;
+	e.task.ppid = 1000;
+	e.task.uid = 0;
+	strcpy(e.task.comm, "unshare");
+	return e;
+}
+
+static const char *json_of(const struct nst_event *e)
+{
+	struct record r;
+
+	record_from_event(&r, e, OFF);
+	out.len = 0;
+	render_json(&out, &r);
+	return buf_cstr(&out);
+}
+
+/* The exact line: the shared head, then what the event adds. */
+static void assert_json(const struct nst_event *e, const char *event,
+			const char *tail)
+{
+	char want[4096];
+
+	snprintf(want, sizeof(want), JHEAD "%s", event, tail);
+	assert_string_equal(json_of(e), want);
+}
+
+static const char *text_of(const struct nst_event *e, bool color)
+{
+	struct record r;
+
+	record_from_event(&r, e, OFF);
+	out.len = 0;
+	render_text(&out, &r, color);
+	return buf_cstr(&out);
+}
+
+static int setup(void **state)
+{
+	/* The text output shows local time; make it the same everywhere. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	buf_free(&out);
+	return 0;
+}
+
+/* ------------------------------- JSON -------------------------------- */
+
+static void test_json_ns_create(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_CREATE);
+
+	e.create.ns_type = NST_NS_NET;
+	e.create.ns = NS_NEW;
+	e.create.origin = NST_ORIGIN_UNSHARE;
+	assert_json(&e, "ns.create",
+		    ",\"ns_type\":\"net\","
+		    "\"ns\":4026532000,\"syscall\":\"unshare\"}\n");
+
+	/* clone names the child; unshare has none, so no key at all. */
+	e.create.ns_type = NST_NS_PID;
+	e.create.origin = NST_ORIGIN_CLONE3;
+	e.create.child_pid = 4321;
+	assert_json(&e, "ns.create",
+		    ",\"ns_type\":\"pid\","
+		    "\"ns\":4026532000,\"syscall\":\"clone3\","
+		    "\"child_pid\":4321}\n");
+}
+
+/* Every type by its user-facing name, in enum order. */
+static void test_json_ns_type_names(void **state)
+{
+	static const char *const names[] = { "net",    "mnt",  "uts",
+					     "ipc",    "pid",  "user",
+					     "cgroup", "time", "?" };
+	struct nst_event e = task_event(NST_EV_NS_CREATE);
+	char tail[128];
+
+	e.create.ns = 1;
+	e.create.origin = NST_ORIGIN_CLONE;
+	for (uint32_t t = 0; t < ARRAY_SIZE(names); t++) {
+		e.create.ns_type = t;
+		snprintf(
+			tail, sizeof(tail),
+			",\"ns_type\":\"%s\",\"ns\":1,\"syscall\":\"clone\"}\n",
+			names[t]);
+		assert_json(&e, "ns.create", tail);
+	}
+}
+
+static void test_json_ns_setns(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_SETNS);
+
+	e.setns.ns_type = NST_NS_MNT;
+	e.setns.from_ns = 4026531841u;
+	e.setns.to_ns = 4026532001u;
+	assert_json(&e, "ns.setns",
+		    ",\"ns_type\":\"mnt\","
+		    "\"from_ns\":4026531841,\"to_ns\":4026532001}\n");
+}
+
+static void test_json_ns_destroy_net(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_DESTROY);
+
+	e.destroy.ns_type = NST_NS_NET;
+	e.destroy.ns = NS_NEW;
+	e.destroy.nr_devs = 2;
+	e.destroy.devs[0] = (struct nst_dev){ 1, NST_FATE_DELETED, "lo" };
+	e.destroy.devs[1] = (struct nst_dev){ 5, NST_FATE_RETURNED, "veth0" };
+	e.destroy.killer_pid = 77;
+	strcpy(e.destroy.killer_comm, "ip");
+	assert_json(&e, "ns.destroy",
+		    ",\"ns_type\":\"net\",\"ns\":4026532000,"
+		    "\"interfaces\":[{\"ifname\":\"lo\",\"ifindex\":1,"
+		    "\"fate\":\"deleted\"},{\"ifname\":\"veth0\",\"ifindex\":5,"
+		    "\"fate\":\"returned\"}],\"last_ref_pid\":77,"
+		    "\"last_ref_comm\":\"ip\"}\n");
+
+	/* No device and no known last holder: an empty list, no killer. */
+	memset(&e.destroy.devs, 0, sizeof(e.destroy.devs));
+	e.destroy.nr_devs = 0;
+	e.destroy.killer_pid = 0;
+	assert_json(&e, "ns.destroy",
+		    ",\"ns_type\":\"net\","
+		    "\"ns\":4026532000,\"interfaces\":[]}\n");
+}
+
+/* The list holds NST_MAX_DEVS; the true count must not be lost. */
+static void test_json_ns_destroy_many_devs(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_DESTROY);
+	struct buf want = { 0 };
+	uint32_t nr_devs[] = { NST_MAX_DEVS, NST_MAX_DEVS + 1, 1000 };
+
+	e.destroy.ns_type = NST_NS_NET;
+	e.destroy.ns = NS_NEW;
+	for (int i = 0; i < NST_MAX_DEVS; i++) {
+		e.destroy.devs[i].ifindex = 100 + i;
+		e.destroy.devs[i].fate = i % 2;
+		snprintf(e.destroy.devs[i].ifname, NST_IFNAME_LEN, "d%d", i);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(nr_devs); k++) {
+		e.destroy.nr_devs = nr_devs[k];
+		want.len = 0;
+		buf_adds(&want, ",\"ns_type\":\"net\",\"ns\":4026532000,"
+				"\"interfaces\":[");
+		for (int i = 0; i < NST_MAX_DEVS; i++)
+			buf_addf(&want,
+				 "%s{\"ifname\":\"d%d\",\"ifindex\":%d,"
+				 "\"fate\":\"%s\"}",
+				 i ? "," : "", i, 100 + i,
+				 i % 2 ? "returned" : "deleted");
+		buf_adds(&want, "]");
+		if (nr_devs[k] > NST_MAX_DEVS)
+			buf_addf(&want, ",\"interfaces_total\":%u", nr_devs[k]);
+		buf_adds(&want, "}\n");
+		assert_json(&e, "ns.destroy", buf_cstr(&want));
+	}
+	buf_free(&want);
+}
+
+/* Only a netns holds interfaces, so other types say nothing of them. */
+static void test_json_ns_destroy_other(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_DESTROY);
+
+	e.destroy.ns_type = NST_NS_UTS;
+	e.destroy.ns = 4026532002u;
+	e.destroy.nr_devs = 3;
+	e.destroy.killer_pid = 77;
+	strcpy(e.destroy.killer_comm, "ip");
+	assert_json(&e, "ns.destroy",
+		    ",\"ns_type\":\"uts\","
+		    "\"ns\":4026532002}\n");
+}
+
+static void test_json_netdev_move(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NETDEV_MOVE);
+
+	e.move.cause = NST_CAUSE_REQUEST;
+	e.move.from_netns = NS_NET;
+	e.move.to_netns = NS_NEW;
+	e.move.ifindex = 3;
+	e.move.new_ifindex = 7;
+	e.move.origin = NST_ORIGIN_SENDMSG;
+	strcpy(e.move.ifname, "eth0");
+	strcpy(e.move.new_ifname, "eth1");
+	assert_json(&e, "netdev.move",
+		    ",\"ns_type\":\"net\",\"ifname\":\"eth0\","
+		    "\"ifindex\":3,\"new_ifname\":\"eth1\",\"new_ifindex\":7,"
+		    "\"from_netns\":4026531840,\"to_netns\":4026532000,"
+		    "\"cause\":\"request\",\"syscall\":\"sendmsg\"}\n");
+
+	/* A failed request says why, by errno name and text. */
+	e.move.error = -EEXIST;
+	assert_json(&e, "netdev.move",
+		    ",\"ns_type\":\"net\",\"ifname\":\"eth0\","
+		    "\"ifindex\":3,\"new_ifname\":\"eth1\",\"new_ifindex\":7,"
+		    "\"from_netns\":4026531840,\"to_netns\":4026532000,"
+		    "\"cause\":\"request\",\"syscall\":\"sendmsg\","
+		    "\"error\":\"EEXIST: File exists\"}\n");
+
+	/* The kernel's own move of a dying netns has no syscall. */
+	e.move.error = 0;
+	e.move.cause = NST_CAUSE_NETNS_EXIT;
+	e.move.origin = NST_ORIGIN_NONE;
+	assert_json(&e, "netdev.move",
+		    ",\"ns_type\":\"net\",\"ifname\":\"eth0\","
+		    "\"ifindex\":3,\"new_ifname\":\"eth1\",\"new_ifindex\":7,"
+		    "\"from_netns\":4026531840,\"to_netns\":4026532000,"
+		    "\"cause\":\"netns-exit\"}\n");
+}
+
+static void test_json_netdev_life(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NETDEV_CREATE);
+
+	e.life.netns = NS_NEW;
+	e.life.ifindex = 9;
+	e.life.origin = NST_ORIGIN_SENDMSG;
+	strcpy(e.life.ifname, "veth0");
+	strcpy(e.life.kind, "veth");
+	assert_json(&e, "netdev.create",
+		    ",\"ns_type\":\"net\","
+		    "\"netns\":4026532000,\"ifname\":\"veth0\","
+		    "\"ifindex\":9,\"kind\":\"veth\","
+		    "\"cause\":\"request\"}\n");
+
+	e.kind = NST_EV_NETDEV_DELETE;
+	e.life.origin = NST_ORIGIN_NETNS_EXIT;
+	assert_json(&e, "netdev.delete",
+		    ",\"ns_type\":\"net\","
+		    "\"netns\":4026532000,\"ifname\":\"veth0\","
+		    "\"ifindex\":9,\"kind\":\"veth\","
+		    "\"cause\":\"netns-exit\"}\n");
+}
+
+static void test_json_lost(void **state)
+{
+	struct record r;
+
+	record_lost(&r, 2000000123ULL, 5, 42);
+	out.len = 0;
+	render_json(&out, &r);
+	assert_string_equal(buf_cstr(&out),
+			    "{\"schema\":1,\"time\":\"1970-01-01T00:00:02."
+			    "000000123Z\",\"event\":\"lost\",\"count\":5,"
+			    "\"total\":42}\n");
+}
+
+/* A kind from a newer BPF object must still give a well-formed line. */
+static void test_json_unknown_kind(void **state)
+{
+	struct nst_event e = task_event(NST_EV_KINDS + 3);
+
+	assert_json(&e, "?", "}\n");
+}
+
+/* Boot time plus the offset, to the nanosecond, in UTC whatever TZ is. */
+static void test_json_time(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_SETNS);
+	struct record r;
+
+	e.task.ts_boot_ns = 12345678901234ULL;
+	record_from_event(&r, &e, 1704152300000000000LL);
+	out.len = 0;
+	render_json(&out, &r);
+	assert_non_null(
+		strstr(buf_cstr(&out),
+		       ",\"time\":\"2024-01-02T03:04:05.678901234Z\","));
+
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	out.len = 0;
+	render_json(&out, &r);
+	assert_non_null(
+		strstr(buf_cstr(&out),
+		       ",\"time\":\"2024-01-02T03:04:05.678901234Z\","));
+	/* The text line is local time, to the millisecond. */
+	out.len = 0;
+	render_text(&out, &r, false);
+	assert_memory_equal(out.data, "08:34:05.678 ", 13);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/* A comm is 16 bytes of anything; none may break the line or escape. */
+static const char hostile[NST_COMM_LEN + 1] = "\x1b[31m\n\"\xff\\ abcdef";
+
+static void test_json_hostile_names(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NETDEV_CREATE);
+	const char *line;
+
+	memcpy(e.task.comm, hostile, NST_COMM_LEN); /* no NUL */
+	memcpy(e.life.ifname, hostile, NST_IFNAME_LEN);
+	strcpy(e.life.kind, "\xc3\xa9\xe2\x82"); /* cut UTF-8 */
+	line = json_of(&e);
+	assert_non_null(strstr(line, ",\"comm\":\"\\u001b[31m\\n\\\"\\ufffd"
+				     "\\\\ abcdef\","));
+	assert_non_null(strstr(line, ",\"ifname\":\"\\u001b[31m\\n\\\"\\ufffd"
+				     "\\\\ abcdef\","));
+	assert_non_null(strstr(line, ",\"kind\":\"\xc3\xa9\\ufffd\\ufffd\","));
+	/* One line, ending the line. */
+	assert_ptr_equal(strchr(line, '\n'), line + strlen(line) - 1);
+	assert_null(strchr(line, '\x1b'));
+}
+
+/* Records are appended, so a batch is written with one write(). */
+static void test_json_appends(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_SETNS);
+	struct record r;
+	struct buf b = { 0 };
+	const char *second;
+
+	record_from_event(&r, &e, OFF);
+	render_json(&b, &r);
+	render_json(&b, &r);
+	buf_cstr(&b);
+	second = strchr(b.data, '\n') + 1;
+	assert_int_equal(second - b.data, (long)b.len / 2);
+	assert_memory_equal(b.data, second, b.len / 2);
+	buf_free(&b);
+}
+
+/* ------------------------------- text -------------------------------- */
+
+static void test_text_header(void **state)
+{
+	out.len = 0;
+	render_text_header(&out);
+	assert_string_equal(buf_cstr(&out),
+			    "TIME         EVENT             PID "
+			    "COMM             TYPE   NS                    "
+			    "DETAILS\n");
+}
+
+static void test_text_lines(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_CREATE);
+	struct record r;
+
+	e.create.ns_type = NST_NS_NET;
+	e.create.ns = NS_NEW;
+	e.create.origin = NST_ORIGIN_CLONE;
+	e.create.child_pid = 4321;
+	assert_string_equal(text_of(&e, false),
+			    TTIME "ns.create     " TTASK "net    "
+				  "4026532000            "
+				  "syscall=clone child_pid=4321\n");
+
+	/* Two namespaces share the NS column; no details, no blanks. */
+	e = task_event(NST_EV_NS_SETNS);
+	e.setns.ns_type = NST_NS_CGROUP;
+	e.setns.from_ns = 1;
+	e.setns.to_ns = 2;
+	assert_string_equal(text_of(&e, false),
+			    TTIME "ns.setns      " TTASK "cgroup 1->2\n");
+
+	e = task_event(NST_EV_NS_DESTROY);
+	e.destroy.ns_type = NST_NS_NET;
+	e.destroy.ns = NS_NEW;
+	e.destroy.nr_devs = 2;
+	e.destroy.devs[0] = (struct nst_dev){ 1, NST_FATE_DELETED, "lo" };
+	e.destroy.devs[1] = (struct nst_dev){ 5, NST_FATE_RETURNED, "veth0" };
+	e.destroy.killer_pid = 77;
+	strcpy(e.destroy.killer_comm, "ip");
+	assert_string_equal(text_of(&e, false),
+			    TTIME "ns.destroy    " TTASK "net    "
+				  "4026532000            "
+				  "interfaces=lo(1,deleted),veth0(5,returned) "
+				  "last_ref_pid=77 last_ref_comm=ip\n");
+	e.destroy.nr_devs = 0;
+	e.destroy.killer_pid = 0;
+	assert_string_equal(text_of(&e, false),
+			    TTIME "ns.destroy    " TTASK "net    "
+				  "4026532000            interfaces=none\n");
+	e.destroy.ns_type = NST_NS_IPC;
+	assert_string_equal(text_of(&e, false),
+			    TTIME "ns.destroy    " TTASK "ipc    4026532000\n");
+
+	/* A long NS column pushes DETAILS right rather than being cut. */
+	e = task_event(NST_EV_NETDEV_MOVE);
+	e.move.from_netns = NS_NET;
+	e.move.to_netns = NS_NEW;
+	e.move.ifindex = 3;
+	e.move.new_ifindex = 7;
+	e.move.origin = NST_ORIGIN_SENDMSG;
+	e.move.error = -ENODEV;
+	strcpy(e.move.ifname, "eth0");
+	strcpy(e.move.new_ifname, "eth1");
+	assert_string_equal(text_of(&e, false),
+			    TTIME "netdev.move   " TTASK "net    "
+				  "4026531840->4026532000 ifname=eth0 "
+				  "ifindex=3 new_ifname=eth1 new_ifindex=7 "
+				  "cause=request syscall=sendmsg "
+				  "error=ENODEV:\\x20No\\x20such\\x20device\n");
+
+	e = task_event(NST_EV_NETDEV_DELETE);
+	e.life.netns = NS_NEW;
+	e.life.ifindex = 9;
+	e.life.origin = NST_ORIGIN_NETNS_EXIT;
+	strcpy(e.life.ifname, "veth0");
+	strcpy(e.life.kind, "veth");
+	assert_string_equal(text_of(&e, false),
+			    TTIME "netdev.delete " TTASK "net    "
+				  "4026532000            ifname=veth0 "
+				  "ifindex=9 kind=veth cause=netns-exit\n");
+
+	/* A lost record has no task: a dash holds each empty column. */
+	record_lost(&r, 2000000123ULL, 5, 42);
+	out.len = 0;
+	render_text(&out, &r, false);
+	assert_string_equal(buf_cstr(&out),
+			    "00:00:02.000 lost                - -           "
+			    "     -      -                     count=5 "
+			    "total=42\n");
+}
+
+static void test_text_hostile_comm(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_SETNS);
+	const char *line;
+
+	memcpy(e.task.comm, hostile, NST_COMM_LEN);
+	e.setns.ns_type = NST_NS_NET;
+	e.setns.from_ns = 1;
+	e.setns.to_ns = 2;
+	line = text_of(&e, false);
+	assert_string_equal(line, TTIME "ns.setns         1234 "
+					"\\x1b[31m\\x0a\"\\xff\\\\\\x20abcdef "
+					"net    1->2\n");
+	assert_null(strchr(line, '\x1b'));
+	assert_ptr_equal(strchr(line, '\n'), line + strlen(line) - 1);
+
+	/* And in a detail: the interface list of a dying netns. */
+	e = task_event(NST_EV_NS_DESTROY);
+	e.destroy.ns_type = NST_NS_NET;
+	e.destroy.ns = 1;
+	e.destroy.nr_devs = 1;
+	memcpy(e.destroy.devs[0].ifname, hostile, NST_IFNAME_LEN);
+	e.destroy.devs[0].ifindex = 4;
+	line = text_of(&e, false);
+	assert_non_null(strstr(line, " interfaces=\\x1b[31m\\x0a\"\\xff\\\\"
+				     "\\x20abcdef(4,deleted)\n"));
+	assert_null(strchr(line, '\x1b'));
+}
+
+/*
+ * Every kind of record, for the checks that hold of any line. A record
+ * points into its event, so the events live as long as the records.
+ */
+static size_t all_records(struct record *r, struct nst_event *e, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t k = 0; k <= NST_EV_KINDS && n + 2 <= max; k++) {
+		/* Zeroed bodies give the shortest lines: most blanks. */
+		e[n] = task_event(k);
+		record_from_event(&r[n], &e[n], OFF);
+		n++;
+		e[n] = task_event(k);
+		e[n].destroy.nr_devs = 1;
+		e[n].create.origin = NST_ORIGIN_SETNS;
+		memcpy(e[n].task.comm, hostile, NST_COMM_LEN);
+		record_from_event(&r[n], &e[n], OFF);
+		n++;
+	}
+	if (n < max)
+		record_lost(&r[n++], 0, 0, 0);
+	return n;
+}
+
+static void test_text_no_trailing_blank(void **state)
+{
+	static struct record r[32];
+	static struct nst_event e[32];
+	size_t n = all_records(r, e, ARRAY_SIZE(r));
+
+	assert_int_equal(n, 2 * (NST_EV_KINDS + 1) + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		for (int color = 0; color < 2; color++) {
+			const char *line;
+			size_t len;
+
+			out.len = 0;
+			render_text(&out, &r[i], color);
+			line = buf_cstr(&out);
+			len = strlen(line);
+			assert_true(len > 1);
+			assert_ptr_equal(strchr(line, '\n'), line + len - 1);
+			if (line[len - 2] == ' ' || line[len - 2] == '\t')
+				fail_msg("trailing blank: \"%s\"", line);
+		}
+	}
+}
+
+static void test_text_color(void **state)
+{
+	static const struct {
+		uint32_t kind;
+		const char *want;
+	} cases[] = {
+		{ NST_EV_NS_CREATE, "\033[32mns.create    \033[0m " },
+		{ NST_EV_NS_SETNS, "\033[36mns.setns     \033[0m " },
+		{ NST_EV_NS_DESTROY, "\033[31mns.destroy   \033[0m " },
+		{ NST_EV_NETDEV_MOVE, "\033[33mnetdev.move  \033[0m " },
+		{ NST_EV_NETDEV_CREATE, "\033[32mnetdev.create\033[0m " },
+		{ NST_EV_NETDEV_DELETE, "\033[31mnetdev.delete\033[0m " },
+	};
+	struct record r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct nst_event e = task_event(cases[i].kind);
+		const char *line;
+
+		line = text_of(&e, true);
+		/* Right after TIME, and the only escapes of the line. */
+		assert_memory_equal(line + strlen(TTIME), cases[i].want,
+				    strlen(cases[i].want));
+		assert_ptr_equal(strchr(line, '\033'), line + strlen(TTIME));
+		assert_ptr_equal(strchr(line + strlen(TTIME) + 1, '\033'),
+				 line + strlen(TTIME) + strlen(cases[i].want) -
+					 5);
+		assert_null(strchr(line + strlen(TTIME) + strlen(cases[i].want),
+				   '\033'));
+		/* Without colour, the same line with the codes taken out. */
+		line = text_of(&e, false);
+		assert_null(strchr(line, '\033'));
+	}
+
+	record_lost(&r, 0, 1, 1);
+	out.len = 0;
+	render_text(&out, &r, true);
+	assert_non_null(
+		strstr(buf_cstr(&out), " \033[1;31mlost         \033[0m "));
+}
+
+/* Colour must not let a hostile comm's ESC through, nor add one of its own. */
+static void test_text_color_hostile(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NS_CREATE);
+	const char *line;
+	int esc = 0;
+
+	memcpy(e.task.comm, hostile, NST_COMM_LEN);
+	line = text_of(&e, true);
+	for (const char *p = line; *p; p++)
+		esc += *p == '\033';
+	assert_int_equal(esc, 2);
+}
+
+/* ------------------------- the output stream -------------------------- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s = calloc(1, 8192);
+
+	assert_non_null(f);
+	assert_non_null(s);
+	s[fread(s, 1, 8191, f)] = '\0';
+	fclose(f);
+	return s;
+}
+
+static void test_output_file(void **state)
+{
+	char path[] = "/tmp/nstrace-test-output-XXXXXX";
+	struct nst_event e = task_event(NST_EV_NS_SETNS);
+	struct output o;
+	struct record r;
+	struct buf want = { 0 };
+	char *got;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	record_from_event(&r, &e, OFF);
+
+	/* Text: the header once, then the lines; no colour into a file. */
+	assert_int_equal(output_open(&o, path, OUTPUT_TEXT), 0);
+	assert_false(o.color);
+	output_header(&o);
+	output_record(&o, &r);
+	output_record(&o, &r);
+	assert_int_equal(output_flush(&o), 0);
+	output_close(&o);
+	render_text_header(&want);
+	render_text(&want, &r, false);
+	render_text(&want, &r, false);
+	got = slurp(path);
+	assert_string_equal(got, buf_cstr(&want));
+	free(got);
+
+	/* JSON: lines only, and the file is truncated, not appended to. */
+	assert_int_equal(output_open(&o, path, OUTPUT_JSON), 0);
+	output_header(&o);
+	output_record(&o, &r);
+	output_close(&o);
+	want.len = 0;
+	render_json(&want, &r);
+	got = slurp(path);
+	assert_string_equal(got, buf_cstr(&want));
+	free(got);
+
+	unlink(path);
+	buf_free(&want);
+	assert_int_equal(output_open(&o, "/nonexistent/dir/file", OUTPUT_JSON),
+			 -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_ns_create),
+		cmocka_unit_test(test_json_ns_type_names),
+		cmocka_unit_test(test_json_ns_setns),
+		cmocka_unit_test(test_json_ns_destroy_net),
+		cmocka_unit_test(test_json_ns_destroy_many_devs),
+		cmocka_unit_test(test_json_ns_destroy_other),
+		cmocka_unit_test(test_json_netdev_move),
+		cmocka_unit_test(test_json_netdev_life),
+		cmocka_unit_test(test_json_lost),
+		cmocka_unit_test(test_json_unknown_kind),
+		cmocka_unit_test(test_json_time),
+		cmocka_unit_test(test_json_hostile_names),
+		cmocka_unit_test(test_json_appends),
+		cmocka_unit_test(test_text_header),
+		cmocka_unit_test(test_text_lines),
+		cmocka_unit_test(test_text_hostile_comm),
+		cmocka_unit_test(test_text_no_trailing_blank),
+		cmocka_unit_test(test_text_color),
+		cmocka_unit_test(test_text_color_hostile),
+		cmocka_unit_test(test_output_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
