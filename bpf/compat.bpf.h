@@ -47,4 +47,35 @@ static __always_inline bool netdev_netns_immutable(struct net_device *dev)
 	       (1ULL << NST_NETIF_F_NETNS_LOCAL_BIT);
 }
 
+/*
+ * A namespace's type (its CLONE_NEW* flag): newer kernels (6.18) keep it
+ * in ns_common.ns_type, older ones (6.1) only in its proc_ns_operations.
+ */
+struct proc_ns_operations___type {
+	int type;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 ns_common_clone_flag(struct ns_common *ns)
+{
+	const struct proc_ns_operations___type *ops;
+
+	if (bpf_core_field_exists(ns->ns_type))
+		return BPF_CORE_READ(ns, ns_type);
+	ops = (const void *)BPF_CORE_READ(ns, ops);
+	return BPF_CORE_READ(ops, type);
+}
+
+/*
+ * netdev_priv(): newer kernels (6.18) end struct net_device with the
+ * flexible array priv[]; older ones (6.1) put the driver's area at the
+ * next NETDEV_ALIGN (32) boundary after the structure.
+ */
+static __always_inline void *netdev_priv_area(struct net_device *dev)
+{
+	if (bpf_core_field_exists(dev->priv))
+		return (char *)dev + bpf_core_field_offset(dev->priv);
+	return (char *)dev +
+	       ((bpf_core_type_size(struct net_device) + 31) & ~31UL);
+}
+
 #endif /* NSTRACE_COMPAT_BPF_H */

@@ -4,11 +4,16 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ls.h"
 #include "opts.h"
 #include "trace.h"
 
 /* With no subcommand, nstrace streams events. */
 const struct command commands[] = {
+	{ "identify", identify_main, "the network namespace of a process" },
+	{ "ls", ls_main, "every namespace, its interfaces and holders" },
+	{ "pids", pids_main, "the processes of a network namespace" },
+	{ "where", where_main, "the network namespaces of an interface name" },
 	{},
 };
 
