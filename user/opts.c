@@ -62,7 +62,8 @@ static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v)
 	unsigned long long n;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoull() would skip blanks and take a sign: only digits here. */
+	if (*s < '0' || *s > '9')
 		return false;
 	errno = 0;
 	n = strtoull(s, &end, 10);
@@ -77,7 +78,8 @@ static bool parse_size(const char *s, uint32_t *v)
 	unsigned long long n, mult = 1;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoull() would skip blanks and take a sign: only digits here. */
+	if (*s < '0' || *s > '9')
 		return false;
 	errno = 0;
 	n = strtoull(s, &end, 10);
@@ -96,12 +98,16 @@ static bool parse_size(const char *s, uint32_t *v)
 	return true;
 }
 
-/* The option getopt choked on: "-x" for a short one, else as typed. */
-static const char *short_name(int opt, const char *arg)
+/*
+ * The option getopt choked on, as the user typed it. For a long option
+ * glibc sets optopt to its value, so that says nothing; a short one may
+ * sit in a cluster ("-jx"), so name that letter alone.
+ */
+static const char *option_name(int opt, const char *arg)
 {
 	static char s[3] = "-?";
 
-	if (!opt)
+	if (!opt || !strncmp(arg, "--", 2))
 		return arg;
 	s[1] = (char)opt;
 	return s;
@@ -124,7 +130,7 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 	memset(o, 0, sizeof(*o));
 	o->ns_mask = NST_NS_ALL;
 	o->ev_mask = NST_EV_ALL;
-	optind = 1;
+	optind = 0; /* a full reset, for callers that parse more than once */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jo:t:p:e:vhV", long_options,
 				NULL)) != -1) {
@@ -179,10 +185,10 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			return OPTS_EXIT_OK;
 		case ':':
 			return bad(err, "option needs a value",
-				   short_name(optopt, argv[optind - 1]));
+				   option_name(optopt, argv[optind - 1]));
 		default:
 			return bad(err, "unknown option",
-				   short_name(optopt, argv[optind - 1]));
+				   option_name(optopt, argv[optind - 1]));
 		}
 	}
 	if (optind < argc)
