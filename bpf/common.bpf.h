@@ -80,19 +80,20 @@ static __always_inline void nst_count_lost(void)
 		__sync_fetch_and_add(lost, 1);
 }
 
-/* Reserve a record and fill in the acting task; NULL (counted) when full. */
-static __always_inline struct nst_event *nst_reserve(__u32 kind)
+/*
+ * Reserve a record whose kind-specific part is size bytes, and fill in the
+ * acting task; NULL (and counted) when the ring buffer is full. Records are
+ * only as long as their kind needs, so small events stay small.
+ */
+#define nst_reserve(kind, size)                                              \
+	nst_reserve_bytes(kind, offsetof(struct nst_event, create) + (size))
+
+/* The common part of every record: the kind, the time, the acting task. */
+static __always_inline void nst_fill_task(struct nst_event *e, __u32 kind)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct nst_event *e;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		nst_count_lost();
-		return NULL;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->task.ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->task.pid = pid_tgid >> 32;
@@ -100,7 +101,35 @@ static __always_inline struct nst_event *nst_reserve(__u32 kind)
 	e->task.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->task.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
+}
+
+static __always_inline struct nst_event *nst_reserve_bytes(__u32 kind,
+							   __u32 bytes)
+{
+	struct nst_event *e;
+
+	e = bpf_ringbuf_reserve(&events, bytes, 0);
+	if (!e) {
+		nst_count_lost();
+		return NULL;
+	}
+	__builtin_memset(e, 0, bytes);
+	nst_fill_task(e, kind);
 	return e;
+}
+
+/*
+ * For a record built elsewhere (a per-CPU scratch map): holding a ring
+ * buffer reservation across a bpf_loop() walk would make the verifier's
+ * work explode, so such records are built first and copied in at the end.
+ */
+#define nst_output(e, size)                                                  \
+	nst_output_bytes(e, offsetof(struct nst_event, create) + (size))
+
+static __always_inline void nst_output_bytes(struct nst_event *e, __u32 bytes)
+{
+	if (bpf_ringbuf_output(&events, e, bytes, 0))
+		nst_count_lost();
 }
 
 static __always_inline void nst_submit(struct nst_event *e)

@@ -78,4 +78,18 @@ static __always_inline void *netdev_priv_area(struct net_device *dev)
 	       ((bpf_core_type_size(struct net_device) + 31) & ~31UL);
 }
 
+/*
+ * The lowest ifindex a device registered from now on in net can get.
+ * net->ifindex is the last index handed out on older kernels (6.1), and
+ * the next one to try since indexes live in the dev_by_index xarray.
+ */
+static __always_inline __u32 net_next_ifindex(struct net *net)
+{
+	__u32 counter = BPF_CORE_READ(net, ifindex);
+
+	if (bpf_core_field_exists(net->dev_by_index))
+		return counter;
+	return counter + 1;
+}
+
 #endif /* NSTRACE_COMPAT_BPF_H */

@@ -52,7 +52,7 @@ static __always_inline void emit_created(struct task_struct *task, __u64 flags,
 		if (!(flags & ns_clone_flag[i]) ||
 		    !nst_wants(NST_EV_NS_CREATE, i))
 			continue;
-		e = nst_reserve(NST_EV_NS_CREATE);
+		e = nst_reserve(NST_EV_NS_CREATE, sizeof(e->create));
 		if (!e)
 			continue;
 		e->create.ns_type = i;
@@ -176,7 +176,7 @@ int nst_tp_exit_setns(struct trace_event_raw_sys_exit *ctx)
 			if (now[i] == p->ns[i] ||
 			    !nst_wants(NST_EV_NS_SETNS, i))
 				continue;
-			e = nst_reserve(NST_EV_NS_SETNS);
+			e = nst_reserve(NST_EV_NS_SETNS, sizeof(e->setns));
 			if (!e)
 				continue;
 			e->setns.ns_type = i;

@@ -107,9 +107,12 @@ struct nst_ns_destroy {
 	struct nst_dev devs[NST_MAX_DEVS];
 };
 
+/* nst_netdev_move.error when a request was refused without saying why. */
+#define NST_ERR_UNKNOWN 1
+
 struct nst_netdev_move {
 	__u32 cause;
-	__s32 error; /* negative errno when the request failed, else 0 */
+	__s32 error; /* 0, a negative errno, or NST_ERR_UNKNOWN */
 	__u32 from_netns;
 	__u32 to_netns;
 	__u32 ifindex;

@@ -12,6 +12,14 @@ struct prog_use {
 	uint32_t events;
 };
 
+/* What an rtnetlink request can cause, and what a dying netns can. */
+#define RTNL_EVENTS                                                          \
+	(NST_EV_BIT(NST_EV_NETDEV_MOVE) | NST_EV_BIT(NST_EV_NETDEV_CREATE) |  \
+	 NST_EV_BIT(NST_EV_NETDEV_DELETE))
+#define NETNS_EXIT_EVENTS                                                    \
+	(NST_EV_BIT(NST_EV_NS_DESTROY) | NST_EV_BIT(NST_EV_NETDEV_DELETE) |   \
+	 NST_EV_BIT(NST_EV_NETDEV_MOVE))
+
 #define PROG(name, ev)                                                       \
 	{ offsetof(struct nstrace_bpf, progs.name), (ev) }
 
@@ -23,6 +31,13 @@ static const struct prog_use progs[] = {
 	PROG(nst_tp_exit_unshare, NST_EV_BIT(NST_EV_NS_CREATE)),
 	PROG(nst_tp_enter_setns, NST_EV_BIT(NST_EV_NS_SETNS)),
 	PROG(nst_tp_exit_setns, NST_EV_BIT(NST_EV_NS_SETNS)),
+	PROG(nst_tp_enter_sendmsg, RTNL_EVENTS),
+	PROG(nst_tp_exit_sendmsg, RTNL_EVENTS),
+	PROG(nst_tp_enter_sendto, RTNL_EVENTS),
+	PROG(nst_tp_exit_sendto, RTNL_EVENTS),
+	PROG(nst_tp_queue_work, NETNS_EXIT_EVENTS),
+	PROG(nst_tp_cleanup_start, NETNS_EXIT_EVENTS),
+	PROG(nst_tp_cleanup_end, NST_EV_BIT(NST_EV_NETDEV_MOVE)),
 };
 
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask)

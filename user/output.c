@@ -100,6 +100,7 @@ void render_json(struct buf *b, const struct record *r)
 			buf_addf(b, "%lld", (long long)f->s);
 			break;
 		case FIELD_STR:
+		case FIELD_NAME:
 			json_str(b, f->str, f->len);
 			break;
 		case FIELD_TIME:
@@ -147,6 +148,9 @@ static void text_value(struct buf *b, const struct field *f)
 		break;
 	case FIELD_STR:
 		text_str(b, f->str, f->len);
+		break;
+	case FIELD_NAME:
+		buf_add(b, f->str, f->len);
 		break;
 	case FIELD_TIME: {
 		time_t sec = f->u / 1000000000ULL;

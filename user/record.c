@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stddef.h>
 #include <string.h>
 #include <stdio.h>
 
@@ -35,7 +36,10 @@ static void add_s(struct record *r, const char *key, const char *s,
 static void add_name(struct record *r, const char *key, const char *s,
 		     enum field_col col)
 {
-	add_s(r, key, s, strlen(s), col);
+	struct field *f = add(r, key, FIELD_NAME, col);
+
+	f->str = s;
+	f->len = strlen(s);
 }
 
 static void add_head(struct record *r, const char *event, uint64_t time_ns)
@@ -55,10 +59,17 @@ static void add_task(struct record *r, const struct nst_task *t)
 	add_s(r, "comm", t->comm, sizeof(t->comm), COL_COMM);
 }
 
-static void add_error(struct record *r, int err)
+/* error: a negative errno, or NST_ERR_UNKNOWN. */
+static void add_error(struct record *r, int error)
 {
+	int err = -error;
 	const char *name = strerrorname_np(err);
 
+	if (error > 0) {
+		add_name(r, "error", "unknown: the kernel gave no answer",
+			 COL_NONE);
+		return;
+	}
 	snprintf(r->scratch, sizeof(r->scratch), "%s: %s", name ? name : "E?",
 		 strerror(err));
 	add_name(r, "error", r->scratch, COL_NONE);
@@ -69,16 +80,20 @@ static void add_move(struct record *r, const struct nst_netdev_move *m)
 	add_name(r, "ns_type", "net", COL_TYPE);
 	add_s(r, "ifname", m->ifname, sizeof(m->ifname), COL_NONE);
 	add_u(r, "ifindex", m->ifindex, COL_NONE);
-	add_s(r, "new_ifname", m->new_ifname, sizeof(m->new_ifname),
-	      COL_NONE);
-	add_u(r, "new_ifindex", m->new_ifindex, COL_NONE);
+	/* A refused move changed nothing: there is no "after" to show. */
+	if (!m->error) {
+		add_s(r, "new_ifname", m->new_ifname, sizeof(m->new_ifname),
+		      COL_NONE);
+		add_u(r, "new_ifindex", m->new_ifindex, COL_NONE);
+	}
 	add_u(r, "from_netns", m->from_netns, COL_NS);
 	add_u(r, "to_netns", m->to_netns, COL_NS);
 	add_name(r, "cause", cause_name(m->cause), COL_NONE);
-	if (m->origin != NST_ORIGIN_NONE)
+	/* The kernel's own moves (cause netns-exit) come from no syscall. */
+	if (m->origin != NST_ORIGIN_NONE && m->origin != NST_ORIGIN_NETNS_EXIT)
 		add_name(r, "syscall", origin_name(m->origin), COL_NONE);
 	if (m->error)
-		add_error(r, -m->error);
+		add_error(r, m->error);
 }
 
 static void add_life(struct record *r, const struct nst_netdev_life *l)
@@ -112,6 +127,27 @@ static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 		add_s(r, "last_ref_comm", d->killer_comm,
 		      sizeof(d->killer_comm), COL_NONE);
 	}
+}
+
+size_t event_size(uint32_t kind)
+{
+	const size_t head = offsetof(struct nst_event, create);
+	const struct nst_event *e = NULL;
+
+	switch (kind) {
+	case NST_EV_NS_CREATE:
+		return head + sizeof(e->create);
+	case NST_EV_NS_SETNS:
+		return head + sizeof(e->setns);
+	case NST_EV_NS_DESTROY:
+		return head + sizeof(e->destroy);
+	case NST_EV_NETDEV_MOVE:
+		return head + sizeof(e->move);
+	case NST_EV_NETDEV_CREATE:
+	case NST_EV_NETDEV_DELETE:
+		return head + sizeof(e->life);
+	}
+	return 0;
 }
 
 void record_from_event(struct record *r, const struct nst_event *e,

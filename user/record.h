@@ -8,6 +8,7 @@
 #define NSTRACE_RECORD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nstrace.h"
@@ -19,6 +20,7 @@ enum field_kind {
 	FIELD_U64,
 	FIELD_S64,
 	FIELD_STR,  /* bytes of untrusted origin, up to len or a NUL */
+	FIELD_NAME, /* a string of nstrace's own: shown as it is in text */
 	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
 	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */
 };
@@ -52,6 +54,9 @@ struct record {
 	int n;
 	char scratch[64]; /* room for a formatted error name */
 };
+
+/* The bytes a record of this kind has, or 0 for an unknown kind. */
+size_t event_size(uint32_t kind);
 
 /* realtime_off: CLOCK_REALTIME minus CLOCK_BOOTTIME, in nanoseconds. */
 void record_from_event(struct record *r, const struct nst_event *e,

@@ -69,14 +69,18 @@ static uint64_t now_realtime_ns(void)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct trace *t = ctx;
+	const struct nst_event *e = data;
 	struct record r;
+	size_t want;
 
-	if (size < sizeof(struct nst_event))
+	/* A record shorter than its kind says is a bug: never read past it. */
+	if (size < sizeof(e->kind) || !(want = event_size(e->kind)) ||
+	    size < want)
 		return 0;
 	t->events++;
 	if (t->out.err)
 		return 0;
-	record_from_event(&r, data, t->realtime_off);
+	record_from_event(&r, e, t->realtime_off);
 	output_record(&t->out, &r);
 	return 0;
 }

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Reading network devices and namespaces, for netdev.bpf.c and netns.bpf.c. */
+#ifndef NSTRACE_NETDEV_BPF_H
+#define NSTRACE_NETDEV_BPF_H
+
+#include "common.bpf.h"
+
+/* What a device was: copied out, since the device itself may be freed. */
+struct dev_snap {
+	__u64 dev; /* struct net_device *, 0: none */
+	__u32 netns;
+	__u32 ifindex;
+	char ifname[NST_IFNAME_LEN];
+	char kind[NST_KIND_LEN];
+};
+
+/*
+ * List steps through a local pointer: BPF_CORE_READ() on a member of one
+ * of our own structs would ask CO-RE to relocate that struct too.
+ */
+static __always_inline struct list_head *read_list_next(struct list_head *n)
+{
+	return BPF_CORE_READ(n, next);
+}
+
+static __always_inline struct list_head *read_list_prev(struct list_head *n)
+{
+	return BPF_CORE_READ(n, prev);
+}
+
+static __always_inline struct net *dev_net_of(struct net_device *dev)
+{
+	return BPF_CORE_READ(dev, nd_net.net);
+}
+
+static __always_inline __u32 net_inum(struct net *net)
+{
+	return BPF_CORE_READ(net, ns.inum);
+}
+
+static __always_inline void dev_snapshot(struct net_device *dev,
+					 struct dev_snap *s)
+{
+	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
+
+	s->dev = (__u64)dev;
+	s->netns = net_inum(dev_net_of(dev));
+	s->ifindex = BPF_CORE_READ(dev, ifindex);
+	BPF_CORE_READ_STR_INTO(&s->ifname, dev, name);
+	if (kind)
+		bpf_probe_read_kernel_str(s->kind, sizeof(s->kind), kind);
+	else
+		s->kind[0] = '\0';
+}
+
+/* The other end of a veth pair, or NULL for any other kind of device. */
+static __always_inline struct net_device *veth_peer(struct net_device *dev)
+{
+	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
+	struct net_device *peer = NULL;
+	char k[5] = {};
+
+	if (!kind || bpf_probe_read_kernel_str(k, sizeof(k), kind) != 5 ||
+	    k[0] != 'v' || k[1] != 'e' || k[2] != 't' || k[3] != 'h')
+		return NULL;
+	bpf_probe_read_kernel(&peer, sizeof(peer),
+			      netdev_priv_area(dev) +
+				      bpf_core_field_offset(struct veth_priv,
+							    peer));
+	return peer;
+}
+
+static __always_inline void emit_life(__u32 kind, const struct dev_snap *s,
+				      __u32 origin)
+{
+	struct nst_event *e;
+
+	if (!(targ_ev_mask & NST_EV_BIT(kind)) ||
+	    !(targ_ns_mask & (1u << NST_NS_NET)))
+		return;
+	e = nst_reserve(kind, sizeof(e->life));
+	if (!e)
+		return;
+	e->life.netns = s->netns;
+	e->life.ifindex = s->ifindex;
+	e->life.origin = origin;
+	__builtin_memcpy(e->life.ifname, s->ifname, sizeof(e->life.ifname));
+	__builtin_memcpy(e->life.kind, s->kind, sizeof(e->life.kind));
+	nst_submit(e);
+}
+
+#endif /* NSTRACE_NETDEV_BPF_H */

@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# netdev.move, netdev.create, netdev.delete and ns.destroy against real
+# veth pairs and namespaces, each field checked against ip -j and /proc.
+
+load helpers
+
+setup() {
+	need_root
+	A=$(tname a)
+	B=$(tname b)
+	ip netns add "$A"
+	ip netns add "$B"
+	HOST=$(ns_inode $$ net)
+	VA=nsta$$
+	VB=nstb$$
+}
+
+teardown() {
+	teardown_nstrace
+	ip link del "$VA" 2>/dev/null || true
+	for ns in $(ip netns list | awk '{print $1}' | grep "^nst$$_"); do
+		ip netns del "$ns"
+	done
+	[ -z "${BG:-}" ] || kill $BG 2>/dev/null || true
+}
+
+netns_ino() { # NAME
+	stat -L -c %i "/run/netns/$1"
+}
+
+ifindex() { # NETNS|"" DEV
+	ip ${1:+-n "$1"} -j link show "$2" | jq '.[0].ifindex'
+}
+
+# assert_move FILTER FROM TO IFNAME IFINDEX NEW_IFNAME NEW_IFINDEX
+assert_move() {
+	local e
+	e=$(one "$1")
+	assert_eq "$(jq -r .event <<<"$e")" netdev.move event
+	assert_eq "$(jq -r .ns_type <<<"$e")" net ns_type
+	assert_eq "$(jq -r .from_netns <<<"$e")" "$2" from_netns
+	assert_eq "$(jq -r .to_netns <<<"$e")" "$3" to_netns
+	assert_eq "$(jq -r .ifname <<<"$e")" "$4" ifname
+	assert_eq "$(jq -r .ifindex <<<"$e")" "$5" ifindex
+	assert_eq "$(jq -r .new_ifname <<<"$e")" "$6" new_ifname
+	assert_eq "$(jq -r .new_ifindex <<<"$e")" "$7" new_ifindex
+	assert_eq "$(jq -r .cause <<<"$e")" request cause
+	assert_eq "$(jq -r .syscall <<<"$e")" sendmsg syscall
+	assert_eq "$(jq -r .comm <<<"$e")" ip comm
+	assert_eq "$(jq -r 'has("error")' <<<"$e")" false "has error"
+	assert_time "$(jq -r .time <<<"$e")"
+}
+
+@test "ip link set DEV netns NAME: netdev.move with both ifindexes" {
+	ip link add "$VA" type veth peer name "$VB"
+	before=$(ifindex "" "$VA")
+	start_nstrace -e netdev.move
+	ip link set "$VA" netns "$A"
+	stop_nstrace
+	after=$(ifindex "$A" "$VA")
+	assert_move ".ifname == \"$VA\"" "$HOST" "$(netns_ino "$A")" \
+		"$VA" "$before" "$VA" "$after"
+}
+
+@test "ip link set DEV netns PID: to the netns of that process" {
+	unshare -n sleep 30 &
+	p=$!
+	BG=$p
+	wait_for comm_is $p sleep
+	ip link add "$VA" type veth peer name "$VB"
+	before=$(ifindex "" "$VA")
+	start_nstrace -e netdev.move
+	ip link set "$VA" netns $p
+	after=$(nsenter -t $p -n ip -j link show "$VA" | jq '.[0].ifindex')
+	stop_nstrace
+	assert_move ".ifname == \"$VA\"" "$HOST" "$(ns_inode $p net)" \
+		"$VA" "$before" "$VA" "$after"
+}
+
+@test "ip -n A link set DEV netns 1: back to the initial netns" {
+	ip -n "$A" link add "$VA" type veth peer name "$VB"
+	before=$(ifindex "$A" "$VA")
+	start_nstrace -e netdev.move
+	ip -n "$A" link set "$VA" netns 1
+	stop_nstrace
+	after=$(ifindex "" "$VA")
+	# PID 1 lives in the initial netns, as this shell does.
+	assert_move ".ifname == \"$VA\"" "$(netns_ino "$A")" "$HOST" \
+		"$VA" "$before" "$VA" "$after"
+}
+
+@test "ip -n A link set DEV netns B name NEW: between two named netns, renamed" {
+	ip -n "$A" link add "$VA" type veth peer name "$VB"
+	before=$(ifindex "$A" "$VA")
+	start_nstrace -e netdev.move
+	ip -n "$A" link set "$VA" netns "$B" name nstc$$
+	stop_nstrace
+	after=$(ifindex "$B" nstc$$)
+	assert_move ".ifname == \"$VA\"" "$(netns_ino "$A")" "$(netns_ino "$B")" \
+		"$VA" "$before" nstc$$ "$after"
+}
+
+@test "a move the kernel refuses: netdev.move with the errno, nothing after" {
+	ip -n "$A" link add "$VA" type veth peer name "$VB"
+	ip link add "$VA" type veth peer name nstd$$
+	before=$(ifindex "" "$VA")
+	start_nstrace -e netdev.move
+	run ip link set "$VA" netns "$A"
+	[ "$status" -ne 0 ]
+	stop_nstrace
+	e=$(one ".ifname == \"$VA\"")
+	assert_eq "$(jq -r .error <<<"$e")" "EEXIST: File exists" error
+	assert_eq "$(jq -r .from_netns <<<"$e")" "$HOST" from_netns
+	assert_eq "$(jq -r .to_netns <<<"$e")" "$(netns_ino "$A")" to_netns
+	assert_eq "$(jq -r .ifindex <<<"$e")" "$before" ifindex
+	assert_eq "$(jq -r 'has("new_ifname") or has("new_ifindex")' <<<"$e")" false "has new_*"
+	# It is still where it was.
+	assert_eq "$(ifindex "" "$VA")" "$before" "ifindex after the refusal"
+}
+
+# assert_life EVENT NETNS IFNAME IFINDEX KIND CAUSE
+assert_life() {
+	local e
+	e=$(one ".event == \"$1\" and .ifname == \"$3\"")
+	assert_eq "$(jq -r .netns <<<"$e")" "$2" "$3 netns"
+	assert_eq "$(jq -r .ifindex <<<"$e")" "$4" "$3 ifindex"
+	assert_eq "$(jq -r .kind <<<"$e")" "$5" "$3 kind"
+	assert_eq "$(jq -r .cause <<<"$e")" "$6" "$3 cause"
+	assert_eq "$(jq -r .ns_type <<<"$e")" net "$3 ns_type"
+	assert_time "$(jq -r .time <<<"$e")"
+}
+
+@test "ip link add veth: netdev.create for both ends" {
+	start_nstrace -e netdev.create
+	ip link add "$VA" type veth peer name "$VB"
+	stop_nstrace
+	assert_life netdev.create "$HOST" "$VA" "$(ifindex "" "$VA")" veth request
+	assert_life netdev.create "$HOST" "$VB" "$(ifindex "" "$VB")" veth request
+	assert_eq "$(count ".comm != \"ip\"")" 0 "events not from ip"
+}
+
+@test "ip link add veth peer netns X: the peer created in X" {
+	start_nstrace -e netdev.create
+	ip link add "$VA" type veth peer name "$VB" netns "$A"
+	stop_nstrace
+	assert_life netdev.create "$HOST" "$VA" "$(ifindex "" "$VA")" veth request
+	assert_life netdev.create "$(netns_ino "$A")" "$VB" "$(ifindex "$A" "$VB")" veth request
+}
+
+@test "ip link del: netdev.delete for the device and its veth peer" {
+	ip link add "$VA" type veth peer name "$VB" netns "$A"
+	ia=$(ifindex "" "$VA")
+	ib=$(ifindex "$A" "$VB")
+	start_nstrace -e netdev.delete
+	ip link del "$VA"
+	stop_nstrace
+	assert_life netdev.delete "$HOST" "$VA" "$ia" veth request
+	assert_life netdev.delete "$(netns_ino "$A")" "$VB" "$ib" veth request
+}
+
+# wait_events N FILTER: until N events match (cleanup_net runs after
+# ip netns del has returned).
+wait_events() {
+	for _ in $(seq 300); do
+		[ "$(count "$2")" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "only $(count "$2") of $1 events for $2" >&2
+	return 1
+}
+
+@test "ip netns del: ns.destroy with its interfaces, each deleted with it" {
+	ip -n "$A" link add "$VA" type veth peer name "$VB"
+	ip link add nste$$ type veth peer name nstf$$ netns "$A"
+	ino=$(netns_ino "$A")
+	ia=$(ifindex "$A" "$VA")
+	ib=$(ifindex "$A" "$VB")
+	iff=$(ifindex "$A" nstf$$)
+	ie=$(ifindex "" nste$$)
+	start_nstrace -e ns.destroy,netdev.delete
+	ip netns del "$A"
+	wait_events 1 ".event == \"ns.destroy\" and .ns == $ino"
+	stop_nstrace
+	e=$(one ".event == \"ns.destroy\"")
+	assert_eq "$(jq -r .ns_type <<<"$e")" net ns_type
+	assert_eq "$(jq -c '.interfaces | sort_by(.ifindex)' <<<"$e")" \
+		"$(jq -nc --arg a "$VA" --arg b "$VB" --arg f nstf$$ \
+			--argjson ia "$ia" --argjson ib "$ib" --argjson ic "$iff" \
+			'[{ifname:"lo",ifindex:1,fate:"deleted"},
+			  {ifname:$a,ifindex:$ia,fate:"deleted"},
+			  {ifname:$b,ifindex:$ib,fate:"deleted"},
+			  {ifname:$f,ifindex:$ic,fate:"deleted"}] | sort_by(.ifindex)')" interfaces
+	assert_eq "$(jq -r .last_ref_comm <<<"$e")" ip last_ref_comm
+	assert_life netdev.delete "$ino" "$VA" "$ia" veth netns-exit
+	assert_life netdev.delete "$ino" "$VB" "$ib" veth netns-exit
+	assert_life netdev.delete "$ino" nstf$$ "$iff" veth netns-exit
+	assert_life netdev.delete "$ino" lo 1 "" netns-exit
+	# The peer outside dies too, in the netns it was in.
+	assert_life netdev.delete "$HOST" nste$$ "$ie" veth netns-exit
+	! ip link show nste$$ 2>/dev/null
+}
+
+@test "a netns that dies with its last process: ns.destroy" {
+	unshare -n sh -c "ip link add nstg$$ type veth peer name nsth$$; exec sleep 30" &
+	p=$!
+	wait_for test "$(ns_inode $p net)" != "$HOST"
+	ino=$(ns_inode $p net)
+	wait_for comm_is $p sleep
+	start_nstrace -e ns.destroy
+	kill $p
+	wait $p || true
+	wait_events 1 ".ns == $ino"
+	stop_nstrace
+	e=$(one ".ns == $ino")
+	assert_eq "$(jq -r '[.interfaces[].ifname] | sort | join(",")' <<<"$e")" \
+		"$(printf '%s\n' lo nstg$$ nsth$$ | sort | paste -sd,)" interfaces
+}
+
+@test "storm: 500 moves among 10 namespaces, 500 events in order" {
+	local -a ns ino
+	for i in $(seq 0 9); do
+		ns[i]=$(tname s$i)
+		ip netns add "${ns[i]}"
+		ino[i]=$(netns_ino "${ns[i]}")
+	done
+	ip -n "${ns[0]}" link add "$VA" type veth peer name "$VB"
+	start_nstrace -e netdev.move
+	for m in $(seq 0 499); do
+		ip -n "${ns[m % 10]}" link set "$VA" netns "${ns[(m + 1) % 10]}"
+	done
+	stop_nstrace
+	assert_eq "$(count ".ifname == \"$VA\"")" 500 "moves of $VA"
+	jq -r "select(.ifname == \"$VA\") | \"\(.from_netns) \(.to_netns)\"" \
+		"$TRACE_OUT" >"$BATS_TEST_TMPDIR/seen"
+	for m in $(seq 0 499); do
+		echo "${ino[m % 10]} ${ino[(m + 1) % 10]}"
+	done >"$BATS_TEST_TMPDIR/want"
+	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/seen"
+	assert_eq "$(count 'has("error")')" 0 "refused moves"
+}
+
+@test "deleting 100 namespaces in a row: 100 ns.destroy, each with its interfaces" {
+	local -A want
+	for i in $(seq 100); do
+		n=$(tname d$i)
+		ip netns add "$n"
+		ip -n "$n" link add nstx$i type veth peer name nsty$i
+		want[$(netns_ino "$n")]=$i
+	done
+	start_nstrace -e ns.destroy
+	for i in $(seq 100); do
+		ip netns del "$(tname d$i)"
+	done
+	filter="[$(IFS=,; echo "${!want[*]}")] as \$w | .ns as \$n | \$w | index(\$n) != null"
+	wait_events 100 "$filter"
+	stop_nstrace
+	assert_eq "$(count "$filter")" 100 "ns.destroy of ours"
+	for ino in "${!want[@]}"; do
+		i=${want[$ino]}
+		e=$(one ".ns == $ino")
+		assert_eq "$(jq -r '[.interfaces[].ifname] | sort | join(",")' <<<"$e")" \
+			"lo,nstx$i,nsty$i" "interfaces of ns $i"
+	done
+}
