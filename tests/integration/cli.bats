@@ -143,3 +143,33 @@ usage_error() {
 	# Colour only on a terminal.
 	! grep -q $'\e' "$TRACE_OUT"
 }
+
+@test "a ring buffer too small for a burst: lost records, delivered + lost = generated" {
+	need_root
+	a=$(tname la)
+	b=$(tname lb)
+	ip netns add "$a"
+	ip netns add "$b"
+	fifo=$BATS_TEST_TMPDIR/go
+	mkfifo "$fifo"
+	n=200000
+	NSTOOL=$BATS_TEST_DIRNAME/../../build/tools/nstool
+	"$NSTOOL" setns-loop "/run/netns/$a" "/run/netns/$b" $n <"$fifo" &
+	p=$!
+	exec 9>"$fifo"
+	start_nstrace -p $p -e ns.setns --buffer-size 4K
+	echo go >&9
+	exec 9>&-
+	wait $p
+	stop_nstrace
+	ip netns del "$a"
+	ip netns del "$b"
+	delivered=$(count '.event == "ns.setns"')
+	lost=$(jq -s '[.[] | select(.event == "lost") | .count] | add // 0' "$TRACE_OUT")
+	total=$(jq -s '[.[] | select(.event == "lost")] | last | .total // 0' "$TRACE_OUT")
+	echo "delivered $delivered, lost $lost of $n" >&2
+	[ "$lost" -gt 0 ]
+	assert_eq $((delivered + lost)) $n "delivered + lost"
+	assert_eq "$total" "$lost" "last total"
+	grep -q "^nstrace: $delivered events, $lost lost\$" "$TRACE_ERR"
+}

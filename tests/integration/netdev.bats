@@ -262,3 +262,18 @@ wait_events() {
 			"lo,nstx$i,nsty$i" "interfaces of ns $i"
 	done
 }
+
+@test "a move sent with sendto(2), as netlink libraries do: syscall sendto" {
+	ip link add "$VA" type veth peer name "$VB"
+	before=$(ifindex "" "$VA")
+	start_nstrace -e netdev.move
+	run python3 "$BATS_TEST_DIRNAME/../tools/rtnl_move.py" "$before" "/run/netns/$A"
+	assert_eq "$output" 0 "kernel's answer"
+	stop_nstrace
+	e=$(one ".ifname == \"$VA\"")
+	assert_eq "$(jq -r .syscall <<<"$e")" sendto syscall
+	assert_eq "$(jq -r .comm <<<"$e")" python3 comm
+	assert_eq "$(jq -r .from_netns <<<"$e")" "$HOST" from_netns
+	assert_eq "$(jq -r .to_netns <<<"$e")" "$(netns_ino "$A")" to_netns
+	assert_eq "$(jq -r .new_ifindex <<<"$e")" "$(ifindex "$A" "$VA")" new_ifindex
+}

@@ -8,10 +8,14 @@
  *   nstool clone3 FLAGS [SECONDS]
  *   nstool setns-pidfd PID FLAGS [SECONDS]
  *   nstool comm HEX unshare FLAGS   rename itself, then unshare
+ *   nstool setns-loop NS_A NS_B N   setns between two netns files N times,
+ *                                   after a line on stdin (so that a
+ *                                   tracer can be told its pid first)
  *
  * FLAGS is a comma list of net,mnt,uts,ipc,pid,user,cgroup,time.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -142,6 +146,22 @@ static int do_comm_unshare(const char *hex, unsigned long flags)
 	return 0;
 }
 
+/* N switches, each one ns.setns: a burst as fast as one thread goes. */
+static int do_setns_loop(const char *a, const char *b, long n)
+{
+	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = open(b, O_RDONLY | O_CLOEXEC);
+	char line[8];
+
+	if (fa < 0 || fb < 0)
+		die("open");
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	for (long i = 0; i < n; i++)
+		if (setns(i % 2 ? fb : fa, CLONE_NEWNET))
+			die("setns");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int secs;
@@ -156,6 +176,8 @@ int main(int argc, char **argv)
 		return do_setns_pidfd(atoi(argv[2]), parse_flags(argv[3]),
 				      secs);
 	}
+	if (argc == 5 && !strcmp(argv[1], "setns-loop"))
+		return do_setns_loop(argv[2], argv[3], atol(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "comm") &&
 	    !strcmp(argv[3], "unshare"))
 		return do_comm_unshare(argv[2], parse_flags(argv[4]));
