@@ -68,7 +68,15 @@ $(BUILD)/nstrace.skel.h: $(BUILD)/nstrace.bpf.o
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
-$(USER_OBJS): $(SKELS)
+# The inventory (nstrace ls) is loaded for one short command: as a light
+# skeleton, the kernel relocates it against its own BTF, and nstrace need
+# not parse the kernel's 5 MB of BTF each time.
+LSKELS := $(BUILD)/ls.lskel.h
+
+$(BUILD)/%.lskel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton -L $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(USER_OBJS): $(SKELS) $(LSKELS)
 
 $(BUILD)/user/%.o: user/%.c | $(BUILD)/user
 	$(CC) $(USER_CFLAGS) -c $< -o $@

@@ -12,9 +12,19 @@
  * Per-task records go through the iterator's seq_file. The net walk runs
  * in a single program call, and its output can be far larger than the
  * seq_file buffer (one call must fit in it), so it goes to a ring buffer
- * that the loader sizes and reads once the iterator is done.
+ * that the loader reads once the iterator is done.
  */
+/*
+ * The iterators' contexts are ABI: declared here without CO-RE, for the
+ * same reason as list_next() below.
+ */
+#define bpf_iter_meta bpf_iter_meta___vmlinux
+#define bpf_iter__task bpf_iter__task___vmlinux
+#define bpf_iter__task_file bpf_iter__task_file___vmlinux
 #include "vmlinux.h"
+#undef bpf_iter_meta
+#undef bpf_iter__task
+#undef bpf_iter__task_file
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
@@ -23,6 +33,24 @@
 #include "compat.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+	__u64 session_id;
+	__u64 seq_num;
+};
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+};
+
+struct bpf_iter__task_file {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	__u32 fd;
+	struct file *file;
+};
 
 #define NSFS_MAGIC 0x6e736673
 #define SOCKFS_MAGIC 0x534f434b
@@ -46,7 +74,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22); /* the loader resizes it */
+	__uint(max_entries, LS_WALK_BUF_SIZE);
 } walk_out SEC(".maps");
 
 /* Namespaces already reported, so that each has one LS_REC_NS record. */
@@ -255,6 +283,18 @@ static __always_inline void task_namespaces(struct task_struct *task,
 
 /* ---- the walk of net_namespace_list and dev_base_head ---- */
 
+/*
+ * struct list_head is { next, prev } on every kernel: reading it without
+ * CO-RE spares the loader one more search of the kernel's BTF.
+ */
+static __always_inline struct list_head *list_next(struct list_head *node)
+{
+	struct list_head *next = NULL;
+
+	bpf_probe_read_kernel(&next, sizeof(next), node);
+	return next;
+}
+
 struct dev_walk {
 	struct list_head *head; /* &net->dev_base_head */
 	struct list_head *node;
@@ -270,7 +310,7 @@ static __always_inline bool is_veth(const char *kind)
 
 static __always_inline void fill_dev(struct ls_dev *r, struct net_device *dev)
 {
-	struct list_head *upper = BPF_CORE_READ(dev, adj_list.upper.next);
+	struct list_head *upper = list_next(&dev->adj_list.upper);
 	const struct rtnl_link_ops *ops = BPF_CORE_READ(dev, rtnl_link_ops);
 	const unsigned char *addr = BPF_CORE_READ(dev, dev_addr);
 
@@ -323,7 +363,7 @@ static long walk_one_dev(__u32 i, void *ctx)
 	if (!node || node == w->head)
 		return 1;
 	dev = container_of(node, struct net_device, dev_list);
-	w->node = BPF_CORE_READ(node, next);
+	w->node = list_next(node);
 	w->ndevs++;
 	r = bpf_ringbuf_reserve(&walk_out, sizeof(*r), 0);
 	if (!r) {
@@ -352,7 +392,7 @@ static void emit_net(struct net_walk *w, struct net *net)
 	long n;
 
 	d.head = &net->dev_base_head;
-	d.node = BPF_CORE_READ(net, dev_base_head.next);
+	d.node = list_next(&net->dev_base_head);
 	d.netns = BPF_CORE_READ(net, ns.inum);
 	n = bpf_loop(MAX_DEVS_PER_NET, walk_one_dev, &d, 0);
 	if (n >= MAX_DEVS_PER_NET)
@@ -395,7 +435,7 @@ static long walk_one_net(__u32 i, void *ctx)
 		emit_net(w, net);
 		nets_walked++;
 	}
-	w->node = BPF_CORE_READ(node, next);
+	w->node = list_next(node);
 	return !w->node || w->node == w->start;
 }
 
@@ -441,10 +481,15 @@ int ls_task(struct bpf_iter__task *ctx)
 	r.pid = task->tgid;
 	r.tid = task->pid;
 	if (r.pid != r.tid) {
-		struct task_struct *leader = task->group_leader;
+		/*
+		 * Pointers are read with probes, not loaded as trusted BTF
+		 * pointers: the verifier would search the kernel's BTF for
+		 * each of those, at every load.
+		 */
+		struct task_struct *leader = BPF_CORE_READ(task, group_leader);
 
 		/* A thread is news only when it has switched namespaces. */
-		if (BPF_CORE_READ(leader, nsproxy) == task->nsproxy &&
+		if (BPF_CORE_READ(leader, nsproxy) == BPF_CORE_READ(task, nsproxy) &&
 		    BPF_CORE_READ(leader, real_cred, user_ns) ==
 			    BPF_CORE_READ(task, real_cred, user_ns))
 			return 0;

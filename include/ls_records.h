@@ -16,6 +16,12 @@
 
 #define LS_ADDR_LEN 32 /* MAX_ADDR_LEN */
 
+/*
+ * The ring buffer of the net walk: 16 MiB is about 120000 devices. A
+ * light skeleton has its map sizes built in.
+ */
+#define LS_WALK_BUF_SIZE (16u << 20)
+
 enum ls_rec_kind {
 	LS_REC_NS = 1, /* a namespace of any type, once per inode */
 	LS_REC_TASK,   /* a process, or a thread whose namespaces differ */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,23 +7,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "ls.skel.h"
+#include "ls.lskel.h"
 #include "buf.h"
 #include "inventory.h"
 #include "preflight.h"
 
-/* Room for the net walk's records; grown and retried when it overflows. */
-#define WALK_BUF_FIRST (4u << 20)
-#define WALK_BUF_MAX (1u << 30)
 #define READ_CHUNK 65536
-
-static bool verbose;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	return verbose ? vfprintf(stderr, fmt, ap) : 0;
-}
 
 static size_t rec_size(uint32_t kind)
 {
@@ -105,22 +93,22 @@ static int add_stream(struct collector *c, const char *p, size_t len)
 	return len ? -1 : 0;
 }
 
-static int run_iter(struct bpf_program *prog, struct buf *out)
+static int run_iter(int prog_fd, const char *name, struct buf *out)
 {
-	struct bpf_link *link = bpf_program__attach_iter(prog, NULL);
+	int link = skel_link_create(prog_fd, 0, BPF_TRACE_ITER);
 	int fd, err = 0;
 	ssize_t n;
 
-	if (!link) {
+	if (link < 0) {
 		fprintf(stderr, "nstrace: cannot attach the %s iterator: %s\n",
-			bpf_program__name(prog), strerror(errno));
+			name, strerror(-link));
 		return -1;
 	}
-	fd = bpf_iter_create(bpf_link__fd(link));
+	fd = bpf_iter_create(link);
 	if (fd < 0) {
 		fprintf(stderr, "nstrace: cannot start the %s iterator: %s\n",
-			bpf_program__name(prog), strerror(errno));
-		bpf_link__destroy(link);
+			name, strerror(errno));
+		close(link);
 		return -1;
 	}
 	for (;;) {
@@ -134,11 +122,11 @@ static int run_iter(struct bpf_program *prog, struct buf *out)
 	}
 	if (n < 0) {
 		fprintf(stderr, "nstrace: cannot read the %s iterator: %s\n",
-			bpf_program__name(prog), strerror(errno));
+			name, strerror(errno));
 		err = -1;
 	}
 	close(fd);
-	bpf_link__destroy(link);
+	close(link);
 	return err;
 }
 
@@ -154,15 +142,11 @@ static int on_walk_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/*
- * One pass: load, run both iterators, take the walk's ring buffer.
- * Returns 0, 1 when the ring buffer was too small (try again with more),
- * or -1 after a message.
- */
-static int collect_once(struct inventory *inv, uint32_t walk_buf)
+/* Load, run both iterators, take the walk's ring buffer; 0 or -1. */
+static int collect(struct inventory *inv)
 {
-	struct collector c = {};
 	struct ring_buffer *rb = NULL;
+	struct collector c = {};
 	struct buf stream = {};
 	struct ls_bpf *skel;
 	int ret = -1, err;
@@ -173,24 +157,21 @@ static int collect_once(struct inventory *inv, uint32_t walk_buf)
 			strerror(errno));
 		return -1;
 	}
-	err = bpf_map__set_max_entries(skel->maps.walk_out, walk_buf);
-	if (!err)
-		err = ls_bpf__load(skel);
+	err = ls_bpf__load(skel);
 	if (err) {
-		fprintf(stderr,
-			"nstrace: cannot load the BPF programs: %s (try -v for the verifier's log)\n",
+		fprintf(stderr, "nstrace: cannot load the BPF programs: %s\n",
 			strerror(-err));
 		goto out;
 	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.walk_out), on_walk_record,
-			      &c, NULL);
+	rb = ring_buffer__new(skel->maps.walk_out.map_fd, on_walk_record, &c,
+			      NULL);
 	if (!rb) {
 		fprintf(stderr, "nstrace: cannot open the ring buffer: %s\n",
 			strerror(errno));
 		goto out;
 	}
-	if (run_iter(skel->progs.ls_task, &stream) ||
-	    run_iter(skel->progs.ls_task_file, &stream))
+	if (run_iter(skel->progs.ls_task.prog_fd, "task", &stream) ||
+	    run_iter(skel->progs.ls_task_file.prog_fd, "task_file", &stream))
 		goto out;
 	if (!skel->bss->walk_done) {
 		fputs("nstrace: the kernel never ran the end of the task walk\n",
@@ -198,7 +179,9 @@ static int collect_once(struct inventory *inv, uint32_t walk_buf)
 		goto out;
 	}
 	if (skel->bss->walk_lost) {
-		ret = 1;
+		fprintf(stderr,
+			"nstrace: %u devices or namespaces did not fit the walk's %u MiB buffer\n",
+			skel->bss->walk_lost, LS_WALK_BUF_SIZE >> 20);
 		goto out;
 	}
 	if (add_stream(&c, stream.data, stream.len)) {
@@ -320,25 +303,10 @@ static void index_inventory(struct inventory *inv)
 			inv->ns[i].flags |= LS_NS_INIT;
 }
 
-int inventory_collect(struct inventory *inv, bool be_verbose)
+int inventory_collect(struct inventory *inv)
 {
-	uint32_t walk_buf = WALK_BUF_FIRST;
-	int ret;
-
 	memset(inv, 0, sizeof(*inv));
-	verbose = be_verbose;
-	libbpf_set_print(libbpf_print);
-	if (preflight_caps() || preflight_btf(NULL))
-		return -1;
-	while ((ret = collect_once(inv, walk_buf)) == 1) {
-		if (walk_buf >= WALK_BUF_MAX) {
-			fputs("nstrace: too many devices for a 1 GiB ring buffer\n",
-			      stderr);
-			return -1;
-		}
-		walk_buf *= 4;
-	}
-	if (ret)
+	if (preflight_caps() || preflight_btf(NULL) || collect(inv))
 		return -1;
 	index_inventory(inv);
 	return 0;

@@ -33,7 +33,7 @@ struct inventory {
 };
 
 /* 0, or -1 after one line on stderr. */
-int inventory_collect(struct inventory *inv, bool verbose);
+int inventory_collect(struct inventory *inv);
 void inventory_free(struct inventory *inv);
 
 /* Lookups by inode or pid; NULL when absent. */

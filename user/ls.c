@@ -14,7 +14,6 @@
 
 struct ls_opts {
 	bool json;
-	bool verbose;
 	uint32_t type_mask; /* 0: the netns view */
 	const char *arg;    /* the query's one argument */
 };
@@ -23,7 +22,6 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "type", required_argument, NULL, 't' },
 	{ "all", no_argument, NULL, 'a' },
-	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -39,7 +37,6 @@ static void usage(FILE *f, const char *cmd)
 		      "  -t, --type LIST   namespaces of these types instead:\n"
 		      "                    net,mnt,uts,ipc,pid,user,cgroup,time\n"
 		      "  -a, --all         namespaces of every type\n"
-		      "  -v, --verbose     show libbpf's messages\n"
 		      "  -h, --help        this help\n",
 		      f);
 	else if (!strcmp(cmd, "identify"))
@@ -75,7 +72,7 @@ static int parse(struct ls_opts *o, int argc, char **argv, bool want_arg)
 	memset(o, 0, sizeof(*o));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, want_arg ? "+:jvh" : ":jt:avh",
+	while ((c = getopt_long(argc, argv, want_arg ? "+:jh" : ":jt:ah",
 				long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -91,9 +88,6 @@ static int parse(struct ls_opts *o, int argc, char **argv, bool want_arg)
 			break;
 		case 'a':
 			o->type_mask = NST_NS_ALL;
-			break;
-		case 'v':
-			o->verbose = true;
 			break;
 		case 'h':
 			usage(stdout, cmd);
@@ -152,7 +146,7 @@ int ls_main(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (ls_view_build(&v, o.verbose))
+	if (ls_view_build(&v))
 		return 1;
 	if (!o.type_mask || o.type_mask == 1u << NST_NS_NET) {
 		if (o.json)
@@ -198,7 +192,7 @@ int identify_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (!parse_u32(o.arg, &pid) || !pid)
 		return bad_usage("identify", "not a process id", o.arg);
-	if (ls_view_build(&v, o.verbose))
+	if (ls_view_build(&v))
 		return 1;
 	t = ls_view_task(&v, pid);
 	nv = t ? ls_view_ns(&v, t->ns[NST_NS_NET]) : NULL;
@@ -263,7 +257,7 @@ int pids_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (!*o.arg)
 		return bad_usage("pids", "empty network namespace", o.arg);
-	if (ls_view_build(&v, o.verbose))
+	if (ls_view_build(&v))
 		return 1;
 	nv = find_netns(&v, o.arg);
 	if (!nv) {
@@ -307,7 +301,7 @@ int where_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (!*o.arg || strlen(o.arg) >= NST_IFNAME_LEN)
 		return bad_usage("where", "not an interface name", o.arg);
-	if (ls_view_build(&v, o.verbose))
+	if (ls_view_build(&v))
 		return 1;
 	if (o.json) {
 		buf_addf(&b, "{\"schema\":%d,\"interface\":", LS_SCHEMA_VERSION);

@@ -55,12 +55,12 @@ static void find_containers(struct ls_view *v)
 	}
 }
 
-int ls_view_build(struct ls_view *v, bool verbose)
+int ls_view_build(struct ls_view *v)
 {
 	struct inventory *inv = &v->inv;
 
 	memset(v, 0, sizeof(*v));
-	if (inventory_collect(inv, verbose))
+	if (inventory_collect(inv))
 		return -1;
 	ns_mounts_collect(&v->mounts, inv);
 	v->ns = calloc(inv->nns + 1, sizeof(*v->ns));

@@ -40,7 +40,7 @@ struct ls_view {
 };
 
 /* 0, or -1 after one line on stderr. */
-int ls_view_build(struct ls_view *v, bool verbose);
+int ls_view_build(struct ls_view *v);
 void ls_view_free(struct ls_view *v);
 
 const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum);
