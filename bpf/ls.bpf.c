@@ -91,6 +91,8 @@ __u32 devs_walked;
 __u32 walk_lost;
 __u32 walk_truncated;
 __u32 walk_done;
+/* Nodes of the ring that were not a net: 1, the list head, when all is well. */
+__u32 walk_heads;
 
 /* The address of init_net, as every kernel thread's nsproxy has it. */
 __u64 init_net_addr;
@@ -434,6 +436,8 @@ static long walk_one_net(__u32 i, void *ctx)
 	if (BPF_CORE_READ(net, ns.ops) == w->ops) {
 		emit_net(w, net);
 		nets_walked++;
+	} else {
+		walk_heads++;
 	}
 	w->node = list_next(node);
 	return !w->node || w->node == w->start;

@@ -196,7 +196,8 @@ static int collect(struct inventory *inv)
 		goto out;
 	}
 	collector_move(&c, inv);
-	inv->truncated = skel->bss->walk_truncated;
+	/* More than the one list head: nodes nstrace could not make sense of. */
+	inv->truncated = skel->bss->walk_truncated || skel->bss->walk_heads != 1;
 	ret = 0;
 out:
 	collector_free(&c);

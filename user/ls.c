@@ -178,6 +178,19 @@ static bool parse_u32(const char *s, uint32_t *v)
 	return true;
 }
 
+/* " NAME..." after an inode in the queries' text output, if it has names. */
+static void names_suffix(struct buf *b, const struct ns_view *nv)
+{
+	struct buf names = {};
+
+	ls_netns_names(&names, nv, " ", false);
+	if (names.len) {
+		buf_addc(b, ' ');
+		buf_add(b, names.data, names.len);
+	}
+	buf_free(&names);
+}
+
 int identify_main(int argc, char **argv)
 {
 	const struct ls_task *t;
@@ -211,9 +224,7 @@ int identify_main(int argc, char **argv)
 		buf_adds(&b, "}\n");
 	} else {
 		buf_addf(&b, "%u", nv->ns->inum);
-		if (nv->nmounts)
-			buf_addc(&b, ' ');
-		ls_netns_names(&b, nv, " ", false);
+		names_suffix(&b, nv);
 		buf_addc(&b, '\n');
 	}
 	ls_view_free(&v);
@@ -325,9 +336,7 @@ int where_main(int argc, char **argv)
 				buf_adds(&b, "]}");
 			} else {
 				buf_addf(&b, "%u %u", nv->ns->inum, d->ifindex);
-				if (nv->nmounts)
-					buf_addc(&b, ' ');
-				ls_netns_names(&b, nv, " ", false);
+				names_suffix(&b, nv);
 				buf_addc(&b, '\n');
 			}
 			found++;
