@@ -230,7 +230,8 @@ int BPF_PROG(nst_tp_cleanup_start, struct work_struct *work)
 	struct net *init;
 	__u32 zero = 0;
 
-	if (work->func != (void *)&cleanup_net)
+	/* -p PID: the kernel's worker is never that process. */
+	if (work->func != (void *)&cleanup_net || !nst_wants_task())
 		return 0;
 	st = bpf_map_lookup_elem(&cleanup_scratch, &zero);
 	q = bpf_map_lookup_elem(&cleanup_queuer, &zero);

@@ -277,3 +277,24 @@ wait_events() {
 	assert_eq "$(jq -r .to_netns <<<"$e")" "$(netns_ino "$A")" to_netns
 	assert_eq "$(jq -r .new_ifindex <<<"$e")" "$(ifindex "$A" "$VA")" new_ifindex
 }
+
+@test "-p PID: no events of the kernel's netns cleanup" {
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	(read -r _ <"$fifo"; exec ip link add "$VA" type veth peer name "$VB") &
+	p=$!
+	ino=$(netns_ino "$A")
+	# A second, unfiltered nstrace tells when the cleanup has run.
+	all=$BATS_TEST_TMPDIR/all.json
+	"$NSTRACE" --json -e ns.destroy >"$all" 2>"$BATS_TEST_TMPDIR/all.err" &
+	BG=$!
+	wait_for grep -q '^nstrace: tracing' "$BATS_TEST_TMPDIR/all.err"
+	start_nstrace -p $p
+	ip netns del "$A"
+	echo go >"$fifo"
+	wait $p
+	wait_for grep -q "\"ns\":$ino" "$all"
+	stop_nstrace
+	assert_eq "$(count ".pid == $p and .event == \"netdev.create\"")" 2 "creates by the pid"
+	assert_eq "$(count ".pid != $p")" 0 "events of others"
+}
