@@ -24,9 +24,9 @@
 #define NST_CLONE_NEWUSER 0x10000000ULL
 #define NST_CLONE_NEWPID 0x20000000ULL
 #define NST_CLONE_NEWNET 0x40000000ULL
-#define NST_CLONE_NS_FLAGS                                                   \
-	(NST_CLONE_NEWTIME | NST_CLONE_NEWNS | NST_CLONE_NEWCGROUP |         \
-	 NST_CLONE_NEWUTS | NST_CLONE_NEWIPC | NST_CLONE_NEWUSER |           \
+#define NST_CLONE_NS_FLAGS                                           \
+	(NST_CLONE_NEWTIME | NST_CLONE_NEWNS | NST_CLONE_NEWCGROUP | \
+	 NST_CLONE_NEWUTS | NST_CLONE_NEWIPC | NST_CLONE_NEWUSER |   \
 	 NST_CLONE_NEWPID | NST_CLONE_NEWNET)
 
 /* The loader resizes it with --buffer-size. */
@@ -85,7 +85,7 @@ static __always_inline void nst_count_lost(void)
  * acting task; NULL (and counted) when the ring buffer is full. Records are
  * only as long as their kind needs, so small events stay small.
  */
-#define nst_reserve(kind, size)                                              \
+#define nst_reserve(kind, size) \
 	nst_reserve_bytes(kind, offsetof(struct nst_event, create) + (size))
 
 /* The common part of every record: the kind, the time, the acting task. */
@@ -123,7 +123,7 @@ static __always_inline struct nst_event *nst_reserve_bytes(__u32 kind,
  * buffer reservation across a bpf_loop() walk would make the verifier's
  * work explode, so such records are built first and copied in at the end.
  */
-#define nst_output(e, size)                                                  \
+#define nst_output(e, size) \
 	nst_output_bytes(e, offsetof(struct nst_event, create) + (size))
 
 static __always_inline void nst_output_bytes(struct nst_event *e, __u32 bytes)

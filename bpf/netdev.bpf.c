@@ -29,17 +29,17 @@
 
 /* A request between its sendmsg's enter and exit. */
 struct rtnl_req {
-	__u64 sk;	/* struct sock * it was sent on */
-	__u64 src_net;	/* struct net * of that socket */
+	__u64 sk; /* struct sock * it was sent on */
+	__u64 src_net; /* struct net * of that socket */
 	__u64 dest_net; /* struct net * named by IFLA_NET_NS_FD, else 0 */
 	__u32 seq;
-	__u16 type;	   /* RTM_* */
-	__u16 has_target;  /* asked for another netns */
-	__u32 dest_netns;  /* inode of dest_net */
+	__u16 type; /* RTM_* */
+	__u16 has_target; /* asked for another netns */
+	__u32 dest_netns; /* inode of dest_net */
 	__u32 new_ifindex; /* a device created now gets this or above */
 	__u32 origin;
 	__u32 pad;
-	struct dev_snap dev;  /* the device it names, as it was */
+	struct dev_snap dev; /* the device it names, as it was */
 	struct dev_snap peer; /* the veth peer of that device */
 };
 
@@ -125,7 +125,8 @@ struct find_ctx {
 
 static __always_inline struct net_device *dev_of_node(struct list_head *node)
 {
-	return (void *)node - bpf_core_field_offset(struct net_device, dev_list);
+	return (void *)node -
+	       bpf_core_field_offset(struct net_device, dev_list);
 }
 
 static long find_by_index_cb(__u64 i, struct find_ctx *c)
@@ -143,8 +144,7 @@ static long find_by_index_cb(__u64 i, struct find_ctx *c)
 	return 0;
 }
 
-static __always_inline struct net_device *find_dev(struct net *net,
-						   int ifindex)
+static __always_inline struct net_device *find_dev(struct net *net, int ifindex)
 {
 	struct find_ctx c = {};
 
@@ -290,8 +290,7 @@ static __always_inline void emit_move(const struct rtnl_req *r, int answer)
 	e->move.origin = r->origin;
 	e->move.from_netns = r->dev.netns;
 	e->move.ifindex = r->dev.ifindex;
-	__builtin_memcpy(e->move.ifname, r->dev.ifname,
-			 sizeof(e->move.ifname));
+	__builtin_memcpy(e->move.ifname, r->dev.ifname, sizeof(e->move.ifname));
 	if ((void *)r->src_net != now) {
 		e->move.to_netns = net_inum(now);
 		e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
@@ -329,8 +328,8 @@ static long find_new_cb(__u64 i, struct find_ctx *c)
 
 static __always_inline void emit_created(const struct rtnl_req *r)
 {
-	struct net *net = r->dest_net ? (void *)r->dest_net
-				      : (void *)r->src_net;
+	struct net *net = r->dest_net ? (void *)r->dest_net :
+					(void *)r->src_net;
 	struct find_ctx c = {};
 
 	c.head = (void *)net + bpf_core_field_offset(struct net, dev_base_head);

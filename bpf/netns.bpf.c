@@ -67,7 +67,7 @@ struct {
  */
 struct cleanup_state {
 	__u32 dying; /* pass one: how many of the batch are new to us */
-	__u32 emit;  /* pass two: report them */
+	__u32 emit; /* pass two: report them */
 	struct queuer killer;
 };
 
@@ -116,7 +116,8 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	w->pos = read_list_next(w->pos);
 	if (!w->pos || w->pos == w->head)
 		return 1;
-	dev = (void *)w->pos - bpf_core_field_offset(struct net_device, dev_list);
+	dev = (void *)w->pos -
+	      bpf_core_field_offset(struct net_device, dev_list);
 	dev_snapshot(dev, &s);
 	back = dev_returns(dev);
 	n = w->e->destroy.nr_devs;

@@ -8,7 +8,7 @@
 
 /* Syscalls in flight, by thread: what the enter half saw. */
 struct pending {
-	__u64 flags;		 /* clone3 and unshare: the CLONE_NEW* asked for */
+	__u64 flags; /* clone3 and unshare: the CLONE_NEW* asked for */
 	__u32 ns[NST_NS_TYPES]; /* setns: where the thread was */
 };
 
@@ -34,10 +34,14 @@ struct {
 } pending_setns SEC(".maps");
 
 static const __u64 ns_clone_flag[NST_NS_TYPES] = {
-	[NST_NS_NET] = NST_CLONE_NEWNET,       [NST_NS_MNT] = NST_CLONE_NEWNS,
-	[NST_NS_UTS] = NST_CLONE_NEWUTS,       [NST_NS_IPC] = NST_CLONE_NEWIPC,
-	[NST_NS_PID] = NST_CLONE_NEWPID,       [NST_NS_USER] = NST_CLONE_NEWUSER,
-	[NST_NS_CGROUP] = NST_CLONE_NEWCGROUP, [NST_NS_TIME] = NST_CLONE_NEWTIME,
+	[NST_NS_NET] = NST_CLONE_NEWNET,
+	[NST_NS_MNT] = NST_CLONE_NEWNS,
+	[NST_NS_UTS] = NST_CLONE_NEWUTS,
+	[NST_NS_IPC] = NST_CLONE_NEWIPC,
+	[NST_NS_PID] = NST_CLONE_NEWPID,
+	[NST_NS_USER] = NST_CLONE_NEWUSER,
+	[NST_NS_CGROUP] = NST_CLONE_NEWCGROUP,
+	[NST_NS_TIME] = NST_CLONE_NEWTIME,
 };
 
 static __always_inline void emit_created(struct task_struct *task, __u64 flags,

@@ -71,7 +71,7 @@ enum nst_dev_fate {
 
 struct nst_task {
 	__u64 ts_boot_ns; /* CLOCK_BOOTTIME */
-	__u32 pid;	  /* tgid */
+	__u32 pid; /* tgid */
 	__u32 tid;
 	__u32 ppid;
 	__u32 uid;
@@ -101,8 +101,8 @@ struct nst_dev {
 struct nst_ns_destroy {
 	__u32 ns_type;
 	__u32 ns;
-	__u32 nr_devs;	     /* devices held when it died, may exceed NST_MAX_DEVS */
-	__u32 killer_pid;    /* 0 when unknown */
+	__u32 nr_devs; /* devices held when it died, may exceed NST_MAX_DEVS */
+	__u32 killer_pid; /* 0 when unknown */
 	char killer_comm[NST_COMM_LEN];
 	struct nst_dev devs[NST_MAX_DEVS];
 };

@@ -14,14 +14,16 @@ struct prog_use {
 
 /* What an rtnetlink request can cause, and what a dying netns can. */
 #define RTNL_EVENTS                                                          \
-	(NST_EV_BIT(NST_EV_NETDEV_MOVE) | NST_EV_BIT(NST_EV_NETDEV_CREATE) |  \
+	(NST_EV_BIT(NST_EV_NETDEV_MOVE) | NST_EV_BIT(NST_EV_NETDEV_CREATE) | \
 	 NST_EV_BIT(NST_EV_NETDEV_DELETE))
-#define NETNS_EXIT_EVENTS                                                    \
-	(NST_EV_BIT(NST_EV_NS_DESTROY) | NST_EV_BIT(NST_EV_NETDEV_DELETE) |   \
+#define NETNS_EXIT_EVENTS                                                   \
+	(NST_EV_BIT(NST_EV_NS_DESTROY) | NST_EV_BIT(NST_EV_NETDEV_DELETE) | \
 	 NST_EV_BIT(NST_EV_NETDEV_MOVE))
 
-#define PROG(name, ev)                                                       \
-	{ offsetof(struct nstrace_bpf, progs.name), (ev) }
+#define PROG(name, ev)                                         \
+	{                                                      \
+		offsetof(struct nstrace_bpf, progs.name), (ev) \
+	}
 
 static const struct prog_use progs[] = {
 	PROG(nst_tp_task_newtask, NST_EV_BIT(NST_EV_NS_CREATE)),
@@ -43,8 +45,8 @@ static const struct prog_use progs[] = {
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask)
 {
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		struct bpf_program *p =
-			*(struct bpf_program **)((char *)skel + progs[i].offset);
+		struct bpf_program *p = *(
+			struct bpf_program **)((char *)skel + progs[i].offset);
 
 		if (!(progs[i].events & ev_mask))
 			bpf_program__set_autoload(p, false);

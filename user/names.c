@@ -23,6 +23,7 @@ static const char *const events[NST_EV_KINDS] = {
 };
 
 static const char *const origins[] = {
+	/* clang-format off */
 	[NST_ORIGIN_NONE] = "",
 	[NST_ORIGIN_CLONE] = "clone",
 	[NST_ORIGIN_CLONE3] = "clone3",
@@ -31,6 +32,7 @@ static const char *const origins[] = {
 	[NST_ORIGIN_SENDMSG] = "sendmsg",
 	[NST_ORIGIN_SENDTO] = "sendto",
 	[NST_ORIGIN_NETNS_EXIT] = "netns-exit",
+	/* clang-format on */
 };
 
 static const char *name_of(const char *const *names, size_t n, uint32_t i)

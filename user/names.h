@@ -6,9 +6,9 @@
 #include <stdint.h>
 
 const char *ns_type_name(uint32_t type); /* "net", ... or "?" */
-int ns_type_parse(const char *s);	/* enum nst_ns_type, or -1 */
-const char *event_name(uint32_t kind);	/* "ns.create", ... or "?" */
-int event_parse(const char *s);		/* enum nst_event_kind, or -1 */
+int ns_type_parse(const char *s); /* enum nst_ns_type, or -1 */
+const char *event_name(uint32_t kind); /* "ns.create", ... or "?" */
+int event_parse(const char *s); /* enum nst_event_kind, or -1 */
 const char *origin_name(uint32_t origin);
 const char *cause_name(uint32_t cause);
 const char *fate_name(uint32_t fate);

@@ -140,14 +140,16 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			break;
 		case 'o':
 			if (!*optarg)
-				return bad(err, "empty output file name", optarg);
+				return bad(err, "empty output file name",
+					   optarg);
 			o->output = optarg;
 			break;
 		case 't':
 			mask = parse_list(optarg, ns_type_parse, NST_NS_ALL,
 					  &bad_item);
 			if (mask < 0)
-				return bad(err, "unknown namespace type", bad_item);
+				return bad(err, "unknown namespace type",
+					   bad_item);
 			o->ns_mask = mask;
 			break;
 		case 'e':
@@ -169,9 +171,10 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			break;
 		case OPT_BUFFER_SIZE:
 			if (!parse_size(optarg, &o->buffer_size))
-				return bad(err,
-					   "buffer size must be a power of two from 4K to 1024M",
-					   optarg);
+				return bad(
+					err,
+					"buffer size must be a power of two from 4K to 1024M",
+					optarg);
 			break;
 		case 'v':
 			o->verbose = true;

@@ -11,16 +11,16 @@ struct opts {
 	bool json;
 	bool verbose;
 	const char *output; /* NULL: stdout */
-	const char *btf;    /* NULL: the kernel's own */
-	uint32_t pid;	    /* 0: every process */
-	uint32_t ns_mask;   /* bit per enum nst_ns_type */
-	uint32_t ev_mask;   /* bit per enum nst_event_kind */
+	const char *btf; /* NULL: the kernel's own */
+	uint32_t pid; /* 0: every process */
+	uint32_t ns_mask; /* bit per enum nst_ns_type */
+	uint32_t ev_mask; /* bit per enum nst_event_kind */
 	uint32_t buffer_size;
 };
 
 enum opts_result {
 	OPTS_RUN,
-	OPTS_EXIT_OK,	 /* --help, --version: done */
+	OPTS_EXIT_OK, /* --help, --version: done */
 	OPTS_EXIT_USAGE, /* bad input, already reported on err */
 };
 

@@ -53,7 +53,8 @@ int preflight_btf(const char *btf_path)
 {
 	if (btf_path) {
 		if (access(btf_path, R_OK)) {
-			fprintf(stderr, "nstrace: cannot read BTF file %s: %s\n",
+			fprintf(stderr,
+				"nstrace: cannot read BTF file %s: %s\n",
 				btf_path, strerror(errno));
 			return -1;
 		}

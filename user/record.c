@@ -103,8 +103,8 @@ static void add_life(struct record *r, const struct nst_netdev_life *l)
 	add_s(r, "ifname", l->ifname, sizeof(l->ifname), COL_NONE);
 	add_u(r, "ifindex", l->ifindex, COL_NONE);
 	add_s(r, "kind", l->kind, sizeof(l->kind), COL_NONE);
-	add_name(r, "cause", l->origin == NST_ORIGIN_NETNS_EXIT ? "netns-exit"
-								: "request",
+	add_name(r, "cause",
+		 l->origin == NST_ORIGIN_NETNS_EXIT ? "netns-exit" : "request",
 		 COL_NONE);
 }
 
@@ -161,8 +161,7 @@ void record_from_event(struct record *r, const struct nst_event *e,
 		add_name(r, "ns_type", ns_type_name(e->create.ns_type),
 			 COL_TYPE);
 		add_u(r, "ns", e->create.ns, COL_NS);
-		add_name(r, "syscall", origin_name(e->create.origin),
-			 COL_NONE);
+		add_name(r, "syscall", origin_name(e->create.origin), COL_NONE);
 		if (e->create.child_pid)
 			add_u(r, "child_pid", e->create.child_pid, COL_NONE);
 		break;

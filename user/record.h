@@ -19,7 +19,7 @@
 enum field_kind {
 	FIELD_U64,
 	FIELD_S64,
-	FIELD_STR,  /* bytes of untrusted origin, up to len or a NUL */
+	FIELD_STR, /* bytes of untrusted origin, up to len or a NUL */
 	FIELD_NAME, /* a string of nstrace's own: shown as it is in text */
 	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
 	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */

@@ -97,8 +97,7 @@ static int do_clone(bool v3, unsigned long flags, unsigned int secs)
 	return 0;
 }
 
-static int do_setns_pidfd(pid_t target, unsigned long flags,
-			  unsigned int secs)
+static int do_setns_pidfd(pid_t target, unsigned long flags, unsigned int secs)
 {
 	int fd = syscall(SYS_pidfd_open, target, 0);
 
@@ -149,7 +148,8 @@ static int do_comm_unshare(const char *hex, unsigned long flags)
 /* N switches, each one ns.setns: a burst as fast as one thread goes. */
 static int do_setns_loop(const char *a, const char *b, long n)
 {
-	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = open(b, O_RDONLY | O_CLOEXEC);
+	int fa = open(a, O_RDONLY | O_CLOEXEC),
+	    fb = open(b, O_RDONLY | O_CLOEXEC);
 	char line[8];
 
 	if (fa < 0 || fb < 0)
@@ -166,8 +166,8 @@ int main(int argc, char **argv)
 {
 	unsigned int secs;
 
-	if (argc >= 3 && (!strcmp(argv[1], "clone") ||
-			  !strcmp(argv[1], "clone3"))) {
+	if (argc >= 3 &&
+	    (!strcmp(argv[1], "clone") || !strcmp(argv[1], "clone3"))) {
 		secs = argc > 3 ? atoi(argv[3]) : 1;
 		return do_clone(argv[1][5] == '3', parse_flags(argv[2]), secs);
 	}
