@@ -133,7 +133,7 @@ static __always_inline int nst_type_of(__u32 clone_flag)
 
 /* container_of() for the structure that embeds a namespace's ns_common. */
 #define ns_container(nc, type) \
-	((type *)((char *)(nc) - bpf_core_field_offset(type, ns)))
+	((type *)((char *)(nc)-bpf_core_field_offset(type, ns)))
 
 /* The user namespace that owns the namespace nc of the given type. */
 static __always_inline struct user_namespace *ns_owner(struct ns_common *nc,
@@ -247,7 +247,8 @@ task_active_pid_ns(struct task_struct *task)
 	if (!pid)
 		return NULL;
 	level = BPF_CORE_READ(pid, level);
-	upid = (void *)((char *)pid + bpf_core_field_offset(struct pid, numbers) +
+	upid = (void *)((char *)pid +
+			bpf_core_field_offset(struct pid, numbers) +
 			(__u64)level * bpf_core_type_size(struct upid));
 	return BPF_CORE_READ(upid, ns);
 }
@@ -335,8 +336,8 @@ static __always_inline void fill_dev(struct ls_dev *r, struct net_device *dev)
 
 	/* netdev_master_upper_dev_get(): the master is the first upper. */
 	if (upper && upper != &dev->adj_list.upper) {
-		struct netdev_adjacent *adj = container_of(
-			upper, struct netdev_adjacent, list);
+		struct netdev_adjacent *adj =
+			container_of(upper, struct netdev_adjacent, list);
 
 		if (BPF_CORE_READ(adj, master))
 			r->master = BPF_CORE_READ(adj, dev, ifindex);
@@ -348,7 +349,8 @@ static __always_inline void fill_dev(struct ls_dev *r, struct net_device *dev)
 
 		if (peer) {
 			r->peer_ifindex = BPF_CORE_READ(peer, ifindex);
-			r->peer_netns = BPF_CORE_READ(peer, nd_net.net, ns.inum);
+			r->peer_netns =
+				BPF_CORE_READ(peer, nd_net.net, ns.inum);
 			bpf_probe_read_kernel(r->peer_name,
 					      sizeof(r->peer_name), peer->name);
 		}
@@ -383,7 +385,7 @@ static long walk_one_dev(__u32 i, void *ctx)
 struct net_walk {
 	struct list_head *start; /* &init_net->list, or our own net's */
 	struct list_head *node;
-	const void *ops;	 /* &netns_operations, every net's ns.ops */
+	const void *ops; /* &netns_operations, every net's ns.ops */
 	struct net *init_net;
 };
 
@@ -480,7 +482,8 @@ int ls_task(struct bpf_iter__task *ctx)
 	if (task->flags & PF_KTHREAD) {
 		r.flags |= LS_TASK_KTHREAD;
 		if (!init_net_addr)
-			init_net_addr = (__u64)BPF_CORE_READ(task, nsproxy, net_ns);
+			init_net_addr =
+				(__u64)BPF_CORE_READ(task, nsproxy, net_ns);
 	}
 	r.pid = task->tgid;
 	r.tid = task->pid;
@@ -493,7 +496,8 @@ int ls_task(struct bpf_iter__task *ctx)
 		struct task_struct *leader = BPF_CORE_READ(task, group_leader);
 
 		/* A thread is news only when it has switched namespaces. */
-		if (BPF_CORE_READ(leader, nsproxy) == BPF_CORE_READ(task, nsproxy) &&
+		if (BPF_CORE_READ(leader, nsproxy) ==
+			    BPF_CORE_READ(task, nsproxy) &&
 		    BPF_CORE_READ(leader, real_cred, user_ns) ==
 			    BPF_CORE_READ(task, real_cred, user_ns))
 			return 0;

@@ -24,15 +24,15 @@
 
 enum ls_rec_kind {
 	LS_REC_NS = 1, /* a namespace of any type, once per inode */
-	LS_REC_TASK,   /* a process, or a thread whose namespaces differ */
-	LS_REC_NSFD,   /* an open nsfs file: a namespace held by an fd */
-	LS_REC_SOCK,   /* a socket of another netns than its process's */
-	LS_REC_NET,    /* a struct net of net_namespace_list */
-	LS_REC_DEV,    /* a struct net_device of a net's dev_base_head */
+	LS_REC_TASK, /* a process, or a thread whose namespaces differ */
+	LS_REC_NSFD, /* an open nsfs file: a namespace held by an fd */
+	LS_REC_SOCK, /* a socket of another netns than its process's */
+	LS_REC_NET, /* a struct net of net_namespace_list */
+	LS_REC_DEV, /* a struct net_device of a net's dev_base_head */
 };
 
 /* ls_ns.flags, ls_net.flags */
-#define LS_NS_INIT 0x1	/* the initial namespace of its type */
+#define LS_NS_INIT 0x1 /* the initial namespace of its type */
 #define LS_NS_DYING 0x2 /* no reference left: cleanup_net has it queued */
 
 /* ls_task.flags */
@@ -41,9 +41,9 @@ enum ls_rec_kind {
 
 struct ls_ns {
 	__u32 kind;
-	__u32 type;   /* enum nst_ns_type */
+	__u32 type; /* enum nst_ns_type */
 	__u32 inum;
-	__u32 owner;  /* the owning user namespace's inode, 0 if none */
+	__u32 owner; /* the owning user namespace's inode, 0 if none */
 	__u32 parent; /* pid and user namespaces: the parent's inode */
 	__u32 flags;
 };
@@ -96,11 +96,11 @@ struct ls_dev {
 	__u32 flags; /* IFF_* */
 	__u32 mtu;
 	__u32 operstate; /* IF_OPER_* */
-	__u16 type;	 /* ARPHRD_* */
+	__u16 type; /* ARPHRD_* */
 	__u8 addr_len;
 	__u8 pad;
-	__u32 master;	   /* the master device's ifindex, 0 if none */
-	__u32 peer_netns;  /* veth: the peer's netns inode, 0 if none */
+	__u32 master; /* the master device's ifindex, 0 if none */
+	__u32 peer_netns; /* veth: the peer's netns inode, 0 if none */
 	__u32 peer_ifindex;
 	char name[NST_IFNAME_LEN];
 	char link_kind[NST_KIND_LEN]; /* rtnl_link_ops->kind, "" if none */

@@ -197,7 +197,8 @@ static int collect(struct inventory *inv)
 	}
 	collector_move(&c, inv);
 	/* More than the one list head: nodes nstrace could not make sense of. */
-	inv->truncated = skel->bss->walk_truncated || skel->bss->walk_heads != 1;
+	inv->truncated = skel->bss->walk_truncated ||
+			 skel->bss->walk_heads != 1;
 	ret = 0;
 out:
 	collector_free(&c);
@@ -300,7 +301,8 @@ static void index_inventory(struct inventory *inv)
 		if (inv->nets[i].flags & LS_NS_INIT)
 			inv->init_ns[NST_NS_NET] = inv->nets[i].inum;
 	for (size_t i = 0; i < inv->nns; i++)
-		if (inv->ns[i].inum == inv->init_ns[inv->ns[i].type % NST_NS_TYPES])
+		if (inv->ns[i].inum ==
+		    inv->init_ns[inv->ns[i].type % NST_NS_TYPES])
 			inv->ns[i].flags |= LS_NS_INIT;
 }
 
@@ -350,8 +352,7 @@ const struct ls_net *inventory_net(const struct inventory *inv, uint32_t inum)
 	return NULL;
 }
 
-const struct ls_task *inventory_task(const struct inventory *inv,
-				     uint32_t pid)
+const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid)
 {
 	size_t lo = 0, hi = inv->ntasks;
 
@@ -364,7 +365,6 @@ const struct ls_task *inventory_task(const struct inventory *inv,
 		else
 			hi = mid;
 	}
-	return lo < inv->ntasks && inv->tasks[lo].pid == pid ?
-		       &inv->tasks[lo] :
-		       NULL;
+	return lo < inv->ntasks && inv->tasks[lo].pid == pid ? &inv->tasks[lo] :
+							       NULL;
 }

@@ -38,9 +38,7 @@ void inventory_free(struct inventory *inv);
 
 /* Lookups by inode or pid; NULL when absent. */
 const struct ls_ns *inventory_ns(const struct inventory *inv, uint32_t inum);
-const struct ls_net *inventory_net(const struct inventory *inv,
-				   uint32_t inum);
-const struct ls_task *inventory_task(const struct inventory *inv,
-				     uint32_t pid);
+const struct ls_net *inventory_net(const struct inventory *inv, uint32_t inum);
+const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid);
 
 #endif

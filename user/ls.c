@@ -15,7 +15,7 @@
 struct ls_opts {
 	bool json;
 	uint32_t type_mask; /* 0: the netns view */
-	const char *arg;    /* the query's one argument */
+	const char *arg; /* the query's one argument */
 };
 
 static const struct option long_options[] = {
@@ -126,7 +126,8 @@ static int emit(struct buf *b)
 		if (n < 0) {
 			if (errno == EPIPE)
 				break;
-			fprintf(stderr, "nstrace: cannot write to standard output: %s\n",
+			fprintf(stderr,
+				"nstrace: cannot write to standard output: %s\n",
 				strerror(errno));
 			buf_free(b);
 			return 1;
@@ -210,7 +211,8 @@ int identify_main(int argc, char **argv)
 	t = ls_view_task(&v, pid);
 	nv = t ? ls_view_ns(&v, t->ns[NST_NS_NET]) : NULL;
 	if (!t) {
-		fprintf(stderr, "nstrace identify: no process with pid %u\n", pid);
+		fprintf(stderr, "nstrace identify: no process with pid %u\n",
+			pid);
 		rc = 1;
 	} else if (!nv) {
 		fprintf(stderr,
@@ -243,8 +245,7 @@ static const struct ns_view *find_netns(const struct ls_view *v,
 	uint32_t inum;
 	struct stat st;
 
-	if (parse_u32(arg, &inum) ||
-	    sscanf(arg, "net:[%u]", &inum) == 1) {
+	if (parse_u32(arg, &inum) || sscanf(arg, "net:[%u]", &inum) == 1) {
 		nv = ls_view_ns(v, inum);
 		return nv && nv->ns->type == NST_NS_NET ? nv : NULL;
 	}
@@ -315,7 +316,8 @@ int where_main(int argc, char **argv)
 	if (ls_view_build(&v))
 		return 1;
 	if (o.json) {
-		buf_addf(&b, "{\"schema\":%d,\"interface\":", LS_SCHEMA_VERSION);
+		buf_addf(&b,
+			 "{\"schema\":%d,\"interface\":", LS_SCHEMA_VERSION);
 		json_str(&b, o.arg, strlen(o.arg));
 		buf_adds(&b, ",\"netns\":[");
 	}
@@ -328,10 +330,11 @@ int where_main(int argc, char **argv)
 			if (strncmp(d->name, o.arg, sizeof(d->name)))
 				continue;
 			if (o.json) {
-				buf_addf(&b,
-					 "%s{\"inode\":%u,\"ifindex\":%u,\"names\":[",
-					 found ? "," : "", nv->ns->inum,
-					 d->ifindex);
+				buf_addf(
+					&b,
+					"%s{\"inode\":%u,\"ifindex\":%u,\"names\":[",
+					found ? "," : "", nv->ns->inum,
+					d->ifindex);
 				ls_netns_names(&b, nv, ",", true);
 				buf_adds(&b, "]}");
 			} else {

@@ -75,8 +75,8 @@ static void component(struct container *c, const char *s, size_t n,
 	/* Kubernetes: ".../kubepods-besteffort-pod<uid>.slice" or ".../pod<uid>". */
 	pod = memmem(s, n, "pod", 3);
 	if (pod && (pod == s || pod[-1] == '-') && n - (pod - s) > 3 + 8 &&
-	    (!memcmp(s, "kubepods", 8) || (prev_n >= 8 &&
-					   !memcmp(prev, "kubepods", 8)) ||
+	    (!memcmp(s, "kubepods", 8) ||
+	     (prev_n >= 8 && !memcmp(prev, "kubepods", 8)) ||
 	     memmem(prev, prev_n, "kubepods", 8))) {
 		size_t len = n - (pod - s) - 3;
 
@@ -102,8 +102,8 @@ bool container_from_cgroup(const char *text, struct container *c)
 	/* Lines are "ID:CONTROLLERS:PATH"; every hierarchy may tell. */
 	for (const char *line = text; line && *line;) {
 		const char *end = strchr(line, '\n');
-		const char *path = memchr(line, ':', end ? (size_t)(end - line) :
-							   strlen(line));
+		const char *path = memchr(
+			line, ':', end ? (size_t)(end - line) : strlen(line));
 		const char *prev = "", *s;
 		size_t prev_n = 0;
 

@@ -11,8 +11,8 @@
 
 struct container {
 	char runtime[16]; /* "docker", "containerd", "cri-o", "podman", "lxc" */
-	char id[72];	  /* the runtime's container id (or lxc name) */
-	char pod[40];	  /* Kubernetes pod uid, "" if none */
+	char id[72]; /* the runtime's container id (or lxc name) */
+	char pod[40]; /* Kubernetes pod uid, "" if none */
 };
 
 /* The contents of a /proc/PID/cgroup file; false when no pattern fits. */

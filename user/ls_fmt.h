@@ -8,8 +8,8 @@
 #include "buf.h"
 
 const char *operstate_name(uint32_t state); /* "UP", ... as ip shows them */
-const char *link_type_name(uint32_t type);  /* "ether", ... or NULL */
-const char *family_name(uint32_t family);   /* "inet", ... or NULL */
+const char *link_type_name(uint32_t type); /* "ether", ... or NULL */
+const char *family_name(uint32_t family); /* "inet", ... or NULL */
 /* Names of the IFF_* bits in flags, each followed by sep but the last. */
 void iff_names(struct buf *b, uint32_t flags, const char *quote,
 	       const char *sep);

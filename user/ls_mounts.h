@@ -16,16 +16,16 @@ struct ns_mount {
 	uint32_t type; /* enum nst_ns_type */
 	uint32_t inum;
 	uint32_t mntns; /* the mount namespace that has it */
-	uint32_t pid;	/* a process of that mount namespace */
-	char *path;	/* as that process sees it */
+	uint32_t pid; /* a process of that mount namespace */
+	char *path; /* as that process sees it */
 	const char *name; /* the ip-netns name within path, or NULL */
-	size_t order;	  /* found order: our own mount namespace first */
+	size_t order; /* found order: our own mount namespace first */
 };
 
 struct ns_mounts {
 	struct ns_mount *m; /* sorted by inode, then as found */
 	size_t n;
-	uint32_t mntns_read;	/* mount namespaces whose mountinfo was read */
+	uint32_t mntns_read; /* mount namespaces whose mountinfo was read */
 	uint32_t mntns_skipped; /* ... and those none could be read of */
 };
 

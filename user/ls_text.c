@@ -222,7 +222,8 @@ void ls_text_netns(struct buf *b, const struct ls_view *v)
 			interface_line(b, nv, &nv->devs[j]);
 	}
 	if (inv->truncated)
-		buf_adds(b, "(a list was longer than nstrace walks: cut short)\n");
+		buf_adds(b,
+			 "(a list was longer than nstrace walks: cut short)\n");
 }
 
 static void ns_row(struct buf *b, const struct ls_view *v,
@@ -276,7 +277,9 @@ void ls_text_namespaces(struct buf *b, const struct ls_view *v,
 {
 	const struct inventory *inv = &v->inv;
 
-	buf_adds(b, "NS         TYPE   NPROCS     PID COMMAND         OWNER      HELD BY\n");
+	buf_adds(
+		b,
+		"NS         TYPE   NPROCS     PID COMMAND         OWNER      HELD BY\n");
 	for (size_t i = 0; i < inv->nns; i++)
 		if (type_mask & (1u << v->ns[i].ns->type))
 			ns_row(b, v, &v->ns[i]);

@@ -25,7 +25,8 @@ static void attach_devs(struct ls_view *v)
 		struct ns_view *nv = view_of(v, inv->devs[i].netns);
 		size_t j = i;
 
-		while (j < inv->ndevs && inv->devs[j].netns == inv->devs[i].netns)
+		while (j < inv->ndevs &&
+		       inv->devs[j].netns == inv->devs[i].netns)
 			j++;
 		if (nv && !nv->devs) {
 			nv->devs = &inv->devs[i];
@@ -50,8 +51,8 @@ static void find_containers(struct ls_view *v)
 		    !t->ns[NST_NS_NET] ||
 		    t->ns[NST_NS_NET] == inv->init_ns[NST_NS_NET])
 			continue;
-		v->in_container[i] = container_of_pid(t->pid,
-						      &v->containers[i]);
+		v->in_container[i] =
+			container_of_pid(t->pid, &v->containers[i]);
 	}
 }
 
@@ -74,8 +75,8 @@ int ls_view_build(struct ls_view *v)
 		nv->ns = &inv->ns[i];
 		if (nv->ns->type == NST_NS_NET)
 			nv->net = inventory_net(inv, nv->ns->inum);
-		nv->nmounts = ns_mounts_find(&v->mounts, nv->ns->inum,
-					     &nv->mounts);
+		nv->nmounts =
+			ns_mounts_find(&v->mounts, nv->ns->inum, &nv->mounts);
 	}
 	for (size_t i = 0; i < inv->ntasks; i++)
 		for (int type = 0; type < NST_NS_TYPES; type++) {

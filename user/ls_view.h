@@ -22,9 +22,9 @@
 struct ns_view {
 	const struct ls_ns *ns;
 	const struct ls_net *net; /* a netns on the kernel's list, else NULL */
-	struct buf tasks;	  /* const struct ls_task *, leaders first */
-	struct buf fds;		  /* const struct ls_nsfd * */
-	struct buf socks;	  /* const struct ls_sock *, netns only */
+	struct buf tasks; /* const struct ls_task *, leaders first */
+	struct buf fds; /* const struct ls_nsfd * */
+	struct buf socks; /* const struct ls_sock *, netns only */
 	const struct ns_mount *mounts;
 	size_t nmounts;
 	const struct ls_dev *devs; /* netns only, in the kernel's order */
@@ -36,7 +36,7 @@ struct ls_view {
 	struct ns_mounts mounts;
 	struct ns_view *ns; /* parallel to inv.ns */
 	struct container *containers; /* parallel to inv.tasks */
-	bool *in_container;	      /* parallel to inv.tasks */
+	bool *in_container; /* parallel to inv.tasks */
 };
 
 /* 0, or -1 after one line on stderr. */
