@@ -56,6 +56,21 @@ NST_SHARED struct {
 
 /* Filters, set by the loader between open and load. */
 NST_SHARED const volatile __u32 targ_tgid NST_INIT(0); /* 0: any process */
+/*
+ * Set when netdev.move comes from a hook on __dev_change_net_namespace
+ * (fentry or kprobe): the tracepoint path then reports only the refused
+ * requests that never reached the function.
+ */
+NST_SHARED const volatile bool targ_move_hooked NST_INIT(false);
+
+/* Threads inside a hooked __dev_change_net_namespace during a syscall. */
+NST_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} move_seen SEC(".maps");
+
 /* A bit per enum nst_ns_type, and per enum nst_event_kind. */
 NST_SHARED const volatile __u32 targ_ns_mask NST_INIT(NST_NS_ALL);
 NST_SHARED const volatile __u32 targ_ev_mask NST_INIT(NST_EV_ALL);

@@ -281,6 +281,14 @@ static __always_inline void emit_move(const struct rtnl_req *r, int answer)
 
 	if ((void *)r->src_net == now && !r->has_target)
 		return; /* a change that is not a move */
+	if (targ_move_hooked) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+		/* The hook reported it, unless it never got that far. */
+		if (bpf_map_delete_elem(&move_seen, &tid) == 0 ||
+		    (void *)r->src_net != now)
+			return;
+	}
 	if (!nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET))
 		return;
 	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));

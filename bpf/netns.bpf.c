@@ -130,7 +130,9 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	}
 	w->e->destroy.nr_devs = n + 1;
 	if (back) {
-		bpf_map_update_elem(&returning, &s.dev, &s, BPF_ANY);
+		/* A hooked __dev_change_net_namespace reports it itself. */
+		if (!targ_move_hooked)
+			bpf_map_update_elem(&returning, &s.dev, &s, BPF_ANY);
 		return 0;
 	}
 	emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Which BPF programs run: each program feeds some events through some
- * kind of hook; before load, the ones not needed, or not available on
- * this kernel, are switched off.
+ * Which BPF programs run. Each event comes from a hook; some hooks have
+ * several flavours (fentry, kprobe, tracepoint), tried in that order, the
+ * cheapest and most exact first. Before load, the flavours not chosen and
+ * the programs no wanted event needs are switched off.
  */
 #ifndef NSTRACE_BACKEND_H
 #define NSTRACE_BACKEND_H
@@ -11,8 +12,26 @@
 
 struct nstrace_bpf;
 
-/* 0, or -1 after a message. */
-int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask);
+enum backend {
+	BACKEND_AUTO,
+	BACKEND_FENTRY,
+	BACKEND_KPROBE,
+	BACKEND_TRACEPOINT,
+};
+
+const char *backend_name(enum backend b);
+int backend_parse(const char *s); /* enum backend, or -1 */
+
+/* The flavour of the netdev.move hook this kernel allows, best first. */
+enum backend backend_for_move(const char *btf_path, enum backend want,
+			      const char **why);
+
+/*
+ * Chooses (want: BACKEND_AUTO, or the one forced with --backend) and
+ * switches programs off accordingly. 0, or -1 after one message.
+ */
+int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
+		      enum backend want, const char *btf_path);
 /* For the "tracing" line: which hooks are in use. */
 const char *backend_describe(void);
 

@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "commands.h"
+#include "doctor.h"
 #include "ls.h"
 #include "opts.h"
 #include "trace.h"
 
 /* With no subcommand, nstrace streams events. */
 const struct command commands[] = {
+	{ "doctor", doctor_main, "what this kernel allows, hook by hook" },
 	{ "identify", identify_main, "the network namespace of a process" },
 	{ "ls", ls_main, "every namespace, its interfaces and holders" },
 	{ "pids", pids_main, "the processes of a network namespace" },

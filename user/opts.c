@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "nstrace.h"
 #include "names.h"
 #include "opts.h"
@@ -17,6 +18,7 @@
 enum {
 	OPT_BTF = 0x100,
 	OPT_BUFFER_SIZE,
+	OPT_BACKEND,
 };
 
 static const struct option long_options[] = {
@@ -27,6 +29,7 @@ static const struct option long_options[] = {
 	{ "event", required_argument, NULL, 'e' },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -50,6 +53,8 @@ void opts_usage(FILE *f)
 	      "                         /sys/kernel/btf/vmlinux\n"
 	      "      --buffer-size N    ring buffer bytes, a power of two\n"
 	      "                         (K and M suffixes; default 4M)\n"
+	      "      --backend NAME     hook flavour for netdev.move: auto, fentry,\n"
+	      "                         kprobe or tracepoint (default auto)\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          the version\n",
@@ -175,6 +180,13 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 					err,
 					"buffer size must be a power of two from 4K to 1024M",
 					optarg);
+			break;
+		case OPT_BACKEND:
+			o->backend = backend_parse(optarg);
+			if (o->backend < 0)
+				return bad(err,
+					   "backend must be auto, fentry, kprobe or tracepoint",
+					   optarg);
 			break;
 		case 'v':
 			o->verbose = true;

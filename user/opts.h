@@ -16,6 +16,7 @@ struct opts {
 	uint32_t ns_mask; /* bit per enum nst_ns_type */
 	uint32_t ev_mask; /* bit per enum nst_event_kind */
 	uint32_t buffer_size;
+	int backend; /* enum backend */
 };
 
 enum opts_result {

@@ -22,15 +22,13 @@ static bool has_cap(const struct __user_cap_data_struct d[2], int cap)
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-int preflight_caps(void)
+int caps_check(const char **missing)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = {};
-	const char *missing;
 
 	if (syscall(SYS_capget, &h, d)) {
-		fprintf(stderr, "nstrace: cannot read capabilities: %s\n",
-			strerror(errno));
+		*missing = "a readable capability set";
 		return -1;
 	}
 	/* Kernels before CAP_BPF and CAP_PERFMON want CAP_SYS_ADMIN. */
@@ -38,11 +36,20 @@ int preflight_caps(void)
 	    (has_cap(d, CAP_BPF) && has_cap(d, CAP_PERFMON)))
 		return 0;
 	if (!has_cap(d, CAP_BPF) && !has_cap(d, CAP_PERFMON))
-		missing = "CAP_BPF and CAP_PERFMON";
+		*missing = "CAP_BPF and CAP_PERFMON";
 	else if (!has_cap(d, CAP_BPF))
-		missing = "CAP_BPF";
+		*missing = "CAP_BPF";
 	else
-		missing = "CAP_PERFMON";
+		*missing = "CAP_PERFMON";
+	return -1;
+}
+
+int preflight_caps(void)
+{
+	const char *missing;
+
+	if (!caps_check(&missing))
+		return 0;
 	fprintf(stderr,
 		"nstrace: loading BPF programs needs %s (or CAP_SYS_ADMIN): run as root\n",
 		missing);

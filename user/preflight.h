@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* 0, or -1 with what is missing in *missing; prints nothing. */
+int caps_check(const char **missing);
+
 /* 0, or -1 after one line on stderr naming what is missing. */
 int preflight_caps(void);
 int preflight_btf(const char *btf_path);

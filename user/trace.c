@@ -137,7 +137,7 @@ static int load_and_attach(struct trace *t, const struct opts *o)
 			strerror(-err));
 		return -1;
 	}
-	if (backend_configure(t->skel, o->ev_mask))
+	if (backend_configure(t->skel, o->ev_mask, o->backend, o->btf))
 		return -1;
 	err = nstrace_bpf__load(t->skel);
 	if (err) {

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * netdev.move straight from __dev_change_net_namespace(), the one function
+ * every move goes through: requests from any sender (sendmsg, sendmmsg,
+ * io_uring) and the kernel's own hand-back of devices from a dying netns.
+ * Two flavours of the same hook, fentry/fexit and kprobe/kretprobe; the
+ * loader keeps the one the kernel allows and switches the other off.
+ */
+#include "netdev.bpf.h"
+
+/* x86_64 syscall numbers, to tell which syscall a request came by. */
+#define NST_NR_SENDTO 44
+#define NST_NR_SENDMSG 46
+
+struct move_start {
+	struct dev_snap was;
+	__u64 to_net;
+	__u32 cause;
+	__u32 origin;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct move_start);
+} moving SEC(".maps");
+
+static __always_inline __u32 current_origin(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs;
+	long nr;
+
+	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (nr == NST_NR_SENDMSG)
+		return NST_ORIGIN_SENDMSG;
+	if (nr == NST_NR_SENDTO)
+		return NST_ORIGIN_SENDTO;
+#endif
+	return NST_ORIGIN_NONE;
+}
+
+static __always_inline void move_enter(struct net_device *dev, struct net *to)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), one = 1;
+	struct move_start m = {};
+	struct net *from;
+
+	if (!nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET))
+		return;
+	from = dev_net_of(dev);
+	/* Only a dying netns gives its devices back on its own. */
+	m.cause = ns_common_refs(&from->ns) ? NST_CAUSE_REQUEST
+					    : NST_CAUSE_NETNS_EXIT;
+	if (m.cause == NST_CAUSE_REQUEST && !nst_wants_task())
+		return;
+	if (m.cause == NST_CAUSE_NETNS_EXIT && targ_tgid)
+		return;
+	dev_snapshot(dev, &m.was);
+	m.to_net = (__u64)to;
+	m.origin = m.cause == NST_CAUSE_REQUEST ? current_origin()
+						: NST_ORIGIN_NETNS_EXIT;
+	bpf_map_update_elem(&moving, &tid, &m, BPF_ANY);
+	if (m.cause == NST_CAUSE_REQUEST)
+		bpf_map_update_elem(&move_seen, &tid, &one, BPF_ANY);
+}
+
+static __always_inline void move_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct move_start *m = bpf_map_lookup_elem(&moving, &tid);
+	struct net_device *dev;
+	struct nst_event *e;
+
+	if (!m)
+		return;
+	dev = (void *)m->was.dev;
+	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));
+	if (e) {
+		e->move.cause = m->cause;
+		e->move.origin = m->origin;
+		e->move.from_netns = m->was.netns;
+		e->move.to_netns = net_inum((void *)m->to_net);
+		e->move.ifindex = m->was.ifindex;
+		__builtin_memcpy(e->move.ifname, m->was.ifname,
+				 sizeof(e->move.ifname));
+		/* Moving into the netns it is already in is no move at all. */
+		if (ret < 0) {
+			e->move.error = ret;
+		} else {
+			e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
+			BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
+		}
+		if (ret == 0 && e->move.from_netns == e->move.to_netns)
+			bpf_ringbuf_discard(e, 0);
+		else
+			nst_submit(e);
+	}
+	bpf_map_delete_elem(&moving, &tid);
+}
+
+SEC("fentry/__dev_change_net_namespace")
+int BPF_PROG(nst_fentry_dev_change_net_namespace, struct net_device *dev,
+	     struct net *net)
+{
+	move_enter(dev, net);
+	return 0;
+}
+
+/* The return value's place depends on the kernel's argument count. */
+SEC("fexit/__dev_change_net_namespace")
+int nst_fexit_dev_change_net_namespace(void *ctx)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	move_exit((int)ret);
+	return 0;
+}
+
+SEC("kprobe/__dev_change_net_namespace")
+int BPF_KPROBE(nst_kprobe_dev_change_net_namespace, struct net_device *dev,
+	       struct net *net)
+{
+	move_enter(dev, net);
+	return 0;
+}
+
+SEC("kretprobe/__dev_change_net_namespace")
+int BPF_KRETPROBE(nst_kretprobe_dev_change_net_namespace, int ret)
+{
+	move_exit(ret);
+	return 0;
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# Hook flavours: nstrace doctor says what this kernel allows, --backend
+# forces a flavour, and every flavour reports the same events.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	need_root
+	A=$(tname a)
+	B=$(tname b)
+	VA=nsta$$
+}
+
+teardown() {
+	teardown_nstrace
+	ip link del "$VA" 2>/dev/null || true
+	ip netns del "$A" 2>/dev/null || true
+	ip netns del "$B" 2>/dev/null || true
+}
+
+@test "doctor: exit 0, every check in text and JSON, a backend per event" {
+	run "$NSTRACE" doctor
+	assert_eq "$status" 0 "exit status"
+	[[ ${lines[0]} == "kernel $(uname -r)" ]]
+	grep -q '^nstrace can run here.$' <<<"$output"
+	run "$NSTRACE" doctor --json
+	assert_eq "$status" 0
+	assert_eq "$(jq -r .can_run <<<"$output")" true can_run
+	assert_eq "$(jq -r '[.checks[].name] | join(",")' <<<"$output")" \
+		"privileges,btf,tracefs,ring buffer,tp_btf,fentry,kprobe" checks
+	assert_eq "$(jq -r '[.events[].event] | join(",")' <<<"$output")" \
+		"ns.create,ns.setns,ns.destroy,netdev.move,netdev.create,netdev.delete" events
+	[ "$(jq '[.checks[] | select(.required and (.ok | not))] | length' <<<"$output")" -eq 0 ]
+}
+
+@test "doctor without privileges: exit 1 and the reason" {
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NSTRACE" doctor
+	assert_eq "$status" 1
+	[[ $output == *"nstrace: cannot run here: privileges: missing CAP_BPF and CAP_PERFMON"* ]]
+}
+
+@test "doctor: bad options exit 2" {
+	run "$NSTRACE" doctor --bogus
+	assert_eq "$status" 2
+	run "$NSTRACE" --backend nope
+	assert_eq "$status" 2
+}
+
+# The flavours doctor says work here, best first; tracepoint always.
+available() {
+	"$NSTRACE" doctor --json |
+		jq -r '.checks[] | select((.name == "fentry" or .name == "kprobe") and .ok) | .name'
+	echo tracepoint
+}
+
+@test "--backend: each flavour doctor allows starts, the others refuse with the reason" {
+	ok=$(available)
+	for b in fentry kprobe tracepoint; do
+		if grep -qx "$b" <<<"$ok"; then
+			start_nstrace --backend "$b" -e netdev.move
+			grep -q "backend: $b for netdev.move" "$TRACE_ERR"
+			stop_nstrace
+		else
+			run "$NSTRACE" --backend "$b"
+			assert_eq "$status" 1 "exit status of --backend $b"
+			[[ $output == "nstrace: the $b backend is not available here: "* ]]
+		fi
+	done
+	# auto takes the best one.
+	start_nstrace -e netdev.move
+	grep -q "backend: $(head -1 <<<"$ok") for netdev.move" "$TRACE_ERR"
+	stop_nstrace
+}
+
+# workload: moves by name, by pid, back, a rename, a refusal; then a
+# netns death. The same for every flavour.
+workload() {
+	ip netns add "$A"
+	ip netns add "$B"
+	ip link add "$VA" type veth peer name nstb$$
+	ip link set "$VA" netns "$A"
+	ip -n "$A" link set "$VA" netns "$B" name nstc$$
+	ip -n "$B" link set nstc$$ netns 1
+	ip -n "$A" link add nstc$$ type veth peer name nstd$$
+	ip link set nstc$$ netns "$A" 2>/dev/null || true # EEXIST
+	ip link del nstc$$
+	ip netns del "$A"
+	ip netns del "$B"
+}
+
+# Everything but times, pids and inodes, which differ from run to run.
+normalize() {
+	jq -c 'select(.event == "netdev.move") |
+		{ifname, new_ifname, cause, syscall, error,
+		 same: (.from_netns == .to_netns)}' "$1"
+}
+
+@test "every flavour reports the same moves for the same workload" {
+	local first=
+	for b in $(available); do
+		start_nstrace --backend "$b" -e netdev.move
+		workload
+		stop_nstrace
+		normalize "$TRACE_OUT" >"$BATS_TEST_TMPDIR/$b"
+		assert_eq "$(wc -l <"$BATS_TEST_TMPDIR/$b")" 4 "moves seen by $b"
+		if [ -n "$first" ]; then
+			diff "$BATS_TEST_TMPDIR/$first" "$BATS_TEST_TMPDIR/$b"
+		fi
+		first=${first:-$b}
+	done
+}

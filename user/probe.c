@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "probe.h"
+
+static struct btf *load_btf(const char *btf_path)
+{
+	return btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+}
+
+/* The BTF id of a kernel function or type, or a negative errno. */
+static int btf_id_of(const char *btf_path, const char *name, int kind)
+{
+	struct btf *btf = load_btf(btf_path);
+	int id;
+
+	if (!btf)
+		return -errno;
+	id = btf__find_by_name_kind(btf, name, kind);
+	btf__free(btf);
+	return id;
+}
+
+/*
+ * Loads "return 0" as a program of this type and attaches it: some
+ * kernels accept the load and refuse the attach, others (no trampolines)
+ * refuse the load itself.
+ */
+static int try_tracing(enum bpf_attach_type type, int btf_id)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },			  /* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type,
+		    .attach_btf_id = btf_id);
+	int prog, link, err = 0;
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "nst_probe", "GPL", insns,
+			     sizeof(insns) / sizeof(insns[0]), &opts);
+	if (prog < 0)
+		return -errno;
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	if (link < 0)
+		err = -errno;
+	else
+		close(link);
+	close(prog);
+	return err;
+}
+
+int probe_fentry(const char *btf_path, const char *func, const char **why)
+{
+	int id = btf_id_of(btf_path, func, BTF_KIND_FUNC), err;
+
+	if (id < 0) {
+		*why = "the function is not in the kernel's BTF";
+		return id;
+	}
+	err = try_tracing(BPF_TRACE_FENTRY, id);
+	if (err)
+		*why = err == -EPERM ? "the kernel refuses BPF trampolines (EPERM)"
+				     : "loading an fentry program failed";
+	return err;
+}
+
+int probe_tp_btf(const char *btf_path, const char *tp, const char **why)
+{
+	char name[128];
+	int id, err;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf_id_of(btf_path, name, BTF_KIND_TYPEDEF);
+	if (id < 0) {
+		*why = "the tracepoint is not in the kernel's BTF";
+		return id;
+	}
+	/* A tp_btf program is attached by the id of that typedef. */
+	err = try_tracing(BPF_TRACE_RAW_TP, id);
+	if (err)
+		*why = "loading a BTF tracepoint program failed";
+	return err;
+}
+
+/* In /proc/kallsyms as a text symbol: kprobes attach to those only. */
+static bool in_kallsyms(const char *func)
+{
+	char line[512], sym[256];
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char type;
+
+		if (sscanf(line, "%*s %c %255s", &type, sym) == 2 &&
+		    (type == 't' || type == 'T') && !strcmp(sym, func))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+int probe_kprobe(const char *func, const char **why)
+{
+	/* libbpf attaches kprobes through the kprobe PMU when there is one. */
+	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) &&
+	    access("/sys/kernel/tracing/kprobe_events", W_OK) &&
+	    access("/sys/kernel/debug/tracing/kprobe_events", W_OK)) {
+		*why = "the kernel has no kprobes (no kprobe PMU, no kprobe_events)";
+		return -EOPNOTSUPP;
+	}
+	if (!in_kallsyms(func)) {
+		*why = "the function is not in /proc/kallsyms";
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int probe_ringbuf(const char **why)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "nst_probe", 0, 0,
+				4096, NULL);
+
+	if (fd < 0) {
+		*why = "the kernel has no BPF ring buffer";
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}

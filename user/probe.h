@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What this kernel allows, found out by trying before anything is loaded:
+ * never by version. Each probe returns 0 when the feature works, else a
+ * negative errno, with a reason for nstrace doctor in *why.
+ */
+#ifndef NSTRACE_PROBE_H
+#define NSTRACE_PROBE_H
+
+/* btf_path: NULL for the kernel's own BTF. */
+int probe_fentry(const char *btf_path, const char *func, const char **why);
+int probe_kprobe(const char *func, const char **why);
+int probe_ringbuf(const char **why);
+int probe_tp_btf(const char *btf_path, const char *tp, const char **why);
+
+#endif
