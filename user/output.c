@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "escape.h"
 #include "names.h"
@@ -38,6 +39,28 @@ void output_close(struct output *o)
 	buf_free(&o->pending);
 }
 
+/*
+ * A write that failed half-way (a full disk) left part of a line in the
+ * file: cut a regular file back to its last whole line, so that whoever
+ * reads it never sees a line that stops short. done bytes of pending
+ * were written.
+ */
+static void cut_partial_line(struct output *o, size_t done)
+{
+	const char *nl = done ? memrchr(o->pending.data, '\n', done) : NULL;
+	size_t partial = nl ? done - (size_t)(nl + 1 - o->pending.data) : done;
+	struct stat st;
+	off_t end;
+
+	if (!partial || fstat(o->fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	end = lseek(o->fd, 0, SEEK_CUR);
+	if (end < (off_t)partial)
+		return;
+	if (!ftruncate(o->fd, end - partial))
+		lseek(o->fd, end - partial, SEEK_SET);
+}
+
 int output_flush(struct output *o)
 {
 	size_t done = 0;
@@ -53,6 +76,8 @@ int output_flush(struct output *o)
 		else
 			done += n;
 	}
+	if (o->err && done < o->pending.len)
+		cut_partial_line(o, done);
 	o->pending.len = 0;
 	return -o->err;
 }

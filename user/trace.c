@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "output.h"
 #include "preflight.h"
+#include "privs.h"
 #include "record.h"
 #include "trace.h"
 
@@ -193,6 +194,8 @@ int trace_run(const struct opts *o)
 	}
 	t.lost_percpu = calloc(t.ncpus, sizeof(*t.lost_percpu));
 	if (!t.lost_percpu || load_and_attach(&t, o))
+		goto cleanup;
+	if (privs_drop(bpf_map__fd(t.skel->maps.lost_events)))
 		goto cleanup;
 	install_signals();
 	output_header(&t.out);

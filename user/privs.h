@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Once the BPF programs are attached, the stream needs no privilege: the
+ * ring buffer is mapped, the links and maps are open fds, and the output
+ * is open. Whatever could be abused in a long-running root process goes.
+ */
+#ifndef NSTRACE_PRIVS_H
+#define NSTRACE_PRIVS_H
+
+/*
+ * Drops every capability (effective, permitted, inheritable, ambient and,
+ * when CAP_SETPCAP allows, the bounding set) and sets no_new_privs.
+ * CAP_BPF is kept only when a lookup in probe_map_fd fails without it:
+ * kernels before 6.5 refuse every bpf() command to a task without CAP_BPF
+ * when unprivileged BPF is disabled. Returns 0, or -1 after one line on
+ * stderr.
+ */
+int privs_drop(int probe_map_fd);
+
+#endif
