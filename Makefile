@@ -30,13 +30,13 @@ LDLIBS := $(LIBBPF_A) -lelf -lz
 
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
 # so that they share the ring buffer and the filters. Every other
-# bpf/X.bpf.c is a program of its own, with its own X.skel.h.
-TRACE_BPF := common ns netdev netns move
+# bpf/X.bpf.c is a program of its own, with a light skeleton X.lskel.h.
+TRACE_BPF := common ns netdev netns move destroy
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 TRACE_BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF))
 OTHER_BPF := $(filter-out $(TRACE_BPF),$(patsubst bpf/%.bpf.c,%,$(BPF_SRCS)))
-SKELS := $(BUILD)/nstrace.skel.h $(patsubst %,$(BUILD)/%.skel.h,$(OTHER_BPF))
+SKELS := $(BUILD)/nstrace.skel.h $(patsubst %,$(BUILD)/%.lskel.h,$(OTHER_BPF))
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
@@ -46,6 +46,10 @@ TEST_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # Programs the integration tests drive (raw clone3, setns by pidfd, ...).
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+# Keep the BPF objects between runs: as intermediates, make would delete
+# them and then rebuild everything that includes a skeleton.
+.SECONDARY:
 
 .PHONY: all deps test-deps run test unit integration install uninstall clean vmlinux format
 
@@ -65,18 +69,13 @@ $(BUILD)/nstrace.bpf.o: $(TRACE_BPF_OBJS)
 $(BUILD)/nstrace.skel.h: $(BUILD)/nstrace.bpf.o
 	$(BPFTOOL) gen skeleton $< name nstrace_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
-
 # The inventory (nstrace ls) is loaded for one short command: as a light
 # skeleton, the kernel relocates it against its own BTF, and nstrace need
 # not parse the kernel's 5 MB of BTF each time.
-LSKELS := $(BUILD)/ls.lskel.h
-
 $(BUILD)/%.lskel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
-$(USER_OBJS): $(SKELS) $(LSKELS)
+$(USER_OBJS): $(SKELS)
 
 $(BUILD)/user/%.o: user/%.c | $(BUILD)/user
 	$(CC) $(USER_CFLAGS) -c $< -o $@

@@ -22,9 +22,19 @@ enum backend {
 const char *backend_name(enum backend b);
 int backend_parse(const char *s); /* enum backend, or -1 */
 
-/* The flavour of the netdev.move hook this kernel allows, best first. */
+/*
+ * The flavour a hook on a kernel function gets here: fentry, else kprobe,
+ * else BACKEND_TRACEPOINT (no hook). With want forced and not available:
+ * BACKEND_AUTO, and the reason in *why.
+ */
+enum backend backend_for_func(const char *btf_path, const char *func,
+			      enum backend want, const char **why);
+/* The same for the netdev.move hook, __dev_change_net_namespace. */
 enum backend backend_for_move(const char *btf_path, enum backend want,
 			      const char **why);
+
+/* How many of the seven non-net types get ns.destroy here, and by what. */
+int backend_destroy_types(const char *btf_path, enum backend *flavour);
 
 /*
  * Chooses (want: BACKEND_AUTO, or the one forced with --backend) and

@@ -62,8 +62,8 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 static void examine(struct report *r, const char *btf)
 {
 	const char *why = NULL, *missing = NULL, *fentry_why, *kprobe_why;
+	enum backend move, destroy;
 	char lacking[96];
-	enum backend move;
 	int err;
 
 	r->can_run = true;
@@ -100,10 +100,16 @@ static void examine(struct report *r, const char *btf)
 					   "task_newtask, unshare" };
 	r->events[1] = (struct event_use){ "ns.setns", "tracepoint", true,
 					   "setns" };
-	r->events[2] = (struct event_use){
-		"ns.destroy", "tracepoint", false,
-		"network namespaces only, when cleanup_net runs"
-	};
+	if (backend_destroy_types(btf, &destroy) == 7)
+		r->events[2] = (struct event_use){
+			"ns.destroy", backend_name(destroy), true,
+			"every type as the kernel frees it (net: cleanup_net)"
+		};
+	else
+		r->events[2] = (struct event_use){
+			"ns.destroy", "tracepoint", false,
+			"network namespaces only, when cleanup_net runs"
+		};
 	if (move == BACKEND_TRACEPOINT)
 		r->events[3] = (struct event_use){
 			"netdev.move", "tracepoint", false,

@@ -10,22 +10,31 @@
 
 #include "probe.h"
 
-static struct btf *load_btf(const char *btf_path)
+/*
+ * The kernel's BTF, parsed once: it is megabytes, and every hook probed
+ * looks its function up in it. Kept until exit.
+ */
+static struct btf *kernel_btf(const char *btf_path)
 {
-	return btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	static struct btf *btf;
+	static const char *loaded_from;
+
+	if (btf && loaded_from == btf_path)
+		return btf;
+	btf__free(btf);
+	btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	loaded_from = btf_path;
+	return btf;
 }
 
 /* The BTF id of a kernel function or type, or a negative errno. */
 static int btf_id_of(const char *btf_path, const char *name, int kind)
 {
-	struct btf *btf = load_btf(btf_path);
-	int id;
+	struct btf *btf = kernel_btf(btf_path);
 
 	if (!btf)
 		return -errno;
-	id = btf__find_by_name_kind(btf, name, kind);
-	btf__free(btf);
-	return id;
+	return btf__find_by_name_kind(btf, name, kind);
 }
 
 /*

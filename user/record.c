@@ -129,25 +129,37 @@ static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 	}
 }
 
-size_t event_size(uint32_t kind)
+bool event_valid(const struct nst_event *e, size_t size)
 {
 	const size_t head = offsetof(struct nst_event, create);
-	const struct nst_event *e = NULL;
+	size_t want;
 
-	switch (kind) {
+	if (size < head)
+		return false;
+	switch (e->kind) {
 	case NST_EV_NS_CREATE:
-		return head + sizeof(e->create);
+		want = sizeof(e->create);
+		break;
 	case NST_EV_NS_SETNS:
-		return head + sizeof(e->setns);
+		want = sizeof(e->setns);
+		break;
 	case NST_EV_NS_DESTROY:
-		return head + sizeof(e->destroy);
+		/* Only a network namespace's record carries interfaces. */
+		want = offsetof(struct nst_ns_destroy, devs);
+		if (size >= head + want && e->destroy.ns_type == NST_NS_NET)
+			want = sizeof(e->destroy);
+		break;
 	case NST_EV_NETDEV_MOVE:
-		return head + sizeof(e->move);
+		want = sizeof(e->move);
+		break;
 	case NST_EV_NETDEV_CREATE:
 	case NST_EV_NETDEV_DELETE:
-		return head + sizeof(e->life);
+		want = sizeof(e->life);
+		break;
+	default:
+		return false;
 	}
-	return 0;
+	return size >= head + want;
 }
 
 void record_from_event(struct record *r, const struct nst_event *e,

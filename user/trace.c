@@ -72,11 +72,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct trace *t = ctx;
 	const struct nst_event *e = data;
 	struct record r;
-	size_t want;
 
-	/* A record shorter than its kind says is a bug: never read past it. */
-	if (size < sizeof(e->kind) || !(want = event_size(e->kind)) ||
-	    size < want)
+	if (!event_valid(e, size))
 		return 0;
 	t->events++;
 	if (t->out.err)

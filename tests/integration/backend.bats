@@ -59,7 +59,7 @@ available() {
 	for b in fentry kprobe tracepoint; do
 		if grep -qx "$b" <<<"$ok"; then
 			start_nstrace --backend "$b" -e netdev.move
-			grep -q "backend: $b for netdev.move" "$TRACE_ERR"
+			grep -q "netdev.move by $b" "$TRACE_ERR"
 			stop_nstrace
 		else
 			run "$NSTRACE" --backend "$b"
@@ -69,7 +69,7 @@ available() {
 	done
 	# auto takes the best one.
 	start_nstrace -e netdev.move
-	grep -q "backend: $(head -1 <<<"$ok") for netdev.move" "$TRACE_ERR"
+	grep -q "netdev.move by $(head -1 <<<"$ok")" "$TRACE_ERR"
 	stop_nstrace
 }
 
