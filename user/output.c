@@ -14,8 +14,7 @@
 /* Above this, records are written out even in the middle of a batch. */
 #define OUTPUT_HIGH_WATER (256 * 1024)
 
-int output_open(struct output *o, const char *path,
-		enum output_format format)
+int output_open(struct output *o, const char *path, enum output_format format)
 {
 	memset(o, 0, sizeof(*o));
 	o->format = format;
@@ -27,7 +26,8 @@ int output_open(struct output *o, const char *path,
 		if (o->fd < 0)
 			return -errno;
 	}
-	o->color = format == OUTPUT_TEXT && isatty(o->fd) && !getenv("NO_COLOR");
+	o->color = format == OUTPUT_TEXT && isatty(o->fd) &&
+		   !getenv("NO_COLOR");
 	return 0;
 }
 
@@ -152,8 +152,8 @@ void render_json(struct buf *b, const struct record *r)
 void render_text_header(struct buf *b)
 {
 	buf_addf(b, "%-*s %-*s %*s %-*s %-*s %-*s %s\n", W_TIME, "TIME",
-		 W_EVENT, "EVENT", W_PID, "PID", W_COMM, "COMM", W_TYPE,
-		 "TYPE", W_NS, "NS", "DETAILS");
+		 W_EVENT, "EVENT", W_PID, "PID", W_COMM, "COMM", W_TYPE, "TYPE",
+		 W_NS, "NS", "DETAILS");
 }
 
 static void pad_to(struct buf *b, size_t start, int width)

@@ -27,8 +27,7 @@ struct output {
 };
 
 /* path NULL or "-" is stdout. Returns 0 or a negative errno. */
-int output_open(struct output *o, const char *path,
-		enum output_format format);
+int output_open(struct output *o, const char *path, enum output_format format);
 void output_close(struct output *o);
 
 /* The column header of the text output; once, and nothing for JSON. */
