@@ -31,7 +31,7 @@ LDLIBS := $(LIBBPF_A) -lelf -lz
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
 # so that they share the ring buffer and the filters. Every other
 # bpf/X.bpf.c is a program of its own, with a light skeleton X.lskel.h.
-TRACE_BPF := common ns netdev netns move destroy
+TRACE_BPF := common ns netdev netns move destroy life
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 TRACE_BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF))
@@ -125,3 +125,24 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(BPF_OBJS:.o=.d) $(USER_OBJS:.o=.d)
+
+# The integration suite on a second kernel: Debian's 6.1 under QEMU, which
+# has fentry, kprobes and modules (tests/vm/run.sh; VM_ARGS="--backend X").
+.PHONY: vm-test
+vm-test: deps
+	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@BUILD=$(BUILD) bash tests/vm/run.sh --no-build $(VM_ARGS)
+
+# Benchmarks: load generators in bench/*.c, the driver bench/run.sh (as
+# root; BENCHES="cost churn" picks some). docs/performance.md reads them.
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -o $@ $< -lpthread
+
+.PHONY: bench
+bench: deps
+	@sh bench/deps.sh
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@BUILD=$(BUILD) bash bench/run.sh

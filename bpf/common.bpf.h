@@ -63,6 +63,12 @@ NST_SHARED const volatile __u32 targ_tgid NST_INIT(0); /* 0: any process */
  */
 NST_SHARED const volatile bool targ_move_hooked NST_INIT(false);
 
+/*
+ * Set when netdev.create and netdev.delete come from hooks on device
+ * registration: the tracepoint paths then leave them alone.
+ */
+NST_SHARED const volatile bool targ_life_hooked NST_INIT(false);
+
 /* Threads inside a hooked __dev_change_net_namespace during a syscall. */
 NST_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -8,10 +8,6 @@
  */
 #include "netdev.bpf.h"
 
-/* x86_64 syscall numbers, to tell which syscall a request came by. */
-#define NST_NR_SENDTO 44
-#define NST_NR_SENDMSG 46
-
 struct move_start {
 	struct dev_snap was;
 	__u64 to_net;
@@ -25,22 +21,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct move_start);
 } moving SEC(".maps");
-
-static __always_inline __u32 current_origin(void)
-{
-#if defined(__TARGET_ARCH_x86)
-	struct pt_regs *regs;
-	long nr;
-
-	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	nr = BPF_CORE_READ(regs, orig_ax);
-	if (nr == NST_NR_SENDMSG)
-		return NST_ORIGIN_SENDMSG;
-	if (nr == NST_NR_SENDTO)
-		return NST_ORIGIN_SENDTO;
-#endif
-	return NST_ORIGIN_NONE;
-}
 
 static __always_inline void move_enter(struct net_device *dev, struct net *to)
 {

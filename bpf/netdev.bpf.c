@@ -361,11 +361,11 @@ static __always_inline void rtnl_exit(long ret)
 		goto out; /* never reached the kernel's rtnetlink */
 	answer = rtnl_answer((void *)r->sk, r->seq);
 	if (!r->dev.dev) {
-		if (answer >= 0)
+		if (answer >= 0 && !targ_life_hooked)
 			emit_created(r);
 	} else if (r->type != NST_RTM_DELLINK) {
 		emit_move(r, answer);
-	} else if (answer >= 0) {
+	} else if (answer >= 0 && !targ_life_hooked) {
 		emit_life(NST_EV_NETDEV_DELETE, &r->dev, r->origin);
 		/* Deleting one end of a veth deletes the other. */
 		if (r->peer.dev)

@@ -135,6 +135,9 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 			bpf_map_update_elem(&returning, &s.dev, &s, BPF_ANY);
 		return 0;
 	}
+	/* Hooks on unregistration report deletions themselves. */
+	if (targ_life_hooked)
+		return 0;
 	emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
 	/* Its veth peer dies with it, wherever the peer is. */
 	peer = veth_peer(dev);

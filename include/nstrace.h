@@ -54,7 +54,8 @@ enum nst_origin {
 	NST_ORIGIN_SETNS,
 	NST_ORIGIN_SENDMSG,
 	NST_ORIGIN_SENDTO,
-	NST_ORIGIN_NETNS_EXIT, /* the kernel's cleanup of a dying netns */
+	NST_ORIGIN_NETNS_EXIT,	 /* the kernel's cleanup of a dying netns */
+	NST_ORIGIN_NETNS_CREATE, /* devices a new netns starts with (lo) */
 };
 
 /* Why an interface left its network namespace. */

@@ -19,6 +19,8 @@
 	 NST_EV_BIT(NST_EV_NETDEV_MOVE))
 #define MOVE_EVENTS NST_EV_BIT(NST_EV_NETDEV_MOVE)
 #define DESTROY_EVENTS NST_EV_BIT(NST_EV_NS_DESTROY)
+#define LIFE_EVENTS                                                          \
+	(NST_EV_BIT(NST_EV_NETDEV_CREATE) | NST_EV_BIT(NST_EV_NETDEV_DELETE))
 
 #define PROG_OFF(name) offsetof(struct nstrace_bpf, progs.name)
 
@@ -65,6 +67,13 @@ static const struct func_hook hooks[] = {
 	    PROG_OFF(nst_fexit_dev_change_net_namespace) },
 	  { PROG_OFF(nst_kprobe_dev_change_net_namespace),
 	    PROG_OFF(nst_kretprobe_dev_change_net_namespace) } },
+	{ "register_netdevice", LIFE_EVENTS,
+	  { PROG_OFF(nst_fexit_register_netdevice) },
+	  { PROG_OFF(nst_kprobe_register_netdevice),
+	    PROG_OFF(nst_kretprobe_register_netdevice) } },
+	{ "unregister_netdevice_queue", LIFE_EVENTS,
+	  { PROG_OFF(nst_fentry_unregister_netdevice_queue) },
+	  { PROG_OFF(nst_kprobe_unregister_netdevice_queue) } },
 	DESTROY_HOOK(free_uts_ns),
 	DESTROY_HOOK(put_ipc_ns),
 	DESTROY_HOOK(put_mnt_ns),
@@ -134,16 +143,36 @@ int backend_destroy_types(const char *btf_path, enum backend *flavour)
 	int n = 0;
 
 	*flavour = BACKEND_TRACEPOINT;
-	for (size_t i = 1; i < N_HOOKS; i++) {
-		enum backend b = backend_for_func(btf_path, hooks[i].func,
-						  BACKEND_AUTO, &why);
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		enum backend b;
 
+		if (hooks[i].events != DESTROY_EVENTS)
+			continue;
+		b = backend_for_func(btf_path, hooks[i].func, BACKEND_AUTO,
+				     &why);
 		if (b != BACKEND_TRACEPOINT) {
 			*flavour = b;
 			n++;
 		}
 	}
 	return n;
+}
+
+enum backend backend_for_life(const char *btf_path)
+{
+	enum backend b = BACKEND_TRACEPOINT;
+	const char *why;
+
+	/* Both ends or neither: one without the other would miss or repeat. */
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		if (hooks[i].events != LIFE_EVENTS)
+			continue;
+		b = backend_for_func(btf_path, hooks[i].func, BACKEND_AUTO,
+				     &why);
+		if (b == BACKEND_TRACEPOINT)
+			return b;
+	}
+	return b;
 }
 
 static struct bpf_program *prog_at(struct nstrace_bpf *skel, size_t off)
@@ -167,8 +196,10 @@ static void set_flavour(struct nstrace_bpf *skel, const struct func_hook *h,
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		      enum backend want, const char *btf_path)
 {
-	enum backend chosen[N_HOOKS];
-	int hooked_types = 0;
+	enum backend chosen[N_HOOKS], move = BACKEND_TRACEPOINT;
+	enum backend destroy = BACKEND_TRACEPOINT;
+	bool life_hooked = true;
+	int destroy_types = 0;
 	const char *why;
 
 	for (size_t i = 0; i < N_HOOKS; i++) {
@@ -176,8 +207,8 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		if (hooks[i].events & ev_mask)
 			chosen[i] = backend_for_func(btf_path, hooks[i].func,
 						     want, &why);
-		/* A forced flavour must serve the move hook; the rest may lack. */
-		if (chosen[i] == BACKEND_AUTO && i == 0) {
+		/* A forced flavour must serve the move hook; others may lack. */
+		if (chosen[i] == BACKEND_AUTO && hooks[i].events == MOVE_EVENTS) {
 			fprintf(stderr,
 				"nstrace: the %s backend is not available here: %s (see nstrace doctor)\n",
 				backend_name(want), why);
@@ -185,26 +216,41 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		}
 		if (chosen[i] == BACKEND_AUTO)
 			chosen[i] = BACKEND_TRACEPOINT;
-		set_flavour(skel, &hooks[i], chosen[i]);
-		if (i && chosen[i] != BACKEND_TRACEPOINT)
-			hooked_types++;
+		if (hooks[i].events == MOVE_EVENTS)
+			move = chosen[i];
+		if (hooks[i].events == LIFE_EVENTS &&
+		    chosen[i] == BACKEND_TRACEPOINT)
+			life_hooked = false;
+		if (hooks[i].events == DESTROY_EVENTS &&
+		    chosen[i] != BACKEND_TRACEPOINT) {
+			destroy = chosen[i];
+			destroy_types++;
+		}
 	}
-	skel->rodata->targ_move_hooked = chosen[0] != BACKEND_TRACEPOINT;
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		if (hooks[i].events == LIFE_EVENTS && !life_hooked)
+			chosen[i] = BACKEND_TRACEPOINT;
+		set_flavour(skel, &hooks[i], chosen[i]);
+	}
+	skel->rodata->targ_move_hooked = move != BACKEND_TRACEPOINT;
+	skel->rodata->targ_life_hooked = life_hooked;
 	bpf_program__set_autoload(skel->progs.nst_tp_cleanup_end,
 				  (ev_mask & MOVE_EVENTS) &&
-					  chosen[0] == BACKEND_TRACEPOINT);
+					  move == BACKEND_TRACEPOINT);
 	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
 		if (!(tps[i].events & ev_mask))
 			bpf_program__set_autoload(prog_at(skel, tps[i].prog),
 						  false);
-	if (chosen[0] == BACKEND_TRACEPOINT && !hooked_types)
+	if (move == BACKEND_TRACEPOINT && !life_hooked && !destroy_types)
 		snprintf(description, sizeof(description),
 			 "backend: tracepoint, netdev.move by tracepoint");
 	else
 		snprintf(description, sizeof(description),
-			 "backend: netdev.move by %s, ns.destroy of %d more types by %s, the rest by tracepoint",
-			 backend_name(chosen[0]), hooked_types,
-			 hooked_types ? backend_name(chosen[1]) : "none");
+			 "backend: netdev.move by %s, netdev.create/delete by %s, ns.destroy of %d more types by %s",
+			 backend_name(move),
+			 life_hooked ? backend_name(chosen[1]) : "tracepoint",
+			 destroy_types,
+			 destroy_types ? backend_name(destroy) : "none");
 	return 0;
 }
 

@@ -33,6 +33,9 @@ enum backend backend_for_func(const char *btf_path, const char *func,
 enum backend backend_for_move(const char *btf_path, enum backend want,
 			      const char **why);
 
+/* The flavour of the device registration hooks, or BACKEND_TRACEPOINT. */
+enum backend backend_for_life(const char *btf_path);
+
 /* How many of the seven non-net types get ns.destroy here, and by what. */
 int backend_destroy_types(const char *btf_path, enum backend *flavour);
 

@@ -62,7 +62,7 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 static void examine(struct report *r, const char *btf)
 {
 	const char *why = NULL, *missing = NULL, *fentry_why, *kprobe_why;
-	enum backend move, destroy;
+	enum backend move, destroy, life;
 	char lacking[96];
 	int err;
 
@@ -120,14 +120,26 @@ static void examine(struct report *r, const char *btf)
 			"netdev.move", backend_name(move), true,
 			"__dev_change_net_namespace: every move"
 		};
-	r->events[4] = (struct event_use){
-		"netdev.create", "tracepoint", false,
-		"rtnetlink requests by sendmsg/sendto"
-	};
-	r->events[5] = (struct event_use){
-		"netdev.delete", "tracepoint", false,
-		"rtnetlink requests by sendmsg/sendto, and netns exit"
-	};
+	life = backend_for_life(btf);
+	if (life != BACKEND_TRACEPOINT) {
+		r->events[4] = (struct event_use){
+			"netdev.create", backend_name(life), true,
+			"register_netdevice: every device"
+		};
+		r->events[5] = (struct event_use){
+			"netdev.delete", backend_name(life), true,
+			"unregister_netdevice_queue: every device"
+		};
+	} else {
+		r->events[4] = (struct event_use){
+			"netdev.create", "tracepoint", false,
+			"rtnetlink requests by sendmsg/sendto"
+		};
+		r->events[5] = (struct event_use){
+			"netdev.delete", "tracepoint", false,
+			"rtnetlink requests by sendmsg/sendto, and netns exit"
+		};
+	}
 }
 
 static void print_text(const struct report *r, const char *release)

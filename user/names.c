@@ -32,6 +32,7 @@ static const char *const origins[] = {
 	[NST_ORIGIN_SENDMSG] = "sendmsg",
 	[NST_ORIGIN_SENDTO] = "sendto",
 	[NST_ORIGIN_NETNS_EXIT] = "netns-exit",
+	[NST_ORIGIN_NETNS_CREATE] = "netns-create",
 	/* clang-format on */
 };
 

@@ -96,6 +96,14 @@ static void add_move(struct record *r, const struct nst_netdev_move *m)
 		add_error(r, m->error);
 }
 
+/* netns-create: the devices a new netns starts with, such as lo. */
+static const char *life_cause(uint32_t origin)
+{
+	if (origin == NST_ORIGIN_NETNS_EXIT || origin == NST_ORIGIN_NETNS_CREATE)
+		return origin_name(origin);
+	return "request";
+}
+
 static void add_life(struct record *r, const struct nst_netdev_life *l)
 {
 	add_name(r, "ns_type", "net", COL_TYPE);
@@ -103,9 +111,9 @@ static void add_life(struct record *r, const struct nst_netdev_life *l)
 	add_s(r, "ifname", l->ifname, sizeof(l->ifname), COL_NONE);
 	add_u(r, "ifindex", l->ifindex, COL_NONE);
 	add_s(r, "kind", l->kind, sizeof(l->kind), COL_NONE);
-	add_name(r, "cause",
-		 l->origin == NST_ORIGIN_NETNS_EXIT ? "netns-exit" : "request",
-		 COL_NONE);
+	add_name(r, "cause", life_cause(l->origin), COL_NONE);
+	if (l->origin == NST_ORIGIN_SENDMSG || l->origin == NST_ORIGIN_SENDTO)
+		add_name(r, "syscall", origin_name(l->origin), COL_NONE);
 }
 
 static void add_destroy(struct record *r, const struct nst_ns_destroy *d)

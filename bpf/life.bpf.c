@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * netdev.create and netdev.delete from device registration and
+ * unregistration, where fentry or kprobes exist: every device in every
+ * namespace, whoever made it (rtnetlink from any sender, ioctls such as
+ * TUNSETIFF, a new netns's loopback) and whatever deletes it.
+ * unregister_netdevice_queue() is where each device, one by one, is put
+ * on its way out, including those of a dying netns.
+ */
+#include "netdev.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} registering SEC(".maps");
+
+static __always_inline __u32 create_origin(void)
+{
+	long nr = current_syscall();
+
+	/* Devices a namespace is born with come inside clone or unshare. */
+	if (nr == NST_NR_UNSHARE || nr == NST_NR_CLONE || nr == NST_NR_CLONE3)
+		return NST_ORIGIN_NETNS_CREATE;
+	return current_origin();
+}
+
+static __always_inline void registered(struct net_device *dev, long ret)
+{
+	struct dev_snap s;
+
+	if (ret || !nst_wants_task())
+		return;
+	dev_snapshot(dev, &s);
+	emit_life(NST_EV_NETDEV_CREATE, &s, create_origin());
+}
+
+static __always_inline void unregistering(struct net_device *dev)
+{
+	struct net *net = dev_net_of(dev);
+	bool dying = ns_common_refs(&net->ns) == 0;
+	struct dev_snap s;
+
+	if (dying ? targ_tgid != 0 : !nst_wants_task())
+		return;
+	dev_snapshot(dev, &s);
+	emit_life(NST_EV_NETDEV_DELETE, &s,
+		  dying ? NST_ORIGIN_NETNS_EXIT : current_origin());
+}
+
+SEC("fexit/register_netdevice")
+int nst_fexit_register_netdevice(__u64 *ctx)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	registered((void *)ctx[0], (int)ret);
+	return 0;
+}
+
+SEC("fentry/unregister_netdevice_queue")
+int BPF_PROG(nst_fentry_unregister_netdevice_queue, struct net_device *dev)
+{
+	unregistering(dev);
+	return 0;
+}
+
+SEC("kprobe/register_netdevice")
+int BPF_KPROBE(nst_kprobe_register_netdevice, struct net_device *dev)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 d = (__u64)dev;
+
+	bpf_map_update_elem(&registering, &tid, &d, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe/register_netdevice")
+int BPF_KRETPROBE(nst_kretprobe_register_netdevice, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *d = bpf_map_lookup_elem(&registering, &tid);
+
+	if (!d)
+		return 0;
+	registered((void *)*d, ret);
+	bpf_map_delete_elem(&registering, &tid);
+	return 0;
+}
+
+SEC("kprobe/unregister_netdevice_queue")
+int BPF_KPROBE(nst_kprobe_unregister_netdevice_queue, struct net_device *dev)
+{
+	unregistering(dev);
+	return 0;
+}
