@@ -70,7 +70,7 @@ static int parse(struct ls_opts *o, int argc, char **argv, bool want_arg)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
+	optind = 0; /* glibc's full reset: a parse before may have left state */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, want_arg ? "+:jh" : ":jt:ah",
 				long_options, NULL)) != -1) {

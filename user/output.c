@@ -121,9 +121,6 @@ void render_json(struct buf *b, const struct record *r)
 		case FIELD_U64:
 			buf_addf(b, "%llu", (unsigned long long)f->u);
 			break;
-		case FIELD_S64:
-			buf_addf(b, "%lld", (long long)f->s);
-			break;
 		case FIELD_STR:
 		case FIELD_NAME:
 			json_str(b, f->str, f->len);
@@ -167,9 +164,6 @@ static void text_value(struct buf *b, const struct field *f)
 	switch (f->kind) {
 	case FIELD_U64:
 		buf_addf(b, "%llu", (unsigned long long)f->u);
-		break;
-	case FIELD_S64:
-		buf_addf(b, "%lld", (long long)f->s);
 		break;
 	case FIELD_STR:
 		text_str(b, f->str, f->len);

@@ -18,7 +18,6 @@
 
 enum field_kind {
 	FIELD_U64,
-	FIELD_S64,
 	FIELD_STR, /* bytes of untrusted origin, up to len or a NUL */
 	FIELD_NAME, /* a string of nstrace's own: shown as it is in text */
 	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
@@ -42,7 +41,6 @@ struct field {
 	enum field_kind kind;
 	enum field_col col;
 	uint64_t u;
-	int64_t s;
 	const char *str;
 	uint32_t len;
 	const struct nst_dev *devs;

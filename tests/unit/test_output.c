@@ -289,8 +289,22 @@ static void test_json_netdev_life(void **state)
 		    ",\"ns_type\":\"net\","
 		    "\"netns\":4026532000,\"ifname\":\"veth0\","
 		    "\"ifindex\":9,\"kind\":\"veth\","
-		    "\"cause\":\"request\"}\n");
+		    "\"cause\":\"request\",\"syscall\":\"sendmsg\"}\n");
 
+	/* A device a new netns starts with (a hook saw its registration). */
+	e.life.origin = NST_ORIGIN_NETNS_CREATE;
+	strcpy(e.life.ifname, "lo");
+	e.life.kind[0] = '\0';
+	e.life.ifindex = 1;
+	assert_json(&e, "netdev.create",
+		    ",\"ns_type\":\"net\","
+		    "\"netns\":4026532000,\"ifname\":\"lo\","
+		    "\"ifindex\":1,\"kind\":\"\","
+		    "\"cause\":\"netns-create\"}\n");
+
+	strcpy(e.life.ifname, "veth0");
+	strcpy(e.life.kind, "veth");
+	e.life.ifindex = 9;
 	e.kind = NST_EV_NETDEV_DELETE;
 	e.life.origin = NST_ORIGIN_NETNS_EXIT;
 	assert_json(&e, "netdev.delete",
