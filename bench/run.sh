@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# nstrace's benchmarks, run by `make bench` as root. Each prints its
+# figures next to a baseline measured in the same run: this machine is
+# shared and noisy, so runs are interleaved and repeated, and medians are
+# reported. Nothing here asserts a time; the figures go to stdout and to
+# $BUILD/bench/results.txt, and docs/performance.md says what they mean.
+#
+#   cost     a loop of UDP sendmsg and of getppid: bare, with nstrace,
+#            with bpftrace on the same tracepoints (empty actions)
+#   keepup   setns ping-pong from several threads, the rate stepped up
+#            until nstrace loses an event; bpftrace printing the same
+#   churn    1000 netns created and destroyed: every ns.create and
+#            ns.destroy delivered, by inode
+#   startup  exec to "nstrace: tracing", and peak RSS
+#
+#   BENCHES="cost churn" ROUNDS=3 bash bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+NSTRACE=${NSTRACE:-$PWD/$BUILD/nstrace}
+BIN=$PWD/$BUILD/bench
+BENCHES=${BENCHES:-cost keepup churn startup}
+ROUNDS=${ROUNDS:-5}
+SENDMSG_N=${SENDMSG_N:-200000}
+GETPPID_N=${GETPPID_N:-2000000}
+THREADS=${THREADS:-4}
+STEP_SECS=${STEP_SECS:-10}
+RATES=${RATES:-200000 300000 400000 500000 600000 700000 800000 1000000}
+CHURN_N=${CHURN_N:-1000}
+CHURN_ROUNDS=${CHURN_ROUNDS:-3}
+WORK=$(mktemp -d)
+RESULTS=$BUILD/bench/results.txt
+PREFIX=nstbench$$_
+TRACER_PID=
+HWM_MAX=0
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+cleanup() {
+	local ns
+	[ -z "$TRACER_PID" ] || kill -KILL "$TRACER_PID" 2>/dev/null || true
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$PREFIX"); do
+		ip netns del "$ns"
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+[ "$(id -u)" = 0 ] || die "needs root (BPF, namespaces)"
+[ -x "$NSTRACE" ] || die "no $NSTRACE: run make first"
+for b in loop setns_storm nschurn startup; do
+	[ -x "$BIN/$b" ] || die "no $BIN/$b: run make bench"
+done
+command -v bpftrace >/dev/null || die "no bpftrace: run make bench (it installs it)"
+mkdir -p "$(dirname "$RESULTS")"
+: >"$RESULTS"
+
+say() {
+	printf '%s\n' "$*" | tee -a "$RESULTS"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() { # A B: A/B to three decimals
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'
+}
+
+# cpu_ticks PID: utime + stime, in clock ticks.
+cpu_ticks() {
+	# Fields after the ")" of comm: utime and stime are the 12th and 13th.
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+note_hwm() { # PID
+	local kb
+	kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0)
+	[ "${kb:-0}" -le "$HWM_MAX" ] || HWM_MAX=$kb
+}
+
+# nst_start ERRFILE ARGS...: nstrace in the background, attached, its
+# stdout to /dev/null.
+nst_start() {
+	local err=$1
+	shift
+	"$NSTRACE" "$@" >/dev/null 2>"$err" &
+	TRACER_PID=$!
+	for _ in $(seq 400); do
+		grep -q '^nstrace: tracing' "$err" && return 0
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$err" >&2
+	die "nstrace did not start"
+}
+
+# tracer_stop: SIGINT, wait, note its peak RSS first.
+tracer_stop() {
+	[ -n "$TRACER_PID" ] || return 0
+	note_hwm "$TRACER_PID"
+	kill -INT "$TRACER_PID"
+	wait "$TRACER_PID" || true
+	TRACER_PID=
+}
+
+# bt_start SCRIPT NPROBES OUTFILE ARGS...: bpftrace, attached. bpftrace
+# says "Attaching" before it attaches; each tracepoint probe holds a perf
+# event fd once attached, so count those.
+bt_start() {
+	local script=$1 nprobes=$2 out=$3 fds
+	shift 3
+	bpftrace -o "$out" "$script" "$@" >/dev/null 2>"$WORK/bt.err" &
+	TRACER_PID=$!
+	for _ in $(seq 600); do
+		fds=$(find "/proc/$TRACER_PID/fd" -mindepth 1 -maxdepth 1 -lname 'anon_inode:*perf_event*' 2>/dev/null | wc -l)
+		[ "$fds" -ge "$nprobes" ] && sleep 0.5 && return 0
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$WORK/bt.err" >&2
+	die "bpftrace did not attach its $nprobes probes"
+}
+
+# The tracepoints nstrace attaches to here (this kernel has no fentry or
+# kprobes), with empty actions: the cheapest a tracer on them can be.
+# bpftrace 0.17 has no raw tracepoints: task_newtask and the workqueue
+# ones are plain tracepoints there, the same hooks through perf.
+cat >"$WORK/empty.bt" <<'EOF'
+tracepoint:syscalls:sys_enter_sendmsg, tracepoint:syscalls:sys_exit_sendmsg,
+tracepoint:syscalls:sys_enter_sendto, tracepoint:syscalls:sys_exit_sendto,
+tracepoint:syscalls:sys_enter_setns, tracepoint:syscalls:sys_exit_setns,
+tracepoint:syscalls:sys_enter_unshare, tracepoint:syscalls:sys_exit_unshare,
+tracepoint:syscalls:sys_enter_clone3, tracepoint:syscalls:sys_exit_clone3,
+tracepoint:task:task_newtask, tracepoint:workqueue:workqueue_queue_work,
+tracepoint:workqueue:workqueue_execute_start,
+tracepoint:workqueue:workqueue_execute_end
+{ }
+EOF
+EMPTY_PROBES=14
+
+# What nstrace says of a setns: the netns left and entered, per thread.
+cat >"$WORK/setns.bt" <<'EOF'
+tracepoint:syscalls:sys_enter_setns /pid == $1/ {
+	@from[tid] = curtask->nsproxy->net_ns->ns.inum;
+}
+tracepoint:syscalls:sys_exit_setns /pid == $1/ {
+	if (args->ret == 0) {
+		printf("ns.setns %d %d %u %u\n", pid, tid, @from[tid],
+		       curtask->nsproxy->net_ns->ns.inum);
+	}
+	delete(@from[tid]);
+}
+EOF
+
+# A BPF tracer left running by someone else would make "bare" not bare.
+other_tracers() {
+	bpftool prog list 2>/dev/null | grep -cE '^[0-9]+: (tracepoint|raw_tracepoint|tracing|kprobe)' || true
+}
+
+bench_cost() {
+	local r m i modes s g
+	say "== cost: ns per call, $ROUNDS interleaved rounds, median (ratio to bare: median of per-round ratios)"
+	[ "$(other_tracers)" -eq 0 ] ||
+		say "warning: $(other_tracers) tracing BPF programs of others are loaded: bare is not bare"
+	: >"$WORK/cost"
+	for ((r = 0; r < ROUNDS; r++)); do
+		modes=(bare nstrace bpftrace)
+		# Rotate the order, so that no mode always runs first.
+		for ((i = 0; i < r % 3; i++)); do modes=("${modes[@]:1}" "${modes[0]}"); done
+		for m in "${modes[@]}"; do
+			case $m in
+			nstrace) nst_start "$WORK/err" --json -o /dev/null ;;
+			bpftrace) bt_start "$WORK/empty.bt" $EMPTY_PROBES /dev/null ;;
+			esac
+			s=$("$BIN/loop" sendmsg "$SENDMSG_N")
+			g=$("$BIN/loop" getppid "$GETPPID_N")
+			tracer_stop
+			echo "$r $m $s $g" >>"$WORK/cost"
+		done
+	done
+	cost_report sendmsg 3
+	cost_report getppid 4
+}
+
+cost_report() { # NAME COLUMN
+	local name=$1 col=$2 m med rat line
+	line="$name:"
+	for m in bare nstrace bpftrace; do
+		med=$(awk -v m=$m -v c="$col" '$2 == m { print $c }' "$WORK/cost" | median)
+		line+=" $m $med"
+		if [ $m != bare ]; then
+			# Each round's ratio to the bare run of the same round.
+			rat=$(awk -v m=$m -v c="$col" '$2 == "bare" { b[$1] = $c } $2 == m { t[$1] = $c }
+				END { for (r in t) print t[r] / b[r] }' "$WORK/cost" | median)
+			line+=" (x$(printf %.3f "$rat"))"
+		fi
+	done
+	say "$line"
+	say "  runs: $(awk -v c="$col" '{ printf "%s=%s ", $2, $c }' "$WORK/cost")"
+}
+
+# storm TRACER RATE: one step of setns ping-pong; sets GEN (setns done),
+# GEN_RATE, DELIVERED, LOST, CPU_US (tracer's CPU per event, µs).
+storm() {
+	local tracer=$1 rate=$2 g fifo=$WORK/go out t0 t1
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$BIN/setns_storm" "/run/netns/${PREFIX}a" "/run/netns/${PREFIX}b" \
+		"$THREADS" "$rate" "$STEP_SECS" <"$fifo" >"$WORK/storm" &
+	g=$!
+	exec 9>"$fifo"
+	case $tracer in
+	nstrace) nst_start "$WORK/err" --json -p $g ;;
+	bpftrace) bt_start "$WORK/setns.bt" 2 "$WORK/bt.out" $g ;;
+	esac
+	[ "$tracer" = bare ] || t0=$(cpu_ticks "$TRACER_PID")
+	echo go >&9
+	exec 9>&-
+	wait $g
+	GEN=$(sed -n 's/.*setns=\([0-9]*\).*/\1/p' "$WORK/storm")
+	GEN_RATE=$(sed -n 's/.*rate=\([0-9]*\).*/\1/p' "$WORK/storm")
+	DELIVERED=$GEN LOST=0 CPU_US=0
+	[ "$tracer" != bare ] || return 0
+	# Let the tracer catch up with what is queued before stopping it.
+	sleep 1
+	t1=$(cpu_ticks "$TRACER_PID")
+	tracer_stop
+	case $tracer in
+	nstrace)
+		out=$(grep '^nstrace: [0-9]* events' "$WORK/err")
+		DELIVERED=$(awk '{ print $2 }' <<<"$out")
+		LOST=$(awk '{ print $4 }' <<<"$out")
+		;;
+	bpftrace)
+		DELIVERED=$(grep -c '^ns.setns' "$WORK/bt.out" || true)
+		LOST=$({ grep -o 'Lost [0-9]*' "$WORK/bt.err" || true; } | awk '{ n += $2 } END { print n + 0 }')
+		;;
+	esac
+	CPU_US=$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$DELIVERED" \
+		'BEGIN { printf "%.2f", n ? t / hz * 1e6 / n : 0 }')
+}
+
+storm_line() { # TRACER TARGET
+	say "$(printf '%-8s target %8s/s  made %8s/s  setns %9s  delivered %9s  lost %7s  cpu %5s us/event' \
+		"$1" "$2" "$GEN_RATE" "$GEN" "$DELIVERED" "$LOST" "$CPU_US")"
+}
+
+bench_keepup() {
+	local rate best=0 bare_max nst_max bt_max
+	ip netns add "${PREFIX}a"
+	ip netns add "${PREFIX}b"
+	say "== keepup: setns ping-pong, $THREADS threads, ${STEP_SECS} s a step; nstrace --json -p PID >/dev/null"
+	for rate in $RATES; do
+		storm nstrace "$rate"
+		storm_line nstrace "$rate"
+		# Stop at the first loss, or when the generator can't make the rate.
+		[ "$LOST" -eq 0 ] && [ "$DELIVERED" -eq "$GEN" ] || break
+		awk -v m="$GEN_RATE" -v t="$rate" 'BEGIN { exit !(m >= 0.95 * t) }' || break
+		best=$GEN_RATE
+	done
+	say "keepup: highest rate sustained for ${STEP_SECS} s without loss: $best events/s"
+	say "-- unlimited (as fast as the threads go), bare, nstrace, bpftrace printing:"
+	storm bare 0
+	storm_line bare max
+	bare_max=$GEN_RATE
+	storm nstrace 0
+	storm_line nstrace max
+	nst_max=$GEN_RATE
+	storm bpftrace 0
+	storm_line bpftrace max
+	bt_max=$GEN_RATE
+	storm bpftrace 200000
+	storm_line bpftrace 200000
+	say "keepup: generator's top speed, nstrace/bare x$(ratio "$nst_max" "$bare_max"), bpftrace/bare x$(ratio "$bt_max" "$bare_max")"
+	ip netns del "${PREFIX}a"
+	ip netns del "${PREFIX}b"
+}
+
+# churn_check INODES EVENTS PID: per inode, as many ns.create by PID and
+# ns.destroy as it was made (a dead netns's inode can be given again).
+churn_check() {
+	python3 - "$@" <<'EOF'
+import collections, json, sys
+inodes = [int(l) for l in open(sys.argv[1]) if l.strip()]
+pid = int(sys.argv[3])
+made = collections.Counter(inodes)
+created, destroyed = collections.Counter(), collections.Counter()
+for line in open(sys.argv[2]):
+    e = json.loads(line)
+    if e.get("ns_type") != "net":
+        continue
+    if e["event"] == "ns.create" and e["pid"] == pid:
+        created[e["ns"]] += 1
+    elif e["event"] == "ns.destroy":
+        destroyed[e["ns"]] += 1
+c = sum(min(n, created[i]) for i, n in made.items())
+d = sum(min(n, destroyed[i]) for i, n in made.items())
+print(len(inodes), c, d)
+EOF
+}
+
+bench_churn() {
+	local r m g fifo=$WORK/go secs t0 left check
+	say "== churn: $CHURN_N netns created and destroyed by one process (unshare -n in a row), $CHURN_ROUNDS rounds"
+	: >"$WORK/churn"
+	for ((r = 0; r < CHURN_ROUNDS; r++)); do
+		for m in bare nstrace; do
+			rm -f "$fifo"
+			mkfifo "$fifo"
+			"$BIN/nschurn" "$CHURN_N" "$WORK/inodes" <"$fifo" >"$WORK/churn.t" &
+			g=$!
+			exec 9>"$fifo"
+			# No -p: a netns dies in a kernel worker, not in the process.
+			[ $m = bare ] || nst_start "$WORK/err" --json -e ns.create,ns.destroy -o "$WORK/churn.json"
+			t0=$(date +%s.%N)
+			echo go >&9
+			exec 9>&-
+			wait $g
+			secs=$(cat "$WORK/churn.t")
+			if [ $m = bare ]; then
+				echo "$r bare $secs" >>"$WORK/churn"
+				continue
+			fi
+			# The kernel destroys them in batches, after the process is done.
+			for left in $(seq 600); do
+				check=$(churn_check "$WORK/inodes" "$WORK/churn.json" $g)
+				[ "$(awk '{ print $3 }' <<<"$check")" -lt "$CHURN_N" ] || break
+				sleep 0.1
+			done
+			secs_all=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+			tracer_stop
+			check=$(churn_check "$WORK/inodes" "$WORK/churn.json" $g)
+			echo "$r nstrace $secs $secs_all $check $(grep -o '[0-9]* lost' "$WORK/err")" >>"$WORK/churn"
+			say "$(awk '{ printf "round %d: made %d in %.3f s; ns.create %d/%d, ns.destroy %d/%d (all seen %.3f s after start), %s lost\n", $1, $5, $3, $6, $5, $7, $5, $4, $8 }' <<<"$(tail -1 "$WORK/churn")")"
+		done
+	done
+	local b n
+	b=$(awk '$2 == "bare" { print $3 }' "$WORK/churn" | median)
+	n=$(awk '$2 == "nstrace" { print $3 }' "$WORK/churn" | median)
+	say "churn: time to make $CHURN_N, median: bare $b s, nstrace $n s (x$(ratio "$n" "$b")); $(awk -v n="$CHURN_N" '$2 == "nstrace" && ($6 != n || $7 != n) { bad++ } END { print (bad ? bad " round(s) missed events" : "every ns.create and ns.destroy delivered") }' "$WORK/churn")"
+}
+
+bench_startup() {
+	local i line
+	say "== startup: exec to 'nstrace: tracing', $ROUNDS runs"
+	: >"$WORK/startup"
+	for ((i = 0; i < ROUNDS; i++)); do
+		"$BIN/startup" 'nstrace: tracing' "$NSTRACE" --json -o /dev/null >>"$WORK/startup"
+	done
+	say "startup: median $(awk '{ print $1 }' "$WORK/startup" | median) ms (runs: $(awk '{ printf "%s ", $1 }' "$WORK/startup")); VmHWM at attach, median $(awk '{ print $2 }' "$WORK/startup" | median) kB"
+	for line in $(awk '{ print $2 }' "$WORK/startup"); do
+		[ "$line" -le "$HWM_MAX" ] || HWM_MAX=$line
+	done
+}
+
+# What else keeps this machine busy: the figures only mean much next to it.
+busy() {
+	echo "load $(cut -d' ' -f1-3 /proc/loadavg); busiest: $(ps -eo pcpu=,comm= --sort=-pcpu | head -3 | awk '{ printf "%s %s%%, ", $2, $1 }')"
+}
+
+say "nstrace bench: $(date -u +%Y-%m-%dT%H:%M:%SZ), nproc $(nproc), kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), bpftrace $(bpftrace --version | awk '{ print $2 }')"
+say "$(busy)"
+for b in $BENCHES; do
+	"bench_$b"
+	say "$(busy)"
+done
+say "peak RSS (VmHWM) of nstrace over these runs: $HWM_MAX kB"
