@@ -146,3 +146,39 @@ bench: deps
 	@sh bench/deps.sh
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@BUILD=$(BUILD) bash bench/run.sh
+
+# Fuzzing: libFuzzer targets in tests/fuzz/ (clang, ASan and UBSan) over
+# the code that reads untrusted bytes, with the loader's sources built
+# again instrumented. make test runs each for a few seconds
+# (tests/integration/fuzz.bats); make fuzz for FUZZ_SECS each.
+FUZZ_SECS ?= 300
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
+	-Iinclude -Iuser -I$(BUILD) -MMD -MP
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/*.c))
+FUZZ_LIB_OBJS := $(patsubst user/%.c,$(BUILD)/fuzz/obj/%.o,$(filter-out user/main.c,$(USER_SRCS)))
+
+$(BUILD)/fuzz/obj/%.o: user/%.c $(SKELS) $(LSKELS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/json_check.h $(FUZZ_LIB_OBJS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
+
+# make test builds the targets too, for its short run.
+test: $(FUZZ_BINS)
+
+.PHONY: fuzz
+fuzz: test-deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@BUILD=$(BUILD) FUZZ_SECS=$(FUZZ_SECS) bash tests/fuzz/run.sh
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+
+# The soak of tests/integration/reliability.bats, longer than make test's.
+SOAK_SECS ?= 600
+.PHONY: soak
+soak: test-deps
+	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@SOAK_SECS=$(SOAK_SECS) NSTRACE=$(CURDIR)/$(BUILD)/nstrace \
+		bats --tap -f soak tests/integration/reliability.bats

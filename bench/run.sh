@@ -98,10 +98,11 @@ nst_start() {
 	die "nstrace did not start"
 }
 
-# tracer_stop: SIGINT, wait, note its peak RSS first.
+# tracer_stop: SIGINT, wait; for nstrace, note its peak RSS first.
 tracer_stop() {
 	[ -n "$TRACER_PID" ] || return 0
-	note_hwm "$TRACER_PID"
+	[ "$(cat "/proc/$TRACER_PID/comm" 2>/dev/null)" != nstrace ] ||
+		note_hwm "$TRACER_PID"
 	kill -INT "$TRACER_PID"
 	wait "$TRACER_PID" || true
 	TRACER_PID=
@@ -176,6 +177,8 @@ bench_cost() {
 			nstrace) nst_start "$WORK/err" --json -o /dev/null ;;
 			bpftrace) bt_start "$WORK/empty.bt" $EMPTY_PROBES /dev/null ;;
 			esac
+			# Someone else's tracer in a bare run makes it not bare.
+			[ $m != bare ] || [ "$(other_tracers)" -eq 0 ] || say "warning: round $r: $(other_tracers) tracing BPF programs of others are loaded: bare is not bare"
 			s=$("$BIN/loop" sendmsg "$SENDMSG_N")
 			g=$("$BIN/loop" getppid "$GETPPID_N")
 			tracer_stop
@@ -237,7 +240,8 @@ storm() {
 		;;
 	bpftrace)
 		DELIVERED=$(grep -c '^ns.setns' "$WORK/bt.out" || true)
-		LOST=$({ grep -o 'Lost [0-9]*' "$WORK/bt.err" || true; } | awk '{ n += $2 } END { print n + 0 }')
+		# bpftrace says "Lost N events" in its output stream.
+		LOST=$({ grep -ho 'Lost [0-9]*' "$WORK/bt.err" "$WORK/bt.out" || true; } | awk '{ n += $2 } END { print n + 0 }')
 		;;
 	esac
 	CPU_US=$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$DELIVERED" \

@@ -5,7 +5,7 @@
 set -eu
 
 build="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc libc6-dev"
-test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc"
+test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc libclang-rt-14-dev"
 
 case "${1:-build}" in
 build) want=$build ;;
