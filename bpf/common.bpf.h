@@ -71,7 +71,7 @@ NST_SHARED const volatile bool targ_life_hooked NST_INIT(false);
 
 /* Threads inside a hooked __dev_change_net_namespace during a syscall. */
 NST_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, __u32);

@@ -6,28 +6,31 @@
  */
 #include "common.bpf.h"
 
-/* Syscalls in flight, by thread: what the enter half saw. */
+/*
+ * Syscalls in flight, by thread: what the enter half saw. LRU, so that a
+ * thread that never reaches the exit half cannot fill the map.
+ */
 struct pending {
 	__u64 flags; /* clone3 and unshare: the CLONE_NEW* asked for */
 	__u32 ns[NST_NS_TYPES]; /* setns: where the thread was */
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct pending);
 } pending_clone3 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct pending);
 } pending_unshare SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct pending);
