@@ -241,6 +241,7 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		if (!(tps[i].events & ev_mask))
 			bpf_program__set_autoload(prog_at(skel, tps[i].prog),
 						  false);
+	probe_release();
 	if (move == BACKEND_TRACEPOINT && !life_hooked && !destroy_types)
 		snprintf(description, sizeof(description),
 			 "backend: tracepoint, netdev.move by tracepoint");

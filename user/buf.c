@@ -12,7 +12,7 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-void buf_reserve(struct buf *b, size_t more)
+void buf_grow(struct buf *b, size_t more)
 {
 	size_t cap = b->cap ? b->cap : 256;
 	char *p;
@@ -31,38 +31,45 @@ void buf_reserve(struct buf *b, size_t more)
 	b->cap = cap;
 }
 
-void buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-void buf_addc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->data[b->len++] = c;
-}
-
 void buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
 }
 
+void buf_addu(struct buf *b, unsigned long long v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_reserve(b, n);
+	while (n)
+		b->data[b->len++] = tmp[--n];
+}
+
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
+	size_t room;
 	va_list ap;
 	int n;
 
+	/* Most fit in what is already there: format once. */
+	buf_reserve(b, 64);
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	if (n < 0)
 		return;
-	buf_reserve(b, n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		buf_reserve(b, n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += n;
 }
 

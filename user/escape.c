@@ -49,7 +49,17 @@ void json_str(struct buf *b, const char *s, size_t n)
 	buf_addc(b, '"');
 	while (i < n) {
 		unsigned char c = p[i];
+		size_t run = i;
 
+		/* Most names are plain ASCII: copy such runs in one go. */
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f &&
+		       p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			buf_add(b, p + i, run - i);
+			i = run;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, c);

@@ -82,15 +82,32 @@ int output_flush(struct output *o)
 	return -o->err;
 }
 
+/*
+ * gmtime_r() and strftime() cost more than the rest of a record: a second
+ * holds many events, so its text is kept and only the fraction changes.
+ */
 static void format_time_rfc3339(struct buf *b, uint64_t ns)
 {
+	static time_t cached_sec = -1;
+	static char cached[24];
 	time_t sec = ns / 1000000000ULL;
-	struct tm tm;
-	char s[32];
+	char frac[10];
+	uint64_t f = ns % 1000000000ULL;
 
-	gmtime_r(&sec, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	buf_addf(b, "%s.%09lluZ", s, (unsigned long long)(ns % 1000000000ULL));
+	if (sec != cached_sec) {
+		struct tm tm;
+
+		gmtime_r(&sec, &tm);
+		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_sec = sec;
+	}
+	for (int i = 8; i >= 0; i--, f /= 10)
+		frac[i] = (char)('0' + f % 10);
+	frac[9] = '\0';
+	buf_adds(b, cached);
+	buf_addc(b, '.');
+	buf_add(b, frac, 9);
+	buf_addc(b, 'Z');
 }
 
 static void json_devs(struct buf *b, const struct field *f)
@@ -113,13 +130,13 @@ void render_json(struct buf *b, const struct record *r)
 	for (int i = 0; i < r->n; i++) {
 		const struct field *f = &r->f[i];
 
-		if (i)
-			buf_addc(b, ',');
-		json_str(b, f->key, strlen(f->key));
-		buf_addc(b, ':');
+		/* Keys are nstrace's own ASCII names: nothing to escape. */
+		buf_adds(b, i ? ",\"" : "\"");
+		buf_adds(b, f->key);
+		buf_add(b, "\":", 2);
 		switch (f->kind) {
 		case FIELD_U64:
-			buf_addf(b, "%llu", (unsigned long long)f->u);
+			buf_addu(b, f->u);
 			break;
 		case FIELD_STR:
 		case FIELD_NAME:
@@ -163,7 +180,7 @@ static void text_value(struct buf *b, const struct field *f)
 {
 	switch (f->kind) {
 	case FIELD_U64:
-		buf_addf(b, "%llu", (unsigned long long)f->u);
+		buf_addu(b, f->u);
 		break;
 	case FIELD_STR:
 		text_str(b, f->str, f->len);
@@ -172,14 +189,23 @@ static void text_value(struct buf *b, const struct field *f)
 		buf_add(b, f->str, f->len);
 		break;
 	case FIELD_TIME: {
+		static time_t cached_sec = -1;
+		static char cached[16];
 		time_t sec = f->u / 1000000000ULL;
-		struct tm tm;
-		char s[16];
+		unsigned ms = f->u % 1000000000ULL / 1000000;
 
-		localtime_r(&sec, &tm);
-		strftime(s, sizeof(s), "%H:%M:%S", &tm);
-		buf_addf(b, "%s.%03llu", s,
-			 (unsigned long long)(f->u % 1000000000ULL / 1000000));
+		if (sec != cached_sec) {
+			struct tm tm;
+
+			localtime_r(&sec, &tm);
+			strftime(cached, sizeof(cached), "%H:%M:%S", &tm);
+			cached_sec = sec;
+		}
+		buf_adds(b, cached);
+		buf_addc(b, '.');
+		buf_addc(b, (char)('0' + ms / 100));
+		buf_addc(b, (char)('0' + ms / 10 % 10));
+		buf_addc(b, (char)('0' + ms % 10));
 		break;
 	}
 	case FIELD_DEVS:

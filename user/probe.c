@@ -14,17 +14,23 @@
  * The kernel's BTF, parsed once: it is megabytes, and every hook probed
  * looks its function up in it. Kept until exit.
  */
+static struct btf *btf;
+static const char *btf_loaded_from;
+
 static struct btf *kernel_btf(const char *btf_path)
 {
-	static struct btf *btf;
-	static const char *loaded_from;
-
-	if (btf && loaded_from == btf_path)
+	if (btf && btf_loaded_from == btf_path)
 		return btf;
 	btf__free(btf);
 	btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
-	loaded_from = btf_path;
+	btf_loaded_from = btf_path;
 	return btf;
+}
+
+void probe_release(void)
+{
+	btf__free(btf);
+	btf = NULL;
 }
 
 /* The BTF id of a kernel function or type, or a negative errno. */

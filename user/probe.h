@@ -12,5 +12,7 @@ int probe_fentry(const char *btf_path, const char *func, const char **why);
 int probe_kprobe(const char *func, const char **why);
 int probe_ringbuf(const char **why);
 int probe_tp_btf(const char *btf_path, const char *tp, const char **why);
+/* Frees what the probes keep between calls (megabytes of kernel BTF). */
+void probe_release(void);
 
 #endif

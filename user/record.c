@@ -173,8 +173,9 @@ bool event_valid(const struct nst_event *e, size_t size)
 void record_from_event(struct record *r, const struct nst_event *e,
 		       int64_t realtime_off)
 {
+	/* Unsigned: wraps instead of overflowing on a nonsense timestamp. */
 	add_head(r, event_name(e->kind),
-		 (uint64_t)((int64_t)e->task.ts_boot_ns + realtime_off));
+		 e->task.ts_boot_ns + (uint64_t)realtime_off);
 	add_task(r, &e->task);
 	switch (e->kind) {
 	case NST_EV_NS_CREATE:
