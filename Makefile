@@ -31,7 +31,7 @@ LDLIBS := $(LIBBPF_A) -lelf -lz
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
 # so that they share the ring buffer and the filters. Every other
 # bpf/X.bpf.c is a program of its own, with a light skeleton X.lskel.h.
-TRACE_BPF := common ns netdev netns move destroy life
+TRACE_BPF := common ns nsswitch netdev netns move destroy life
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 TRACE_BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF))

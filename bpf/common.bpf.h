@@ -158,27 +158,25 @@ static __always_inline void nst_submit(struct nst_event *e)
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* The inode of each namespace a task is in (pid and time: for children). */
-static __always_inline void nst_task_ns(struct task_struct *task,
-					__u32 ns[NST_NS_TYPES])
-{
-	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+/* x86_64 syscall numbers: which syscall a kernel function serves. */
+#define NST_NR_SENDTO 44
+#define NST_NR_SENDMSG 46
+#define NST_NR_CLONE 56
+#define NST_NR_UNSHARE 272
+#define NST_NR_SETNS 308
+#define NST_NR_CLONE3 435
 
-	ns[NST_NS_USER] = BPF_CORE_READ(task, real_cred, user_ns, ns.inum);
-	if (!nsp) {
-		/* An exiting task: nothing left to compare. */
-		for (int i = 0; i < NST_NS_TYPES; i++)
-			if (i != NST_NS_USER)
-				ns[i] = 0;
-		return;
-	}
-	ns[NST_NS_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
-	ns[NST_NS_MNT] = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
-	ns[NST_NS_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
-	ns[NST_NS_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
-	ns[NST_NS_PID] = BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
-	ns[NST_NS_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
-	ns[NST_NS_TIME] = BPF_CORE_READ(nsp, time_ns_for_children, ns.inum);
+/* The syscall the current task is in, or -1 (kernel threads, others). */
+static __always_inline long current_syscall(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs;
+
+	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return BPF_CORE_READ(regs, orig_ax);
+#else
+	return -1;
+#endif
 }
 
 #endif /* NSTRACE_COMMON_BPF_H */

@@ -70,26 +70,6 @@ static __always_inline struct net_device *veth_peer(struct net_device *dev)
 	return peer;
 }
 
-/* x86_64 syscall numbers, to tell which syscall a hooked call came by. */
-#define NST_NR_SENDTO 44
-#define NST_NR_SENDMSG 46
-#define NST_NR_CLONE 56
-#define NST_NR_UNSHARE 272
-#define NST_NR_CLONE3 435
-
-/* The syscall the current task is in, or -1 (kernel threads, others). */
-static __always_inline long current_syscall(void)
-{
-#if defined(__TARGET_ARCH_x86)
-	struct pt_regs *regs;
-
-	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	return BPF_CORE_READ(regs, orig_ax);
-#else
-	return -1;
-#endif
-}
-
 /* How a request reached the kernel, for hooks inside the kernel. */
 static __always_inline __u32 current_origin(void)
 {

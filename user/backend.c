@@ -10,70 +10,58 @@
 #include "nstrace.h"
 #include "probe.h"
 
-/* What an rtnetlink request can cause, and what a dying netns can. */
-#define RTNL_EVENTS                                                          \
-	(NST_EV_BIT(NST_EV_NETDEV_MOVE) | NST_EV_BIT(NST_EV_NETDEV_CREATE) |  \
-	 NST_EV_BIT(NST_EV_NETDEV_DELETE))
-#define NETNS_EXIT_EVENTS                                                    \
-	(NST_EV_BIT(NST_EV_NS_DESTROY) | NST_EV_BIT(NST_EV_NETDEV_DELETE) |   \
-	 NST_EV_BIT(NST_EV_NETDEV_MOVE))
-#define MOVE_EVENTS NST_EV_BIT(NST_EV_NETDEV_MOVE)
-#define DESTROY_EVENTS NST_EV_BIT(NST_EV_NS_DESTROY)
-#define LIFE_EVENTS                                                          \
-	(NST_EV_BIT(NST_EV_NETDEV_CREATE) | NST_EV_BIT(NST_EV_NETDEV_DELETE))
+#define EV(k) NST_EV_BIT(NST_EV_##k)
+#define RTNL_EVENTS (EV(NETDEV_MOVE) | EV(NETDEV_CREATE) | EV(NETDEV_DELETE))
+#define NETNS_EXIT_EVENTS (EV(NS_DESTROY) | EV(NETDEV_DELETE) | EV(NETDEV_MOVE))
+#define SWITCH_EVENTS (EV(NS_CREATE) | EV(NS_SETNS))
+#define LIFE_EVENTS (EV(NETDEV_CREATE) | EV(NETDEV_DELETE))
 
 #define PROG_OFF(name) offsetof(struct nstrace_bpf, progs.name)
 
-/* Tracepoint programs, needed whatever the flavour of the other hooks. */
-struct tp_use {
-	size_t prog;
-	uint32_t events;
-};
-
-static const struct tp_use tps[] = {
-	{ PROG_OFF(nst_tp_task_newtask), NST_EV_BIT(NST_EV_NS_CREATE) },
-	{ PROG_OFF(nst_tp_enter_clone3), NST_EV_BIT(NST_EV_NS_CREATE) },
-	{ PROG_OFF(nst_tp_exit_clone3), NST_EV_BIT(NST_EV_NS_CREATE) },
-	{ PROG_OFF(nst_tp_enter_unshare), NST_EV_BIT(NST_EV_NS_CREATE) },
-	{ PROG_OFF(nst_tp_exit_unshare), NST_EV_BIT(NST_EV_NS_CREATE) },
-	{ PROG_OFF(nst_tp_enter_setns), NST_EV_BIT(NST_EV_NS_SETNS) },
-	{ PROG_OFF(nst_tp_exit_setns), NST_EV_BIT(NST_EV_NS_SETNS) },
-	{ PROG_OFF(nst_tp_enter_sendmsg), RTNL_EVENTS },
-	{ PROG_OFF(nst_tp_exit_sendmsg), RTNL_EVENTS },
-	{ PROG_OFF(nst_tp_enter_sendto), RTNL_EVENTS },
-	{ PROG_OFF(nst_tp_exit_sendto), RTNL_EVENTS },
-	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS },
-	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS },
-};
-
 /*
- * A kernel function hooked by fentry (+ fexit) or by kprobe (+ kretprobe):
- * the loader keeps the programs of one flavour, per function.
+ * Kernel functions hooked by fentry (+ fexit) or kprobe (+ kretprobe),
+ * in groups: a group is hooked whole or not at all, since one function
+ * without its partner would miss or repeat events.
  */
+enum group {
+	GROUP_MOVE,    /* __dev_change_net_namespace */
+	GROUP_LIFE,    /* device registration and unregistration */
+	GROUP_SWITCH,  /* unshare and setns, inside the kernel */
+	GROUP_DESTROY, /* the seven free paths; each may lack on its own */
+	GROUPS,
+};
+
 struct func_hook {
 	const char *func;
+	enum group group;
 	uint32_t events;
 	size_t fentry[2]; /* 0: none */
 	size_t kprobe[2];
 };
 
 #define DESTROY_HOOK(f)                                                      \
-	{ #f, DESTROY_EVENTS, { PROG_OFF(nst_fentry_##f) },                  \
+	{ #f, GROUP_DESTROY, EV(NS_DESTROY), { PROG_OFF(nst_fentry_##f) },   \
 	  { PROG_OFF(nst_kprobe_##f) } }
 
 static const struct func_hook hooks[] = {
-	{ "__dev_change_net_namespace", MOVE_EVENTS,
+	{ "__dev_change_net_namespace", GROUP_MOVE, EV(NETDEV_MOVE),
 	  { PROG_OFF(nst_fentry_dev_change_net_namespace),
 	    PROG_OFF(nst_fexit_dev_change_net_namespace) },
 	  { PROG_OFF(nst_kprobe_dev_change_net_namespace),
 	    PROG_OFF(nst_kretprobe_dev_change_net_namespace) } },
-	{ "register_netdevice", LIFE_EVENTS,
+	{ "register_netdevice", GROUP_LIFE, LIFE_EVENTS,
 	  { PROG_OFF(nst_fexit_register_netdevice) },
 	  { PROG_OFF(nst_kprobe_register_netdevice),
 	    PROG_OFF(nst_kretprobe_register_netdevice) } },
-	{ "unregister_netdevice_queue", LIFE_EVENTS,
+	{ "unregister_netdevice_queue", GROUP_LIFE, LIFE_EVENTS,
 	  { PROG_OFF(nst_fentry_unregister_netdevice_queue) },
 	  { PROG_OFF(nst_kprobe_unregister_netdevice_queue) } },
+	{ "switch_task_namespaces", GROUP_SWITCH, SWITCH_EVENTS,
+	  { PROG_OFF(nst_fentry_switch_task_namespaces) },
+	  { PROG_OFF(nst_kprobe_switch_task_namespaces) } },
+	{ "commit_creds", GROUP_SWITCH, SWITCH_EVENTS,
+	  { PROG_OFF(nst_fentry_commit_creds) },
+	  { PROG_OFF(nst_kprobe_commit_creds) } },
 	DESTROY_HOOK(free_uts_ns),
 	DESTROY_HOOK(put_ipc_ns),
 	DESTROY_HOOK(put_mnt_ns),
@@ -85,6 +73,33 @@ static const struct func_hook hooks[] = {
 
 #define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
+/*
+ * Tracepoint programs and what makes them unneeded: a group of hooks that
+ * does their work (with both MOVE and LIFE for the rtnetlink path).
+ */
+struct tp_use {
+	size_t prog;
+	uint32_t events;
+	uint32_t replaced_by; /* bits of enum group, all needed */
+};
+
+#define G(g) (1u << GROUP_##g)
+
+static const struct tp_use tps[] = {
+	{ PROG_OFF(nst_tp_task_newtask), EV(NS_CREATE), 0 },
+	{ PROG_OFF(nst_tp_enter_unshare), EV(NS_CREATE), G(SWITCH) },
+	{ PROG_OFF(nst_tp_exit_unshare), EV(NS_CREATE), G(SWITCH) },
+	{ PROG_OFF(nst_tp_enter_setns), EV(NS_SETNS), G(SWITCH) },
+	{ PROG_OFF(nst_tp_exit_setns), EV(NS_SETNS), G(SWITCH) },
+	{ PROG_OFF(nst_tp_enter_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE) },
+	{ PROG_OFF(nst_tp_exit_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE) },
+	{ PROG_OFF(nst_tp_enter_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE) },
+	{ PROG_OFF(nst_tp_exit_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE) },
+	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS, 0 },
+	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0 },
+	{ PROG_OFF(nst_tp_cleanup_end), EV(NETDEV_MOVE), G(MOVE) },
+};
+
 static const char *const names[] = {
 	[BACKEND_AUTO] = "auto",
 	[BACKEND_FENTRY] = "fentry",
@@ -92,7 +107,7 @@ static const char *const names[] = {
 	[BACKEND_TRACEPOINT] = "tracepoint",
 };
 
-static char description[160];
+static char description[200];
 
 const char *backend_name(enum backend b)
 {
@@ -131,48 +146,82 @@ enum backend backend_for_func(const char *btf_path, const char *func,
 	return BACKEND_TRACEPOINT;
 }
 
-enum backend backend_for_move(const char *btf_path, enum backend want,
-			      const char **why)
+/*
+ * The flavour of each hook, and of each group (BACKEND_TRACEPOINT for a
+ * group not hooked whole, or whose events are not wanted). Destroy hooks
+ * count one by one: *destroy_types says how many of them got one.
+ */
+struct choice {
+	enum backend hook[N_HOOKS];
+	enum backend group[GROUPS];
+	int destroy_types;
+};
+
+static int choose(struct choice *c, const char *btf_path, uint32_t ev_mask,
+		  enum backend want)
 {
-	return backend_for_func(btf_path, hooks[0].func, want, why);
+	bool whole[GROUPS];
+	const char *why;
+
+	for (int g = 0; g < GROUPS; g++) {
+		whole[g] = true;
+		c->group[g] = BACKEND_TRACEPOINT;
+	}
+	c->destroy_types = 0;
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		const struct func_hook *h = &hooks[i];
+		enum backend b = BACKEND_TRACEPOINT;
+
+		if (h->events & ev_mask)
+			b = backend_for_func(btf_path, h->func, want, &why);
+		/* A forced flavour must at least serve netdev.move. */
+		if (b == BACKEND_AUTO && h->group == GROUP_MOVE) {
+			fprintf(stderr,
+				"nstrace: the %s backend is not available here: %s (see nstrace doctor)\n",
+				backend_name(want), why);
+			return -1;
+		}
+		if (b == BACKEND_AUTO)
+			b = BACKEND_TRACEPOINT;
+		c->hook[i] = b;
+		if (b == BACKEND_TRACEPOINT)
+			whole[h->group] = false;
+		else
+			c->group[h->group] = b;
+		if (h->group == GROUP_DESTROY && b != BACKEND_TRACEPOINT)
+			c->destroy_types++;
+	}
+	for (int g = 0; g < GROUPS; g++)
+		if (!whole[g] && g != GROUP_DESTROY)
+			c->group[g] = BACKEND_TRACEPOINT;
+	for (size_t i = 0; i < N_HOOKS; i++)
+		if (hooks[i].group != GROUP_DESTROY)
+			c->hook[i] = c->group[hooks[i].group];
+	probe_release();
+	return 0;
+}
+
+enum backend backend_for_group_of(const char *btf_path, const char *func)
+{
+	struct choice c;
+
+	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
+		return BACKEND_TRACEPOINT;
+	for (size_t i = 0; i < N_HOOKS; i++)
+		if (!strcmp(hooks[i].func, func))
+			return c.hook[i];
+	return BACKEND_TRACEPOINT;
 }
 
 int backend_destroy_types(const char *btf_path, enum backend *flavour)
 {
-	const char *why;
-	int n = 0;
+	struct choice c;
 
 	*flavour = BACKEND_TRACEPOINT;
-	for (size_t i = 0; i < N_HOOKS; i++) {
-		enum backend b;
-
-		if (hooks[i].events != DESTROY_EVENTS)
-			continue;
-		b = backend_for_func(btf_path, hooks[i].func, BACKEND_AUTO,
-				     &why);
-		if (b != BACKEND_TRACEPOINT) {
-			*flavour = b;
-			n++;
-		}
-	}
-	return n;
-}
-
-enum backend backend_for_life(const char *btf_path)
-{
-	enum backend b = BACKEND_TRACEPOINT;
-	const char *why;
-
-	/* Both ends or neither: one without the other would miss or repeat. */
-	for (size_t i = 0; i < N_HOOKS; i++) {
-		if (hooks[i].events != LIFE_EVENTS)
-			continue;
-		b = backend_for_func(btf_path, hooks[i].func, BACKEND_AUTO,
-				     &why);
-		if (b == BACKEND_TRACEPOINT)
-			return b;
-	}
-	return b;
+	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
+		return 0;
+	*flavour = c.group[GROUP_DESTROY];
+	return c.destroy_types;
 }
 
 static struct bpf_program *prog_at(struct nstrace_bpf *skel, size_t off)
@@ -196,62 +245,37 @@ static void set_flavour(struct nstrace_bpf *skel, const struct func_hook *h,
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		      enum backend want, const char *btf_path)
 {
-	enum backend chosen[N_HOOKS], move = BACKEND_TRACEPOINT;
-	enum backend destroy = BACKEND_TRACEPOINT;
-	bool life_hooked = true;
-	int destroy_types = 0;
-	const char *why;
+	uint32_t hooked = 0;
+	struct choice c;
 
-	for (size_t i = 0; i < N_HOOKS; i++) {
-		chosen[i] = BACKEND_TRACEPOINT;
-		if (hooks[i].events & ev_mask)
-			chosen[i] = backend_for_func(btf_path, hooks[i].func,
-						     want, &why);
-		/* A forced flavour must serve the move hook; others may lack. */
-		if (chosen[i] == BACKEND_AUTO && hooks[i].events == MOVE_EVENTS) {
-			fprintf(stderr,
-				"nstrace: the %s backend is not available here: %s (see nstrace doctor)\n",
-				backend_name(want), why);
-			return -1;
-		}
-		if (chosen[i] == BACKEND_AUTO)
-			chosen[i] = BACKEND_TRACEPOINT;
-		if (hooks[i].events == MOVE_EVENTS)
-			move = chosen[i];
-		if (hooks[i].events == LIFE_EVENTS &&
-		    chosen[i] == BACKEND_TRACEPOINT)
-			life_hooked = false;
-		if (hooks[i].events == DESTROY_EVENTS &&
-		    chosen[i] != BACKEND_TRACEPOINT) {
-			destroy = chosen[i];
-			destroy_types++;
-		}
+	if (choose(&c, btf_path, ev_mask, want))
+		return -1;
+	for (size_t i = 0; i < N_HOOKS; i++)
+		set_flavour(skel, &hooks[i], c.hook[i]);
+	for (int g = 0; g < GROUPS; g++)
+		if (c.group[g] != BACKEND_TRACEPOINT)
+			hooked |= 1u << g;
+	skel->rodata->targ_move_hooked = hooked & G(MOVE);
+	skel->rodata->targ_life_hooked = hooked & G(LIFE);
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
+		const struct tp_use *t = &tps[i];
+		bool replaced = t->replaced_by &&
+				(hooked & t->replaced_by) == t->replaced_by;
+
+		bpf_program__set_autoload(prog_at(skel, t->prog),
+					  (t->events & ev_mask) && !replaced);
 	}
-	for (size_t i = 0; i < N_HOOKS; i++) {
-		if (hooks[i].events == LIFE_EVENTS && !life_hooked)
-			chosen[i] = BACKEND_TRACEPOINT;
-		set_flavour(skel, &hooks[i], chosen[i]);
-	}
-	skel->rodata->targ_move_hooked = move != BACKEND_TRACEPOINT;
-	skel->rodata->targ_life_hooked = life_hooked;
-	bpf_program__set_autoload(skel->progs.nst_tp_cleanup_end,
-				  (ev_mask & MOVE_EVENTS) &&
-					  move == BACKEND_TRACEPOINT);
-	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
-		if (!(tps[i].events & ev_mask))
-			bpf_program__set_autoload(prog_at(skel, tps[i].prog),
-						  false);
-	probe_release();
-	if (move == BACKEND_TRACEPOINT && !life_hooked && !destroy_types)
+	if (!hooked)
 		snprintf(description, sizeof(description),
 			 "backend: tracepoint, netdev.move by tracepoint");
 	else
 		snprintf(description, sizeof(description),
-			 "backend: netdev.move by %s, netdev.create/delete by %s, ns.destroy of %d more types by %s",
-			 backend_name(move),
-			 life_hooked ? backend_name(chosen[1]) : "tracepoint",
-			 destroy_types,
-			 destroy_types ? backend_name(destroy) : "none");
+			 "backend: netdev.move by %s, netdev.create/delete by %s, unshare/setns by %s, ns.destroy of %d more types by %s",
+			 backend_name(c.group[GROUP_MOVE]),
+			 backend_name(c.group[GROUP_LIFE]),
+			 backend_name(c.group[GROUP_SWITCH]), c.destroy_types,
+			 c.destroy_types ? backend_name(c.group[GROUP_DESTROY])
+					 : "none");
 	return 0;
 }
 

@@ -29,12 +29,11 @@ int backend_parse(const char *s); /* enum backend, or -1 */
  */
 enum backend backend_for_func(const char *btf_path, const char *func,
 			      enum backend want, const char **why);
-/* The same for the netdev.move hook, __dev_change_net_namespace. */
-enum backend backend_for_move(const char *btf_path, enum backend want,
-			      const char **why);
-
-/* The flavour of the device registration hooks, or BACKEND_TRACEPOINT. */
-enum backend backend_for_life(const char *btf_path);
+/*
+ * The flavour that the group of hooks func belongs to gets here with
+ * --backend auto (BACKEND_TRACEPOINT: not hooked), for nstrace doctor.
+ */
+enum backend backend_for_group_of(const char *btf_path, const char *func);
 
 /* How many of the seven non-net types get ns.destroy here, and by what. */
 int backend_destroy_types(const char *btf_path, enum backend *flavour);

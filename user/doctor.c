@@ -62,7 +62,7 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 static void examine(struct report *r, const char *btf)
 {
 	const char *why = NULL, *missing = NULL, *fentry_why, *kprobe_why;
-	enum backend move, destroy, life;
+	enum backend move, destroy, life, sw;
 	char lacking[96];
 	int err;
 
@@ -95,11 +95,20 @@ static void examine(struct report *r, const char *btf)
 	add_check(r, "kprobe", false, err, "on __dev_change_net_namespace",
 		  kprobe_why);
 
-	move = backend_for_move(btf, BACKEND_AUTO, &why);
-	r->events[0] = (struct event_use){ "ns.create", "tracepoint", true,
-					   "task_newtask, unshare" };
-	r->events[1] = (struct event_use){ "ns.setns", "tracepoint", true,
-					   "setns" };
+	move = backend_for_group_of(btf, "__dev_change_net_namespace");
+	sw = backend_for_group_of(btf, "switch_task_namespaces");
+	r->events[0] = (struct event_use){
+		"ns.create", sw == BACKEND_TRACEPOINT ? "tracepoint" : backend_name(sw),
+		true,
+		sw == BACKEND_TRACEPOINT ? "task_newtask, unshare syscall"
+					 : "task_newtask, switch_task_namespaces"
+	};
+	r->events[1] = (struct event_use){
+		"ns.setns", sw == BACKEND_TRACEPOINT ? "tracepoint" : backend_name(sw),
+		true,
+		sw == BACKEND_TRACEPOINT ? "setns syscall"
+					 : "switch_task_namespaces, commit_creds"
+	};
 	if (backend_destroy_types(btf, &destroy) == 7)
 		r->events[2] = (struct event_use){
 			"ns.destroy", backend_name(destroy), true,
@@ -120,7 +129,7 @@ static void examine(struct report *r, const char *btf)
 			"netdev.move", backend_name(move), true,
 			"__dev_change_net_namespace: every move"
 		};
-	life = backend_for_life(btf);
+	life = backend_for_group_of(btf, "register_netdevice");
 	if (life != BACKEND_TRACEPOINT) {
 		r->events[4] = (struct event_use){
 			"netdev.create", backend_name(life), true,
