@@ -59,17 +59,23 @@ static void add_task(struct record *r, const struct nst_task *t)
 	add_s(r, "comm", t->comm, sizeof(t->comm), COL_COMM);
 }
 
+/* The kernel's errnos stop at 4095 (MAX_ERRNO). */
+#define MAX_ERRNO 4095
+
 /* error: a negative errno, or NST_ERR_UNKNOWN. */
 static void add_error(struct record *r, int error)
 {
-	int err = -error;
-	const char *name = strerrorname_np(err);
+	const char *name;
+	int err;
 
-	if (error > 0) {
+	/* Anything else is not an errno: never negate INT_MIN. */
+	if (error > 0 || error < -MAX_ERRNO) {
 		add_name(r, "error", "unknown: the kernel gave no answer",
 			 COL_NONE);
 		return;
 	}
+	err = -error;
+	name = strerrorname_np(err);
 	snprintf(r->scratch, sizeof(r->scratch), "%s: %s", name ? name : "E?",
 		 strerror(err));
 	add_name(r, "error", r->scratch, COL_NONE);
