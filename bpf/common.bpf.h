@@ -69,6 +69,13 @@ NST_SHARED const volatile bool targ_move_hooked NST_INIT(false);
  */
 NST_SHARED const volatile bool targ_life_hooked NST_INIT(false);
 
+/*
+ * The kernel worker running cleanup_net() right now (0: none): what it
+ * unregisters dies with a netns even when the device itself, a veth peer,
+ * lives in one that stays.
+ */
+NST_SHARED __u32 nst_cleanup_tid NST_INIT(0);
+
 /* Threads inside a hooked __dev_change_net_namespace during a syscall. */
 NST_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -39,7 +39,8 @@ static __always_inline void registered(struct net_device *dev, long ret)
 static __always_inline void unregistering(struct net_device *dev)
 {
 	struct net *net = dev_net_of(dev);
-	bool dying = ns_common_refs(&net->ns) == 0;
+	bool dying = ns_common_refs(&net->ns) == 0 ||
+		     nst_cleanup_tid == (__u32)bpf_get_current_pid_tgid();
 	struct dev_snap s;
 
 	if (dying ? targ_tgid != 0 : !nst_wants_task())

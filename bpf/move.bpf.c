@@ -5,15 +5,33 @@
  * io_uring) and the kernel's own hand-back of devices from a dying netns.
  * Two flavours of the same hook, fentry/fexit and kprobe/kretprobe; the
  * loader keeps the one the kernel allows and switches the other off.
+ *
+ * A request can move and rename at once (ip link set X netns Y name Z):
+ * the kernel renames after the move, so a move asked for by rtnetlink is
+ * reported when the message is done, from rtnetlink_rcv_msg()'s return,
+ * with the name the device ended up with.
  */
 #include "netdev.bpf.h"
+
+#define NST_RTM_NEWLINK 16
+#define NST_RTM_SETLINK 19
 
 struct move_start {
 	struct dev_snap was;
 	__u64 to_net;
 	__u32 cause;
 	__u32 origin;
+	__s32 ret;
+	__u32 done; /* the function returned; waiting for the message's end */
 };
+
+/* Threads inside rtnetlink_rcv_msg() for a link request. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} in_link_request SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -47,38 +65,101 @@ static __always_inline void move_enter(struct net_device *dev, struct net *to)
 		bpf_map_update_elem(&move_seen, &tid, &one, BPF_ANY);
 }
 
+static __always_inline void emit_move(const struct move_start *m)
+{
+	struct net_device *dev = (void *)m->was.dev;
+	__u32 to = net_inum((void *)m->to_net);
+	struct nst_event *e;
+
+	/* Moving into the netns it is already in is no move at all. */
+	if (m->ret == 0 && m->was.netns == to)
+		return;
+	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));
+	if (!e)
+		return;
+	e->move.cause = m->cause;
+	e->move.origin = m->origin;
+	e->move.from_netns = m->was.netns;
+	e->move.to_netns = to;
+	e->move.ifindex = m->was.ifindex;
+	__builtin_memcpy(e->move.ifname, m->was.ifname, sizeof(e->move.ifname));
+	if (m->ret < 0) {
+		e->move.error = m->ret;
+	} else {
+		e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
+		BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
+	}
+	nst_submit(e);
+}
+
 static __always_inline void move_exit(long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct move_start *m = bpf_map_lookup_elem(&moving, &tid);
-	struct net_device *dev;
-	struct nst_event *e;
 
 	if (!m)
 		return;
-	dev = (void *)m->was.dev;
-	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));
-	if (e) {
-		e->move.cause = m->cause;
-		e->move.origin = m->origin;
-		e->move.from_netns = m->was.netns;
-		e->move.to_netns = net_inum((void *)m->to_net);
-		e->move.ifindex = m->was.ifindex;
-		__builtin_memcpy(e->move.ifname, m->was.ifname,
-				 sizeof(e->move.ifname));
-		/* Moving into the netns it is already in is no move at all. */
-		if (ret < 0) {
-			e->move.error = ret;
-		} else {
-			e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
-			BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
-		}
-		if (ret == 0 && e->move.from_netns == e->move.to_netns)
-			bpf_ringbuf_discard(e, 0);
-		else
-			nst_submit(e);
-	}
+	m->ret = ret;
+	m->done = 1;
+	/* Inside a link request, wait for its rename (link_request_end). */
+	if (m->cause == NST_CAUSE_REQUEST &&
+	    bpf_map_lookup_elem(&in_link_request, &tid))
+		return;
+	emit_move(m);
 	bpf_map_delete_elem(&moving, &tid);
+}
+
+static __always_inline void link_request_start(struct nlmsghdr *nlh)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), one = 1;
+	__u16 type = BPF_CORE_READ(nlh, nlmsg_type);
+
+	if (type == NST_RTM_NEWLINK || type == NST_RTM_SETLINK)
+		bpf_map_update_elem(&in_link_request, &tid, &one, BPF_ANY);
+}
+
+static __always_inline void link_request_end(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct move_start *m;
+
+	if (bpf_map_delete_elem(&in_link_request, &tid))
+		return; /* not a link request */
+	m = bpf_map_lookup_elem(&moving, &tid);
+	if (!m || !m->done)
+		return;
+	emit_move(m);
+	bpf_map_delete_elem(&moving, &tid);
+}
+
+SEC("fentry/rtnetlink_rcv_msg")
+int BPF_PROG(nst_fentry_rtnetlink_rcv_msg, struct sk_buff *skb,
+	     struct nlmsghdr *nlh)
+{
+	link_request_start(nlh);
+	return 0;
+}
+
+SEC("fexit/rtnetlink_rcv_msg")
+int BPF_PROG(nst_fexit_rtnetlink_rcv_msg)
+{
+	link_request_end();
+	return 0;
+}
+
+SEC("kprobe/rtnetlink_rcv_msg")
+int BPF_KPROBE(nst_kprobe_rtnetlink_rcv_msg, struct sk_buff *skb,
+	       struct nlmsghdr *nlh)
+{
+	link_request_start(nlh);
+	return 0;
+}
+
+SEC("kretprobe/rtnetlink_rcv_msg")
+int BPF_KRETPROBE(nst_kretprobe_rtnetlink_rcv_msg)
+{
+	link_request_end();
+	return 0;
 }
 
 SEC("fentry/__dev_change_net_namespace")

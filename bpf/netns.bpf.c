@@ -236,8 +236,11 @@ int BPF_PROG(nst_tp_cleanup_start, struct work_struct *work)
 	struct net *init;
 	__u32 zero = 0;
 
+	if (work->func != (void *)&cleanup_net)
+		return 0;
+	nst_cleanup_tid = (__u32)bpf_get_current_pid_tgid();
 	/* -p PID: the kernel's worker is never that process. */
-	if (work->func != (void *)&cleanup_net || !nst_wants_task())
+	if (!nst_wants_task())
 		return 0;
 	st = bpf_map_lookup_elem(&cleanup_scratch, &zero);
 	q = bpf_map_lookup_elem(&cleanup_queuer, &zero);
@@ -294,6 +297,8 @@ int nst_tp_cleanup_end(struct bpf_raw_tracepoint_args *ctx)
 {
 	if ((void *)ctx->args[1] != (void *)&cleanup_net)
 		return 0;
-	bpf_for_each_map_elem(&returning, emit_returned_cb, NULL, 0);
+	nst_cleanup_tid = 0;
+	if (!targ_move_hooked)
+		bpf_for_each_map_elem(&returning, emit_returned_cb, NULL, 0);
 	return 0;
 }

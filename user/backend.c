@@ -49,6 +49,11 @@ static const struct func_hook hooks[] = {
 	    PROG_OFF(nst_fexit_dev_change_net_namespace) },
 	  { PROG_OFF(nst_kprobe_dev_change_net_namespace),
 	    PROG_OFF(nst_kretprobe_dev_change_net_namespace) } },
+	{ "rtnetlink_rcv_msg", GROUP_MOVE, EV(NETDEV_MOVE),
+	  { PROG_OFF(nst_fentry_rtnetlink_rcv_msg),
+	    PROG_OFF(nst_fexit_rtnetlink_rcv_msg) },
+	  { PROG_OFF(nst_kprobe_rtnetlink_rcv_msg),
+	    PROG_OFF(nst_kretprobe_rtnetlink_rcv_msg) } },
 	{ "register_netdevice", GROUP_LIFE, LIFE_EVENTS,
 	  { PROG_OFF(nst_fexit_register_netdevice) },
 	  { PROG_OFF(nst_kprobe_register_netdevice),
@@ -97,7 +102,7 @@ static const struct tp_use tps[] = {
 	{ PROG_OFF(nst_tp_exit_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE) },
 	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS, 0 },
 	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0 },
-	{ PROG_OFF(nst_tp_cleanup_end), EV(NETDEV_MOVE), G(MOVE) },
+	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0 },
 };
 
 static const char *const names[] = {
