@@ -40,9 +40,15 @@ done
 
 suites=(tests/integration/*.bats)
 if [ -n "${TESTS:-}" ]; then
-	# TESTS=netdev runs tests/integration/netdev.bats only.
+	# TESTS=netdev runs tests/integration/netdev.bats only; a path runs
+	# that file (tests/vm/nic.bats, which needs the test VM's spare NIC).
 	suites=()
-	for s in $TESTS; do suites+=("tests/integration/$s.bats"); done
+	for s in $TESTS; do
+		case $s in
+		*/*) suites+=("$s") ;;
+		*) suites+=("tests/integration/$s.bats") ;;
+		esac
+	done
 fi
 for s in "${suites[@]}"; do
 	[ -f "$s" ] || continue
