@@ -27,7 +27,10 @@ tname() {
 start_nstrace() {
 	TRACE_OUT=$BATS_TEST_TMPDIR/events.json
 	TRACE_ERR=$BATS_TEST_TMPDIR/stderr
-	"$NSTRACE" --json "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	# NSTRACE_BACKEND_ARGS (the test VM's --backend X) comes first, so
+	# that a test's own --backend has the last word.
+	# shellcheck disable=SC2086
+	"$NSTRACE" --json ${NSTRACE_BACKEND_ARGS:-} "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
 	for _ in $(seq 200); do
 		grep -q '^nstrace: tracing' "$TRACE_ERR" && return 0
