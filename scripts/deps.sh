@@ -1,20 +1,30 @@
 #!/bin/sh
 # Installs, with apt-get when run as root, the Debian packages that
-# building (deps.sh build) or testing (deps.sh test) nstrace needs, and says
+# building (deps.sh build), testing (deps.sh test) or the test VM's host
+# side (deps.sh vm) needs, and says
 # what it installs. Elsewhere it names what is missing and fails.
 set -eu
 
 build="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc libc6-dev"
 test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc libclang-rt-14-dev"
 
-case "${1:-build}" in
+# The test VM's host side (tests/vm): QEMU and what builds the initramfs.
+# The guest's userland is copied from the host, so the test packages
+# (bats, jq, iproute2, ...) are needed there too.
+vm="qemu-system-x86 busybox-static cpio kmod dpkg apt bash dash bats jq iproute2 util-linux mount coreutils grep sed mawk findutils diffutils procps psmisc gzip python3"
+
+set_name=${1:-build}
+case "$set_name" in
 build) want=$build ;;
 test) want=$test ;;
-*) echo "usage: deps.sh build|test" >&2; exit 2 ;;
+vm) want=$vm ;;
+*) echo "usage: deps.sh build|test|vm" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: not a Debian system; make sure these are installed: $want" >&2
+	# The VM is built from Debian packages: elsewhere it cannot be.
+	[ "$set_name" = vm ] && exit 1
 	exit 0
 fi
 
