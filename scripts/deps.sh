@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs, with apt-get when run as root, the Debian packages that
 # building (deps.sh build), testing (deps.sh test) or the test VM's host
-# side (deps.sh vm) needs, and says
-# what it installs. Elsewhere it names what is missing and fails.
+# side (deps.sh vm) needs, and says what it installs. Elsewhere it names
+# what is missing and fails.
 set -eu
 
 build="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc libc6-dev"
