@@ -20,14 +20,16 @@ bash tests/vm/smoke.sh || rc=1
 # binaries are not in the guest, so tests/run.sh runs the bats suites only.
 # So are the suites named in VM_SKIP_SUITES (default: fuzz, whose
 # libFuzzer targets never reach the kernel and would crawl under emulation),
-# unless TESTS names the suites to run.
+# unless TESTS names the suites to run. The VM's own suites (tests/vm/*.bats,
+# which need what only the VM has, such as the spare NIC) run after the
+# integration suites.
 if [ -z "${TESTS:-}" ]; then
-	for s in tests/integration/*.bats; do
+	for s in tests/integration/*.bats tests/vm/*.bats; do
 		[ -f "$s" ] || continue
-		s=${s##*/}
-		s=${s%.bats}
+		n=${s##*/}
+		n=${n%.bats}
 		case " ${VM_SKIP_SUITES-fuzz} " in
-		*" $s "*) echo "# vm: $s.bats is left to the host" ;;
+		*" $n "*) echo "# vm: $s is left to the host" ;;
 		*) TESTS="${TESTS:+$TESTS }$s" ;;
 		esac
 	done

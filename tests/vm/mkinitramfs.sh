@@ -33,9 +33,10 @@ VM_DIR=${VM_DIR:-$BUILD/vm}
 # Packages whose files (less docs) go to the guest. coreutils and
 # util-linux are the GNU ones on purpose: busybox's date, stat, unshare or
 # nsenter differ in options the tests use. dash is /bin/sh, so that no
-# script ends up in busybox's shell.
+# script ends up in busybox's shell. bpftool: tests check that nothing of
+# nstrace stays loaded.
 GUEST_PKGS=${GUEST_PKGS:-"bash dash coreutils util-linux mount iproute2 bats jq \
-	grep sed mawk findutils diffutils procps psmisc kmod gzip"}
+	grep sed mawk findutils diffutils procps psmisc kmod gzip bpftool"}
 # python3 (tests use it to check JSON), by the versioned package names of
 # the host's python3: python3.11-minimal, libpython3.11-stdlib, ...
 if [ -z "${GUEST_PYTHON_PKGS+set}" ]; then

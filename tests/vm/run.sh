@@ -22,7 +22,7 @@
 # VM_LOGLEVEL (guest console log level, default 1; 7 shows kernel warnings),
 # VM_TEST_TIMEOUT (seconds one bats test may take in the guest, 300),
 # VM_APPEND (more kernel command line), VM_SKIP_SUITES (bats files left to
-# the host, default "fuzz"), VM_ACCEL (default tcg).
+# the host, default "fuzz"), VM_ACCEL (default tcg,thread=single).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -62,10 +62,18 @@ VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-2}
 VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan tun virtio_pci virtio_net"}
 mkdir -p "$VM_DIR"
+# Two runs on one build directory would overwrite each other's initramfs,
+# job and console log.
+exec 9>"$VM_DIR/lock"
+flock -n 9 || {
+	echo "vm: another VM run is using $VM_DIR; use another BUILD= to run in parallel" >&2
+	exit 1
+}
 
 sh tests/vm/deps.sh
+# The build set has bpftool, which the guest needs too.
+sh scripts/deps.sh build
 if [ -n "$build" ]; then
-	sh scripts/deps.sh build
 	tools=()
 	for t in tests/tools/*.c; do
 		[ -f "$t" ] || continue
@@ -102,14 +110,19 @@ VM_MODULES=$VM_MODULES bash tests/vm/mkinitramfs.sh "$kdir" "$kver" "$job" "$VM_
 echo "vm: initramfs built in $(awk -v a="$t_build" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s" >&2
 
 # TCG, not KVM: KVM fails on this kind of machine (emulation failures,
-# MSR errors with -cpu host/max). -nodefaults: no VGA, no default NIC; the
+# MSR errors with -cpu host/max). thread=single: with one host thread per
+# vCPU (QEMU's default) the guest was seen to livelock in
+# syscall_trace_enter (a soft lockup, do_sync_core on the stack) while
+# tracepoints or trampolines were being patched in on the other vCPU,
+# in two of four runs of the suite; with both vCPUs on one thread it was
+# not. -nodefaults: no VGA, no default NIC; the
 # one NIC is user networking with restrict=on, so the guest reaches nothing
 # outside the VM: it is there to be moved between network namespaces.
 # softlockup_panic: a CPU stuck in the kernel (a BPF program that never
 # returns, a deadlock) ends the run at once with a backtrace, rather than
 # at the timeout with nothing to show.
 # shellcheck disable=SC2054 # the commas are QEMU's
-qemu=(qemu-system-x86_64 -accel "${VM_ACCEL:-tcg}" -cpu max -m "$VM_MEM" -smp "$VM_SMP"
+qemu=(qemu-system-x86_64 -accel "${VM_ACCEL:-tcg,thread=single}" -cpu max -m "$VM_MEM" -smp "$VM_SMP"
 	-nodefaults -no-user-config -display none -no-reboot
 	-kernel "$kdir/boot/vmlinuz-$kver" -initrd "$VM_DIR/initramfs.gz"
 	-append "console=ttyS0 panic=-1 softlockup_panic=1 quiet loglevel=3 mitigations=off ${VM_APPEND:-}"

@@ -51,9 +51,19 @@ if [ -z "$started" ]; then
 	done
 	kill -INT "$vpid" 2>/dev/null || true
 	wait "$vpid" 2>/dev/null || true
-	# The end of the log is where libbpf names what failed; a verifier log
-	# before it can run to thousands of lines.
-	tail -n 400 "$dir/verbose" | sed 's/^/# -v: /'
+	# The verifier's log of every program can run to thousands of lines:
+	# show libbpf's own complaints, and the last lines of each program log
+	# that ended in a failure (where the verifier says why).
+	awk '
+		/^libbpf: .*(fail|error|rror|nvalid|not found|unknown|cannot|-E[A-Z]+)/ { print; next }
+		/-- BEGIN PROG LOAD LOG --/ { n = 0; inlog = 1; next }
+		/-- END PROG LOAD LOG --/ {
+			for (i = (n > 40 ? n - 40 : 0); i < n; i++) print buf[i % 40]
+			print; inlog = 0; next
+		}
+		inlog { buf[n % 40] = $0; n++; next }
+		/^nstrace:/ { print }
+	' "$dir/verbose" | sed 's/^/# -v: /'
 	# What nstrace itself finds missing on this kernel, where it can say.
 	timeout 60 "$NSTRACE" doctor 2>&1 | sed 's/^/# doctor: /' || true
 	fail "nstrace did not start"
