@@ -86,6 +86,17 @@ assert_eq() {
 	fi
 }
 
+# wait_events N FILTER: until N events match (events that come
+# after the command returns, such as cleanup_net's), for up to 30 s.
+wait_events() {
+	for _ in $(seq 300); do
+		[ "$(count "$2")" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "only $(count "$2") of $1 events for $2" >&2
+	return 1
+}
+
 # wait_for CMD...: retries CMD for up to 5 s.
 wait_for() {
 	for _ in $(seq 100); do

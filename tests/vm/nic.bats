@@ -26,15 +26,6 @@ backends() {
 	echo tracepoint
 }
 
-wait_events() { # N FILTER
-	for _ in $(seq 300); do
-		[ "$(count "$2")" -ge "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "only $(count "$2") of $1 events for $2" >&2
-	return 1
-}
-
 @test "a NIC comes back from a dying netns: netdev.move netns-exit, every backend" {
 	host=$(ns_inode $$ net)
 	[ "$(backends | wc -l)" -ge 1 ]
