@@ -24,6 +24,11 @@ teardown() {
 	[ -z "${BG:-}" ] || kill $BG 2>/dev/null || true
 }
 
+# Re-read each time: a $(...) argument of wait_for would be read once.
+in_other_netns() { # PID
+	[ "$(ns_inode "$1" net)" != "$HOST" ]
+}
+
 netns_ino() { # NAME
 	stat -L -c %i "/run/netns/$1"
 }
@@ -194,7 +199,7 @@ assert_life() {
 @test "a netns that dies with its last process: ns.destroy" {
 	unshare -n sh -c "ip link add nstg$$ type veth peer name nsth$$; exec sleep 30" &
 	p=$!
-	wait_for test "$(ns_inode $p net)" != "$HOST"
+	wait_for in_other_netns $p
 	ino=$(ns_inode $p net)
 	wait_for comm_is $p sleep
 	start_nstrace -e ns.destroy
