@@ -52,15 +52,20 @@ static bool cap_in(const struct caps *c, int cap, bool effective)
 	return set & (1u << (cap % 32));
 }
 
-/* Only cap (or nothing), in the sets asked for. */
-static int caps_keep(int cap, bool permitted, bool effective)
+static uint64_t cap_bit(int cap)
+{
+	return 1ULL << cap;
+}
+
+/* Exactly these capabilities, permitted and effective. */
+static int caps_keep(uint64_t permitted, uint64_t effective)
 {
 	struct caps c = {};
 
-	if (permitted)
-		c.d[cap / 32].permitted = 1u << (cap % 32);
-	if (effective)
-		c.d[cap / 32].effective = 1u << (cap % 32);
+	for (int i = 0; i < 2; i++) {
+		c.d[i].permitted = (uint32_t)(permitted >> (32 * i));
+		c.d[i].effective = (uint32_t)(effective >> (32 * i));
+	}
 	return caps_set(&c);
 }
 
@@ -83,16 +88,23 @@ static int drop_bounding(const struct caps *start)
 	return 0;
 }
 
-int privs_drop(int probe_map_fd)
+int privs_drop(int probe_map_fd, uint64_t keep_caps)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	uint32_t key = 0;
+	uint64_t held_caps = 0, bpf_bit;
 	struct caps start;
 	bool held, need;
 	uint64_t *vals;
 	int keep;
 
-	if (caps_get(&start) || drop_bounding(&start))
+	if (caps_get(&start))
+		goto fail;
+	for (int cap = 0; cap < CAP_PROBE_MAX; cap++)
+		if ((keep_caps & cap_bit(cap)) && cap_in(&start, cap, false))
+			held_caps |= cap_bit(cap);
+	/* A view that keeps capabilities keeps the bounding set that allows them. */
+	if (!keep_caps && drop_bounding(&start))
 		goto fail;
 	/* Kernels before CAP_BPF (5.8) gate bpf() on CAP_SYS_ADMIN. */
 	keep = cap_in(&start, CAP_BPF, false) ? CAP_BPF : CAP_SYS_ADMIN;
@@ -103,8 +115,9 @@ int privs_drop(int probe_map_fd)
 		goto fail;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		goto fail;
+	bpf_bit = held ? cap_bit(keep) : 0;
 	/* Keep it permitted for one moment, to see if reads need it. */
-	if (caps_keep(keep, held, false))
+	if (caps_keep(held_caps | bpf_bit, held_caps))
 		goto fail;
 	/* A per-CPU map's value has one slot per possible CPU. */
 	vals = calloc(ncpus > 0 ? ncpus : 4096, sizeof(*vals));
@@ -113,7 +126,8 @@ int privs_drop(int probe_map_fd)
 	need = bpf_map_lookup_elem(probe_map_fd, &key, vals) &&
 	       errno == EPERM && held;
 	free(vals);
-	if (caps_keep(keep, need, need))
+	bpf_bit = need ? bpf_bit : 0;
+	if (caps_keep(held_caps | bpf_bit, held_caps | bpf_bit))
 		goto fail;
 	return 0;
 fail:

@@ -7,14 +7,18 @@
 #ifndef NSTRACE_PRIVS_H
 #define NSTRACE_PRIVS_H
 
+#include <stdint.h>
+
 /*
  * Drops every capability (effective, permitted, inheritable, ambient and,
  * when CAP_SETPCAP allows, the bounding set) and sets no_new_privs.
  * CAP_BPF is kept only when a lookup in probe_map_fd fails without it:
  * kernels before 6.5 refuse every bpf() command to a task without CAP_BPF
- * when unprivileged BPF is disabled. Returns 0, or -1 after one line on
- * stderr.
+ * when unprivileged BPF is disabled. keep_caps (bit N for capability N)
+ * are kept, permitted and effective, when held: for a view that must
+ * still read the inventory; 0 for the stream. Returns 0, or -1 after one
+ * line on stderr.
  */
-int privs_drop(int probe_map_fd);
+int privs_drop(int probe_map_fd, uint64_t keep_caps);
 
 #endif

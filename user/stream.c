@@ -148,9 +148,9 @@ int stream_open(struct stream *s, const struct opts *o,
 	return 0;
 }
 
-int stream_drop_privs(struct stream *s)
+int stream_drop_privs(struct stream *s, uint64_t keep_caps)
 {
-	return privs_drop(bpf_map__fd(s->skel->maps.lost_events));
+	return privs_drop(bpf_map__fd(s->skel->maps.lost_events), keep_caps);
 }
 
 void stream_signals(void)

@@ -46,8 +46,8 @@ int stream_preflight(const struct opts *o);
 /* Opens, configures, loads and attaches. Returns 0 or -1, said on stderr. */
 int stream_open(struct stream *s, const struct opts *o,
 		const struct stream_ops *ops, void *ctx);
-/* Gives up every capability reading events does not need. */
-int stream_drop_privs(struct stream *s);
+/* Gives up every capability reading events does not need, but keep_caps. */
+int stream_drop_privs(struct stream *s, uint64_t keep_caps);
 void stream_signals(void);
 /*
  * Waits up to timeout_ms for records and hands them over, then reports

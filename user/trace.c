@@ -69,7 +69,7 @@ int trace_run(const struct opts *o)
 	if (open_output(&t, o))
 		return 1;
 	if (stream_open(&t.stream, o, &trace_ops, &t) ||
-	    stream_drop_privs(&t.stream))
+	    stream_drop_privs(&t.stream, 0))
 		goto cleanup;
 	stream_signals();
 	output_header(&t.out);
