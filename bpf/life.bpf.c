@@ -36,6 +36,20 @@ static __always_inline void registered(struct net_device *dev, long ret)
 	emit_life(NST_EV_NETDEV_CREATE, &s, create_origin());
 }
 
+/*
+ * A veth pair wholly inside a dying netns is queued twice:
+ * default_device_exit_batch() calls each end's dellink, and veth_dellink()
+ * queues its peer as well. The second time the device is already linked
+ * on the kill list; before the first, its unreg_list points to itself.
+ */
+static __always_inline bool already_queued(struct net_device *dev)
+{
+	struct list_head *self = &dev->unreg_list;
+	struct list_head *next = read_list_next(self);
+
+	return next && next != self;
+}
+
 static __always_inline void unregistering(struct net_device *dev)
 {
 	struct net *net = dev_net_of(dev);
@@ -44,6 +58,8 @@ static __always_inline void unregistering(struct net_device *dev)
 	struct dev_snap s;
 
 	if (dying ? targ_tgid != 0 : !nst_wants_task())
+		return;
+	if (already_queued(dev))
 		return;
 	dev_snapshot(dev, &s);
 	emit_life(NST_EV_NETDEV_DELETE, &s,
