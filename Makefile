@@ -109,10 +109,11 @@ run: deps
 
 # The suites that run on the second kernel too (tests/vm): the backends
 # compared there, fentry and kprobe included, the NIC handed back by a
-# dying netns, and ns.create/ns.setns (auto: fentry); then the ns suite
+# dying netns, least privilege where perf events are refused, and
+# ns.create/ns.setns (auto: fentry); then the ns suite
 # again under kprobes (the tracepoint backend on 6.1 is covered by the
 # first two). VM_TESTS= leaves the VM out.
-VM_TESTS ?= backend tests/vm/nic.bats ns
+VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats ns
 VM_BACKENDS ?= kprobe
 VM_BACKEND_TESTS ?= ns
 
