@@ -76,12 +76,8 @@ int nst_fexit_register_netdevice(__u64 *ctx)
 	return 0;
 }
 
-SEC("fentry/unregister_netdevice_queue")
-int BPF_PROG(nst_fentry_unregister_netdevice_queue, struct net_device *dev)
-{
-	unregistering(dev);
-	return 0;
-}
+NST_ENTRY_HOOKS(unregister_netdevice_queue, unregister_netdevice_queue,
+		unregistering(dev), struct net_device *dev)
 
 SEC("kprobe/register_netdevice")
 int BPF_KPROBE(nst_kprobe_register_netdevice, struct net_device *dev)
@@ -103,12 +99,5 @@ int BPF_KRETPROBE(nst_kretprobe_register_netdevice, int ret)
 		return 0;
 	registered((void *)*d, ret);
 	bpf_map_delete_elem(&registering, &tid);
-	return 0;
-}
-
-SEC("kprobe/unregister_netdevice_queue")
-int BPF_KPROBE(nst_kprobe_unregister_netdevice_queue, struct net_device *dev)
-{
-	unregistering(dev);
 	return 0;
 }
