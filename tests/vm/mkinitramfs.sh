@@ -226,9 +226,18 @@ for t in "$BUILD"/tools/*; do
 	cp "$t" "$run/nstrace/build/tools/"
 	echo "$t" >>"$elves"
 done
+# The load generators of bench/, when built (make bench-vm).
+for t in "$BUILD"/bench/*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	mkdir -p "$run/nstrace/build/bench"
+	cp "$t" "$run/nstrace/build/bench/"
+	echo "$t" >>"$elves"
+done
 copy_libs "$run"
-# tests/ whole: run.sh, integration/, vm/ (the guest-side scripts).
+# tests/ whole: run.sh, integration/, vm/ (the guest-side scripts); and
+# bench/'s scripts.
 cp -a tests "$run/nstrace/tests"
+cp -a bench "$run/nstrace/bench"
 install -m 0755 tests/vm/init "$run/init"
 install -m 0644 "$job" "$run/vm/job"
 archive "$run" "$VM_DIR/run.cpio.gz"
