@@ -403,6 +403,118 @@ static void test_hostile_names_are_escaped(void **state)
 	model_free(&m);
 }
 
+/* What must hold whatever came: one live entry per inode and ifindex. */
+static void check_invariants(const struct top_model *m)
+{
+	for (size_t i = 0; i < m->nns; i++) {
+		const struct top_netns *n = &m->ns[i];
+
+		if (i)
+			assert_true(m->ns[i - 1].inum <= n->inum);
+		for (size_t j = i + 1; j < m->nns && m->ns[j].inum == n->inum;
+		     j++)
+			assert_false(!n->ghost && !m->ns[j].ghost);
+		if (n->ghost)
+			assert_int_not_equal(n->mark, TOP_MARK_NONE);
+		for (size_t a = 0; a < n->nifs; a++) {
+			if (n->ifs[a].ghost)
+				assert_int_not_equal(n->ifs[a].mark,
+						     TOP_MARK_NONE);
+			for (size_t b = a + 1; b < n->nifs; b++)
+				assert_false(
+					!n->ifs[a].ghost && !n->ifs[b].ghost &&
+					n->ifs[a].ifindex == n->ifs[b].ifindex);
+		}
+	}
+}
+
+/* A small world of 4 inodes and 4 ifindexes, so that events collide. */
+static struct nst_event random_event(void)
+{
+	struct nst_event e = { .kind = 1 + rand() % (NST_EV_KINDS - 1) };
+	uint32_t a = NS_A + rand() % 4, b = NS_A + rand() % 4;
+	uint32_t i = 1 + rand() % 4, j = 1 + rand() % 4;
+
+	switch (e.kind) {
+	case NST_EV_NS_CREATE:
+		e.create.ns_type = rand() % 2 ? NST_NS_NET : NST_NS_UTS;
+		e.create.ns = a;
+		break;
+	case NST_EV_NS_SETNS:
+		e.setns.ns_type = NST_NS_NET;
+		e.setns.from_ns = a;
+		e.setns.to_ns = b;
+		break;
+	case NST_EV_NS_DESTROY:
+		e.destroy.ns_type = NST_NS_NET;
+		e.destroy.ns = a;
+		e.destroy.nr_devs = rand() % 20;
+		for (uint32_t k = 0; k < NST_MAX_DEVS; k++)
+			e.destroy.devs[k] = (struct nst_dev){
+				.ifindex = 1 + rand() % 4,
+				.fate = rand() % 2,
+			};
+		break;
+	case NST_EV_NETDEV_MOVE:
+		e = move_event(a, i, "x\x1b", b, j, "y\n");
+		e.move.error = rand() % 8 ? 0 : -17;
+		break;
+	default:
+		e.life.netns = a;
+		e.life.ifindex = i;
+		memset(e.life.ifname, 0xff, sizeof(e.life.ifname));
+		break;
+	}
+	return e;
+}
+
+static void test_random_events_keep_invariants(void **state)
+{
+	struct top_model m;
+	uint64_t now = 0;
+
+	srand(1);
+	model_init(&m, 50);
+	for (int round = 0; round < 20000; round++) {
+		struct nst_event e = random_event();
+		int what = rand() % 100;
+
+		now += rand() % 10;
+		if (what < 80) {
+			model_apply(&m, &e, now);
+		} else if (what < 95) {
+			model_expire(&m, now);
+			assert_true(model_next_expiry(&m) > now);
+		} else {
+			model_rebuild_begin(&m);
+			for (uint32_t k = 0; k < 4; k++) {
+				struct top_netns *n;
+				struct top_iface f = dev(1 + rand() % 4, "z",
+							 "veth", NS_A, 1, "w");
+
+				if (rand() % 2)
+					continue;
+				n = model_put_netns(&m, NS_A + k,
+						    rand() % 2 ? TOP_NS_DYING :
+								 0,
+						    "n", rand() % 3, now);
+				model_put_iface(&m, n, &f, now);
+			}
+			model_rebuild_end(&m, now);
+		}
+		check_invariants(&m);
+		if (round % 100 == 0) {
+			char *s = screen_text(&m, NULL, rand() % TOP_SORTS);
+
+			for (const unsigned char *p = (const void *)s; *p; p++)
+				assert_true(*p == '\n' ||
+					    (*p >= 0x20 && *p < 0x7f));
+			free(s);
+		}
+	}
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_netdev_create_and_delete),
 		cmocka_unit_test(test_filter_and_sort),
 		cmocka_unit_test(test_hostile_names_are_escaped),
+		cmocka_unit_test(test_random_events_keep_invariants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
