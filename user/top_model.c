@@ -210,8 +210,14 @@ struct top_netns *model_put_netns(struct top_model *m, uint32_t inum,
 			netns_mark(m, n, TOP_MARK_NEW, now);
 	}
 	n->flags = flags;
-	free(n->names);
-	n->names = names && *names ? strdup(names) : NULL;
+	/* ip netns del unmounts first: a dying netns keeps the names it had. */
+	if (names && *names) {
+		free(n->names);
+		n->names = strdup(names);
+	} else if (!(flags & TOP_NS_DYING)) {
+		free(n->names);
+		n->names = NULL;
+	}
 	n->nprocs = nprocs;
 	n->seen = true;
 	return n;

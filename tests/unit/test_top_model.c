@@ -298,6 +298,34 @@ static void test_refresh_skips_a_netns_already_dead(void **state)
 	model_free(&m);
 }
 
+/* ip netns del: the bind mount goes, then the refresh, then the death. */
+static void test_dying_netns_keeps_its_names(void **state)
+{
+	struct nst_event d = { .kind = NST_EV_NS_DESTROY };
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	model_rebuild_begin(&m);
+	model_put_netns(&m, NS_B, TOP_NS_DYING, "", 0, 1500);
+	model_put_netns(&m, NS_A, 0, "", 1, 1500);
+	model_rebuild_end(&m, 1500);
+	assert_screen(&m, "red", TOP_SORT_INODE,
+		      "netns 4026532400 red (dying) (0 procs, 0 ifs)\n"
+		      "  -  lo if1 deleted\n"
+		      "  -  vb if4 deleted\n");
+	/* A netns that only lost its name is no longer named. */
+	assert_null(model_netns(&m, NS_A)->names);
+	d.destroy.ns_type = NST_NS_NET;
+	d.destroy.ns = NS_B;
+	model_apply(&m, &d, 2000);
+	assert_screen(&m, "4026532400", TOP_SORT_INODE,
+		      "netns 4026532400 -gone red\n"
+		      "  -  lo if1 deleted\n"
+		      "  -  vb if4 deleted\n");
+	model_free(&m);
+}
+
 static void test_setns_counts(void **state)
 {
 	struct nst_event e = { .kind = NST_EV_NS_SETNS };
@@ -525,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_reused_inode_keeps_the_ghost),
 		cmocka_unit_test(test_refresh_keeps_marks_and_finds_changes),
 		cmocka_unit_test(test_refresh_skips_a_netns_already_dead),
+		cmocka_unit_test(test_dying_netns_keeps_its_names),
 		cmocka_unit_test(test_setns_counts),
 		cmocka_unit_test(test_netdev_create_and_delete),
 		cmocka_unit_test(test_filter_and_sort),
