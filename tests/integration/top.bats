@@ -225,6 +225,29 @@ make_pair() {
 	assert_eq "$(screen | wc -l)" 24 lines
 }
 
+@test "top scrolls a tree longer than the screen" {
+	start_top
+	make_pair
+	wait_screen "tpxb0 if[0-9]+ veth peer tpxa0"
+	# Two netns of two interfaces each: 6 rows, 4 on a screen of 6 lines.
+	T resize-window -t top -x 80 -y 6
+	wait_screen "  1-4/6\$"
+	screen | sed -n 2p | grep -q "^netns $INO_A "
+	T send-keys -t top Down
+	wait_screen "  2-5/6\$"
+	screen | sed -n 2p | grep -q "lo if1"
+	T send-keys -t top End
+	wait_screen "  3-6/6\$"
+	screen | sed -n 2p | grep -q "tpxa0 if"
+	T send-keys -t top Home
+	wait_screen "  1-4/6\$"
+	T send-keys -t top NPage
+	wait_screen "  3-6/6\$"
+	screen | sed -n 6p | grep -q "^nstrace top"
+	T send-keys -t top PPage
+	wait_screen "  1-4/6\$"
+}
+
 @test "top leaves the terminal as it found it, after q and after SIGTERM" {
 	start_top
 	assert_eq "$(T display -p -t top '#{alternate_on}')" 1 "alternate screen"
