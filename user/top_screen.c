@@ -46,6 +46,9 @@ void screen_close(void)
 {
 	if (!screen)
 		return;
+	/* A terminal without an alternate screen keeps no half picture. */
+	erase();
+	refresh();
 	endwin();
 	delscreen(screen);
 	screen = NULL;
