@@ -107,7 +107,6 @@ void rows_build(struct top_rows *rows, const struct top_model *m,
 			order[k++] = &m->ns[i];
 	qsort_r(order, k, sizeof(*order), compare, &sort);
 	rows->n = 0;
-	rows->nns = k;
 	for (size_t i = 0; i < k; i++) {
 		size_t first;
 

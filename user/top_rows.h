@@ -37,7 +37,6 @@ struct top_row {
 struct top_rows {
 	struct top_row *r;
 	size_t n, cap;
-	size_t nns; /* netns shown */
 };
 
 /*
