@@ -26,7 +26,9 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 # libbpf is linked statically so that the binary runs unchanged inside a
 # VM or a container that lacks libbpf.
 LIBBPF_A := $(shell $(CC) -print-file-name=libbpf.a)
-LDLIBS := $(LIBBPF_A) -lelf -lz
+# nstrace top draws with ncurses, wide-character build (UTF-8 names).
+CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+LDLIBS := $(LIBBPF_A) -lelf -lz $(CURSES_LIBS)
 
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
 # so that they share the ring buffer and the filters. Every other

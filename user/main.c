@@ -7,6 +7,7 @@
 #include "doctor.h"
 #include "ls.h"
 #include "opts.h"
+#include "top.h"
 #include "trace.h"
 
 /* With no subcommand, nstrace streams events. */
@@ -15,6 +16,7 @@ const struct command commands[] = {
 	{ "identify", identify_main, "the network namespace of a process" },
 	{ "ls", ls_main, "every namespace, its interfaces and holders" },
 	{ "pids", pids_main, "the processes of a network namespace" },
+	{ "top", top_main, "the network namespaces, live, full screen" },
 	{ "where", where_main, "the network namespaces of an interface name" },
 	{},
 };
