@@ -674,13 +674,19 @@ static void test_output_file(void **state)
 	assert_string_equal(got, buf_cstr(&want));
 	free(got);
 
-	/* JSON: lines only, and the file is truncated, not appended to. */
+	/*
+	 * JSON: lines only, numbered from 1 after "schema", and the file is
+	 * truncated, not appended to.
+	 */
 	assert_int_equal(output_open(&o, path, OUTPUT_JSON), 0);
 	output_header(&o);
 	output_record(&o, &r);
+	output_record(&o, &r);
 	output_close(&o);
 	want.len = 0;
-	render_json(&want, &r);
+	render_json_seq(&want, &r, 1);
+	render_json_seq(&want, &r, 2);
+	assert_non_null(strstr(buf_cstr(&want), "{\"schema\":1,\"seq\":2,\"time\":"));
 	got = slurp(path);
 	assert_string_equal(got, buf_cstr(&want));
 	free(got);
