@@ -5,7 +5,7 @@
 # what is missing and fails.
 set -eu
 
-build="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc libc6-dev"
+build="clang llvm libbpf-dev libelf-dev zlib1g-dev libjansson-dev bpftool make gcc libc6-dev"
 test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc libclang-rt-14-dev"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
