@@ -97,8 +97,11 @@ int trace_run(const struct opts *o)
 	while (!stream_exiting && !t.out.err) {
 		if (stream_poll(&t.stream, POLL_TIMEOUT_MS))
 			goto cleanup;
-		/* A failed one is said on stderr; the next loss tries again. */
-		if (t.resync)
+		/*
+		 * A failed one is said on stderr; the next loss tries again.
+		 * Once a signal came, there is nobody left to resync.
+		 */
+		if (t.resync && !stream_exiting)
 			take_snapshot(&t, "lost");
 		output_flush(&t.out);
 	}
