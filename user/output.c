@@ -135,46 +135,50 @@ static void json_strs(struct buf *b, const struct field *f)
 	buf_addc(b, ']');
 }
 
+static void json_field(struct buf *b, const struct field *f, bool first)
+{
+	/* Keys are nstrace's own ASCII names: nothing to escape. */
+	buf_adds(b, first ? "\"" : ",\"");
+	buf_adds(b, f->key);
+	buf_add(b, "\":", 2);
+	switch (f->kind) {
+	case FIELD_U64:
+		buf_addu(b, f->u);
+		break;
+	case FIELD_STR:
+	case FIELD_NAME:
+		json_str(b, f->str, f->len);
+		break;
+	case FIELD_TIME:
+		buf_addc(b, '"');
+		format_time_rfc3339(b, f->u);
+		buf_addc(b, '"');
+		break;
+	case FIELD_DEVS:
+		json_devs(b, f);
+		break;
+	case FIELD_STRS:
+		json_strs(b, f);
+		break;
+	case FIELD_BOOL:
+		buf_adds(b, f->u ? "true" : "false");
+		break;
+	}
+}
+
 void render_json_seq(struct buf *b, const struct record *r, uint64_t seq)
 {
 	buf_addc(b, '{');
-	for (int i = 0; i < r->n; i++) {
-		const struct field *f = &r->f[i];
-
-		/* Keys are nstrace's own ASCII names: nothing to escape. */
-		buf_adds(b, i ? ",\"" : "\"");
-		buf_adds(b, f->key);
-		buf_add(b, "\":", 2);
-		switch (f->kind) {
-		case FIELD_U64:
-			buf_addu(b, f->u);
-			break;
-		case FIELD_STR:
-		case FIELD_NAME:
-			json_str(b, f->str, f->len);
-			break;
-		case FIELD_TIME:
-			buf_addc(b, '"');
-			format_time_rfc3339(b, f->u);
-			buf_addc(b, '"');
-			break;
-		case FIELD_DEVS:
-			json_devs(b, f);
-			break;
-		case FIELD_STRS:
-			json_strs(b, f);
-			break;
-		case FIELD_BOOL:
-			buf_adds(b, f->u ? "true" : "false");
-			break;
-		}
-		/* Right after "schema", so that a reader finds it at once. */
-		if (!i && seq) {
-			buf_adds(b, ",\"seq\":");
-			buf_addu(b, seq);
-		}
+	if (r->n)
+		json_field(b, &r->f[0], true);
+	/* Right after "schema", so that a reader finds it at once. */
+	if (seq) {
+		buf_add(b, ",\"seq\":", 7);
+		buf_addu(b, seq);
 	}
-	buf_adds(b, "}\n");
+	for (int i = 1; i < r->n; i++)
+		json_field(b, &r->f[i], false);
+	buf_add(b, "}\n", 2);
 }
 
 void render_json(struct buf *b, const struct record *r)
