@@ -20,15 +20,19 @@ static const char *shown(struct buf *b, const char *path)
 
 void jlog_bad(struct jlog *log, size_t line, const char *fmt, ...)
 {
-	struct buf name = {};
+	struct buf name = {}, what = {};
+	char msg[512];
 	va_list ap;
 
-	fprintf(stderr, "nstrace: %s:%zu: ", shown(&name, log->path), line);
+	/* The reason quotes the log (jansson's "near ..."): bytes of anyone. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	text_str(&what, msg, strlen(msg));
+	fprintf(stderr, "nstrace: %s:%zu: %s\n", shown(&name, log->path), line,
+		buf_cstr(&what));
 	buf_free(&name);
+	buf_free(&what);
 	log->bad++;
 }
 
@@ -184,43 +188,53 @@ static void swap_lines(char **a, char **b, size_t *acap, size_t *bcap)
 	*bcap = c;
 }
 
-int jlog_read(struct jlog *log, const char *path,
-	      void (*fn)(void *ctx, const struct jlog_rec *r), void *ctx)
+int jlog_read_stream(struct jlog *log, FILE *f, const char *name,
+		     void (*fn)(void *ctx, const struct jlog_rec *r), void *ctx)
 {
-	struct buf name = {};
 	char *line = NULL, *next = NULL;
 	size_t cap = 0, ncap = 0, n = 0;
 	ssize_t len, nlen;
-	FILE *f;
+	int ret = 0, err = 0;
 
 	memset(log, 0, sizeof(*log));
-	log->path = path;
-	f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	if (!f)
-		goto fail;
+	log->path = name;
 	/* One line ahead, to tell the last line (perhaps cut short). */
 	errno = 0;
 	len = getline(&line, &cap, f);
+	err = errno;
 	while (len >= 0) {
+		errno = 0;
 		nlen = getline(&next, &ncap, f);
+		err = errno; /* before read_line's own calls change it */
 		read_line(log, line, (size_t)len, ++n, nlen < 0, fn, ctx);
 		len = nlen;
 		swap_lines(&line, &next, &cap, &ncap);
 	}
 	if (ferror(f))
-		goto fail;
+		ret = err ? -err : -EIO;
 	free(line);
 	free(next);
-	if (f != stdin)
-		fclose(f);
-	return 0;
-fail:
-	fprintf(stderr, "nstrace: cannot read %s: %s\n", shown(&name, path),
-		strerror(errno));
-	buf_free(&name);
-	free(line);
-	free(next);
+	return ret;
+}
+
+int jlog_read(struct jlog *log, const char *path,
+	      void (*fn)(void *ctx, const struct jlog_rec *r), void *ctx)
+{
+	struct buf name = {};
+	int err = 0;
+	FILE *f;
+
+	f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	if (!f)
+		err = -errno;
+	else
+		err = jlog_read_stream(log, f, path, fn, ctx);
 	if (f && f != stdin)
 		fclose(f);
+	if (!err)
+		return 0;
+	fprintf(stderr, "nstrace: cannot read %s: %s\n", shown(&name, path),
+		strerror(-err));
+	buf_free(&name);
 	return -1;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 
 struct jlog_rec {
@@ -33,6 +34,11 @@ struct jlog {
  */
 int jlog_read(struct jlog *log, const char *path,
 	      void (*fn)(void *ctx, const struct jlog_rec *r), void *ctx);
+
+/* The same from an open stream; name is for messages. 0 or -errno. */
+int jlog_read_stream(struct jlog *log, FILE *f, const char *name,
+		     void (*fn)(void *ctx, const struct jlog_rec *r),
+		     void *ctx);
 
 /* "nstrace: FILE:LINE: what" on stderr, and the line counted as bad. */
 void jlog_bad(struct jlog *log, size_t line, const char *fmt, ...)
