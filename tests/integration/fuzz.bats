@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # A short run of every libFuzzer target (tests/fuzz/): the escapers, the
 # decoding of ring buffer records, the parsers of /proc text, and the
-# reading of JSON logs back (replay). make
-# fuzz runs them longer. Needs no root.
+# reading of JSON logs back (replay). make fuzz runs them longer. Needs
+# no root.
 
 ROOT=$BATS_TEST_DIRNAME/../..
 BUILD=${BUILD:-build}
