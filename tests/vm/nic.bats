@@ -2,8 +2,9 @@
 # In the test VM only: a NIC without rtnl dellink (the guest's virtio
 # eth0), moved into a netns, comes back to the initial netns when that
 # netns dies, reported as netdev.move with cause netns-exit, under every
-# backend; and, where fentry or kprobes exist, ns.destroy for all eight
-# namespace types.
+# backend; nstrace replay and history follow it there and back from a
+# --snapshot log; and, where fentry or kprobes exist, ns.destroy for all
+# eight namespace types.
 
 load ../integration/helpers
 
