@@ -18,6 +18,19 @@ static const char *shown(struct buf *b, const char *path)
 	return buf_cstr(b);
 }
 
+/* text_str() but for the spaces between words, which stay spaces. */
+static void terminal_safe(struct buf *b, const char *s)
+{
+	while (*s) {
+		size_t word = strcspn(s, " ");
+
+		text_str(b, s, word);
+		s += word;
+		for (; *s == ' '; s++)
+			buf_addc(b, ' ');
+	}
+}
+
 void jlog_bad(struct jlog *log, size_t line, const char *fmt, ...)
 {
 	struct buf name = {}, what = {};
@@ -28,7 +41,7 @@ void jlog_bad(struct jlog *log, size_t line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	text_str(&what, msg, strlen(msg));
+	terminal_safe(&what, msg);
 	fprintf(stderr, "nstrace: %s:%zu: %s\n", shown(&name, log->path), line,
 		buf_cstr(&what));
 	buf_free(&name);

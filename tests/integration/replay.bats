@@ -322,4 +322,10 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	[ "$status" -eq 2 ]
 	run --separate-stderr "$NSTRACE" history snxa0 "$BATS_TEST_TMPDIR/missing"
 	[ "$status" -eq 1 ]
+	# What a bad line quotes reaches the terminal escaped.
+	printf '{"time":"x","event":"e\\u001b[31m"}\n\033[2J{\n' >"$empty"
+	run --separate-stderr "$NSTRACE" replay "$empty"
+	[ "$status" -eq 1 ]
+	grep -qF 'e\x1b[31m without a valid "time"' <<<"$stderr"
+	! grep -q $'\e' <<<"$stderr"
 }
