@@ -115,6 +115,29 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	stop_nstrace
 }
 
+@test "the inventory needs no more than the two capabilities --snapshot keeps" {
+	local full=$BATS_TEST_TMPDIR/full.json part=$BATS_TEST_TMPDIR/part.json m
+	ip netns add "$A"
+	ip -n "$A" link add snxa0 type veth peer name snxa1
+	# A name seen only from another mount namespace, by a process of it.
+	m=$BATS_TEST_TMPDIR/m
+	unshare -m --propagation private sh -c \
+		"touch $m && mount --bind /run/netns/$A $m && touch $m.ready && exec sleep 30" &
+	BG=$!
+	wait_for test -e "$m.ready"
+	"$NSTRACE" ls --json >"$full"
+	setpriv --bounding-set -all,+bpf,+perfmon --inh-caps -all \
+		"$NSTRACE" ls --json >"$part"
+	# Ours: each run of ls reads our own mountinfo as itself, a new pid.
+	local f='.netns[] | select(.inode == $i) | {names, mounts: [.mounts[].path],
+		pids, holders: [.holders[] | del(.pid, .comm)], interfaces}'
+	assert_eq "$(jq -cS --argjson i "$(ino "$A")" "$f" "$part")" \
+		"$(jq -cS --argjson i "$(ino "$A")" "$f" "$full")" "ls with CAP_BPF and CAP_PERFMON only"
+	# Other processes are seen as well (other suites change the rest).
+	jq -e '.netns[] | select(.init) | .pids | length > 10' "$part"
+	jq -e --arg m "$m" '[.netns[].mounts[].path] | index($m)' "$part"
+}
+
 @test "a loss: the lost record is followed by a fresh snapshot that matches nstrace ls and ip" {
 	local a b ls=$BATS_TEST_TMPDIR/ls.json fifo=$BATS_TEST_TMPDIR/go p n s
 	ip netns add "$A"
