@@ -24,11 +24,13 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-Iinclude -Ibpf -I$(VMLINUX_DIR) -MMD -MP
 
 # libbpf is linked statically so that the binary runs unchanged inside a
-# VM or a container that lacks libbpf.
+# VM or a container that lacks libbpf. jansson (reading JSON logs back:
+# replay, history) is a shared library every Debian has; the test VM
+# copies what ldd lists.
 LIBBPF_A := $(shell $(CC) -print-file-name=libbpf.a)
 # nstrace top draws with ncurses, wide-character build (UTF-8 names).
 CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
-LDLIBS := $(LIBBPF_A) -lelf -lz $(CURSES_LIBS)
+LDLIBS := $(LIBBPF_A) -lelf -lz -ljansson $(CURSES_LIBS)
 
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
 # so that they share the ring buffer and the filters. Every other

@@ -19,6 +19,7 @@ enum {
 	OPT_BTF = 0x100,
 	OPT_BUFFER_SIZE,
 	OPT_BACKEND,
+	OPT_SNAPSHOT,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -55,6 +57,8 @@ void opts_usage(FILE *f)
 	      "                         (K and M suffixes; default 4M)\n"
 	      "      --backend NAME     hook flavour for netdev.move: auto, fentry,\n"
 	      "                         kprobe or tracepoint (default auto)\n"
+	      "      --snapshot         first every netns and interface as records,\n"
+	      "                         and again after events were lost\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          the version\n",
@@ -184,9 +188,13 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 		case OPT_BACKEND:
 			o->backend = backend_parse(optarg);
 			if (o->backend < 0)
-				return bad(err,
-					   "backend must be auto, fentry, kprobe or tracepoint",
-					   optarg);
+				return bad(
+					err,
+					"backend must be auto, fentry, kprobe or tracepoint",
+					optarg);
+			break;
+		case OPT_SNAPSHOT:
+			o->snapshot = true;
 			break;
 		case 'v':
 			o->verbose = true;

@@ -105,7 +105,8 @@ static void add_move(struct record *r, const struct nst_netdev_move *m)
 /* netns-create: the devices a new netns starts with, such as lo. */
 static const char *life_cause(uint32_t origin)
 {
-	if (origin == NST_ORIGIN_NETNS_EXIT || origin == NST_ORIGIN_NETNS_CREATE)
+	if (origin == NST_ORIGIN_NETNS_EXIT ||
+	    origin == NST_ORIGIN_NETNS_CREATE)
 		return origin_name(origin);
 	return "request";
 }
@@ -217,4 +218,15 @@ void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 	add_head(r, "lost", now_ns);
 	add_u(r, "count", count, COL_NONE);
 	add_u(r, "total", total, COL_NONE);
+}
+
+void record_head(struct record *r, const char *event, uint64_t time_ns)
+{
+	add_head(r, event, time_ns);
+}
+
+struct field *record_add(struct record *r, const char *key,
+			 enum field_kind kind, enum field_col col)
+{
+	return add(r, key, kind, col);
 }

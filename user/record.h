@@ -22,6 +22,8 @@ enum field_kind {
 	FIELD_NAME, /* a string of nstrace's own: shown as it is in text */
 	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
 	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */
+	FIELD_STRS, /* strs[0..ndevs): untrusted strings, a JSON array */
+	FIELD_BOOL, /* u: 0 false, else true */
 };
 
 /* Where the text writer shows a field; COL_NONE goes into DETAILS. */
@@ -44,7 +46,8 @@ struct field {
 	const char *str;
 	uint32_t len;
 	const struct nst_dev *devs;
-	uint32_t ndevs;
+	const char *const *strs; /* FIELD_STRS, NUL-terminated each */
+	uint32_t ndevs; /* the length of devs or strs */
 };
 
 struct record {
@@ -64,5 +67,11 @@ void record_from_event(struct record *r, const struct nst_event *e,
 		       int64_t realtime_off);
 void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 		 uint64_t total);
+
+/* For records that are not events (the snapshot's): schema, time, event. */
+void record_head(struct record *r, const char *event, uint64_t time_ns);
+/* The next field, zeroed but for its key, kind and column. */
+struct field *record_add(struct record *r, const char *key,
+			 enum field_kind kind, enum field_col col);
 
 #endif

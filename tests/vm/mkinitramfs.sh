@@ -109,8 +109,15 @@ copy_libs() {
 			$1 ~ /^\// { print $1 }'
 	done | sort -u | while IFS= read -r lib; do
 		[ -e "$base$lib" ] || [ -e "$r$lib" ] && continue
-		mkdir -p "$r$(dirname "$lib")"
-		cp -L "$lib" "$r$lib"
+		# Under usr/ as the base has it: a run layer's own lib/ would
+		# replace the base's lib -> usr/lib link when the kernel
+		# unpacks it, and /lib/modules with it.
+		case "$lib" in
+		/lib/* | /lib64/* | /bin/* | /sbin/*) lib_dst=/usr$lib ;;
+		*) lib_dst=$lib ;;
+		esac
+		mkdir -p "$r$(dirname "$lib_dst")"
+		cp -L "$lib" "$r$lib_dst"
 	done
 	: >"$elves"
 }
