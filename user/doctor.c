@@ -256,14 +256,14 @@ int doctor_main(int argc, char **argv)
 			return 0;
 		default:
 			fprintf(stderr, "nstrace: unknown option: '%s'\n",
-				argv[optind - 1]);
+				text_shown(argv[optind - 1]));
 			usage(stderr);
 			return 2;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "nstrace: unexpected argument: '%s'\n",
-			argv[optind]);
+			text_shown(argv[optind]));
 		usage(stderr);
 		return 2;
 	}

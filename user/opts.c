@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "escape.h"
 #include "nstrace.h"
 #include "names.h"
 #include "opts.h"
@@ -124,7 +125,7 @@ static const char *option_name(int opt, const char *arg)
 
 static enum opts_result bad(FILE *err, const char *what, const char *value)
 {
-	fprintf(err, "nstrace: %s: '%s'\n", what, value);
+	fprintf(err, "nstrace: %s: '%s'\n", what, text_shown(value));
 	opts_usage(err);
 	return OPTS_EXIT_USAGE;
 }

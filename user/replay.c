@@ -40,11 +40,7 @@ static void usage(FILE *f)
 
 static int bad_usage(const char *what, const char *value)
 {
-	struct buf b = {};
-
-	text_str(&b, value, strlen(value));
-	fprintf(stderr, "nstrace replay: %s: '%s'\n", what, buf_cstr(&b));
-	buf_free(&b);
+	fprintf(stderr, "nstrace replay: %s: '%s'\n", what, text_shown(value));
 	usage(stderr);
 	return 2;
 }

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "backend.h"
+#include "escape.h"
 #include "stream.h"
 #include "top.h"
 #include "top_load.h"
@@ -82,7 +83,7 @@ static void usage(FILE *f)
 
 static int bad_usage(const char *what, const char *value)
 {
-	fprintf(stderr, "nstrace: %s: '%s'\n", what, value);
+	fprintf(stderr, "nstrace: %s: '%s'\n", what, text_shown(value));
 	usage(stderr);
 	return 2;
 }

@@ -7,6 +7,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "escape.h"
 #include "top_screen.h"
 
 enum { PAIR_NEW = 1, PAIR_GONE, PAIR_MOVED };
@@ -22,7 +23,7 @@ int screen_open(void)
 	screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
 		fprintf(stderr, "nstrace: cannot use the terminal type '%s'\n",
-			term ? term : "");
+			text_shown(term ? term : ""));
 		return -1;
 	}
 	set_term(screen);
