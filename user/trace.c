@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "output.h"
+#include "privs.h"
 #include "record.h"
 #include "snapshot.h"
 #include "stream.h"
@@ -83,7 +84,7 @@ int trace_run(const struct opts *o)
 		return 1;
 	t.snapshots = o->snapshot;
 	if (stream_open(&t.stream, o, &trace_ops, &t) ||
-	    stream_drop_privs(&t.stream, t.snapshots ? snapshot_caps() : 0))
+	    stream_drop_privs(&t.stream, t.snapshots ? PRIVS_INVENTORY_CAPS : 0))
 		goto cleanup;
 	stream_signals();
 	output_header(&t.out);
