@@ -116,9 +116,19 @@ void text_str(struct buf *b, const char *s, size_t n)
 const char *text_shown(const char *s)
 {
 	static char shown[256 * 4 + 1];
+	size_t n = strnlen(s, 256), i = 0, run;
 	struct buf b = {};
 
-	text_str(&b, s, 256);
+	/* Spaces pass: a message has no columns to keep. */
+	while (i < n) {
+		run = strcspn(s + i, " ");
+		if (run > n - i)
+			run = n - i;
+		text_str(&b, s + i, run);
+		i += run;
+		for (; i < n && s[i] == ' '; i++)
+			buf_addc(&b, ' ');
+	}
 	snprintf(shown, sizeof(shown), "%s", buf_cstr(&b));
 	buf_free(&b);
 	return shown;

@@ -796,7 +796,8 @@ static void test_text_shown(void **state)
 	(void)state;
 	assert_string_equal(text_shown("--bo\x1b[31mgus"), "--bo\\x1b[31mgus");
 	assert_string_equal(text_shown(""), "");
-	assert_string_equal(text_shown("a b\\"), "a\\x20b\\\\");
+	assert_string_equal(text_shown("a b\\"), "a b\\\\");
+	assert_string_equal(text_shown("  x\ty "), "  x\\x09y ");
 	memset(long_arg, 'x', sizeof(long_arg) - 1);
 	long_arg[sizeof(long_arg) - 1] = '\0';
 	assert_int_equal(strlen(text_shown(long_arg)), 256);
