@@ -19,6 +19,7 @@ enum {
 	OPT_BTF = 0x100,
 	OPT_BUFFER_SIZE,
 	OPT_BACKEND,
+	OPT_NO_NAMES,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "no-names", no_argument, NULL, OPT_NO_NAMES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -48,13 +50,16 @@ void opts_usage(FILE *f)
 	      "                         cgroup,time (default: all)\n"
 	      "  -p, --pid PID          only events of this process\n"
 	      "  -e, --event LIST       ns.create,ns.setns,ns.destroy,netdev.move,\n"
-	      "                         netdev.create,netdev.delete (default: all)\n"
+	      "                         netdev.create,netdev.delete,ns.name\n"
+	      "                         (default: all)\n"
 	      "      --btf FILE         kernel BTF to use instead of\n"
 	      "                         /sys/kernel/btf/vmlinux\n"
 	      "      --buffer-size N    ring buffer bytes, a power of two\n"
 	      "                         (K and M suffixes; default 4M)\n"
 	      "      --backend NAME     hook flavour for netdev.move: auto, fentry,\n"
 	      "                         kprobe or tracepoint (default auto)\n"
+	      "      --no-names         leave out the names, processes and container\n"
+	      "                         of each namespace, and the ns.name events\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          the version\n",
@@ -134,7 +139,7 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 
 	memset(o, 0, sizeof(*o));
 	o->ns_mask = NST_NS_ALL;
-	o->ev_mask = NST_EV_ALL;
+	o->ev_mask = EV_ALL;
 	optind = 0; /* a full reset, for callers that parse more than once */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jo:t:p:e:vhV", long_options,
@@ -158,7 +163,7 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			o->ns_mask = mask;
 			break;
 		case 'e':
-			mask = parse_list(optarg, event_parse, NST_EV_ALL,
+			mask = parse_list(optarg, event_parse, EV_ALL,
 					  &bad_item);
 			if (mask < 0)
 				return bad(err, "unknown event", bad_item);
@@ -187,6 +192,9 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 				return bad(err,
 					   "backend must be auto, fentry, kprobe or tracepoint",
 					   optarg);
+			break;
+		case OPT_NO_NAMES:
+			o->no_names = true;
 			break;
 		case 'v':
 			o->verbose = true;

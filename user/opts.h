@@ -10,6 +10,7 @@
 struct opts {
 	bool json;
 	bool verbose;
+	bool no_names; /* no names, pids or containers; no ns.name events */
 	const char *output; /* NULL: stdout */
 	const char *btf; /* NULL: the kernel's own */
 	uint32_t pid; /* 0: every process */

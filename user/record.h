@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ls_container.h"
 #include "nstrace.h"
 
 #define NST_SCHEMA_VERSION 1
@@ -22,6 +23,9 @@ enum field_kind {
 	FIELD_NAME, /* a string of nstrace's own: shown as it is in text */
 	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
 	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */
+	FIELD_STRS, /* strs[0..nitems): untrusted NUL-terminated strings */
+	FIELD_PIDS, /* pids[0..nitems) */
+	FIELD_CONTAINER, /* *ctr */
 };
 
 /* Where the text writer shows a field; COL_NONE goes into DETAILS. */
@@ -43,8 +47,14 @@ struct field {
 	uint64_t u;
 	const char *str;
 	uint32_t len;
-	const struct nst_dev *devs;
+	union {
+		const struct nst_dev *devs;
+		const char *const *strs;
+		const uint32_t *pids;
+		const struct container *ctr;
+	};
 	uint32_t ndevs;
+	uint32_t nitems;
 };
 
 struct record {
@@ -64,5 +74,13 @@ void record_from_event(struct record *r, const struct nst_event *e,
 		       int64_t realtime_off);
 void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 		 uint64_t total);
+/* A namespace got (added) or lost a name: an nsfs mount at path. */
+void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
+		    uint32_t inum, bool added, const char *name,
+		    const char *path);
+
+/* Appends a field; the last one is overwritten when the record is full. */
+struct field *record_add(struct record *r, const char *key,
+			 enum field_kind kind, enum field_col col);
 
 #endif
