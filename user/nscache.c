@@ -14,8 +14,11 @@
 struct nsc_task {
 	uint32_t tid;
 	bool alive; /* as of checked_gen */
+	bool has_container; /* as of container_gen */
 	uint64_t start; /* start time in ticks; 0 until first read */
 	uint64_t checked_gen;
+	uint64_t container_gen;
+	struct container container;
 	uint32_t ns[NST_NS_TYPES]; /* 0: not known */
 };
 
@@ -31,8 +34,7 @@ struct nsc_entry {
 	bool changed;
 	uint32_t shown[NSC_SHOW_PIDS];
 	uint32_t nshown;
-	bool has_container;
-	struct container container;
+	struct nsc_task *first; /* the one whose container is shown */
 };
 
 static uint64_t ns_key(uint32_t type, uint32_t inum)
@@ -347,11 +349,26 @@ static bool task_alive(struct nscache *c, struct nsc_task *t)
 	return t->alive;
 }
 
+/*
+ * Read again once per batch: a process may move to another cgroup, but
+ * reading it per event would cost more than everything else together.
+ */
+static const struct container *task_container(struct nscache *c,
+					      struct nsc_task *t)
+{
+	if (t->container_gen != c->gen) {
+		t->has_container = container_of_pid(t->tid, &t->container);
+		t->container_gen = c->gen;
+	}
+	return t->has_container ? &t->container : NULL;
+}
+
 static void entry_refresh(struct nscache *c, struct nsc_entry *e)
 {
 	uint32_t i = 0;
 
 	e->nshown = 0;
+	e->first = NULL;
 	while (i < e->ntasks && e->nshown < NSC_SHOW_PIDS) {
 		struct nsc_task *t = e->tasks[i];
 
@@ -360,12 +377,11 @@ static void entry_refresh(struct nscache *c, struct nsc_entry *e)
 			task_forget(c, t, e);
 			continue;
 		}
+		if (!e->nshown)
+			e->first = t;
 		e->shown[e->nshown++] = t->tid;
 		i++;
 	}
-	/* The container may change (a process moved to another cgroup). */
-	e->has_container = e->nshown &&
-			   container_of_pid(e->shown[0], &e->container);
 	e->view_gen = c->gen;
 	e->changed = false;
 }
@@ -374,6 +390,7 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 		  struct nsc_view *v)
 {
 	struct nsc_entry *e = entry_get(c, type, inum, false);
+	const struct container *ct;
 
 	v->nnames = v->npids = 0;
 	v->has_container = false;
@@ -389,9 +406,10 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 	v->nnames = e->nnames;
 	memcpy(v->pids, e->shown, e->nshown * sizeof(v->pids[0]));
 	v->npids = e->nshown;
-	v->has_container = e->has_container;
-	if (e->has_container)
-		v->container = e->container;
+	ct = e->first ? task_container(c, e->first) : NULL;
+	v->has_container = ct != NULL;
+	if (ct)
+		v->container = *ct;
 	return v->nnames || v->npids || v->has_container;
 }
 
