@@ -9,7 +9,7 @@
 #include "nscache.h"
 
 /* Below this many known processes, no full liveness sweep is worth it. */
-#define SWEEP_MIN 4096
+#define SWEEP_MIN 256
 
 struct nsc_task {
 	uint32_t tid;
