@@ -284,3 +284,29 @@ assert found == 3, found
 	stop_nstrace
 	assert_eq "$(count '.event=="ns.name"')" 0 "-p"
 }
+
+@test "after the drop of every capability, names and pids still come" {
+	command -v setpriv >/dev/null || skip_or_fail "no setpriv"
+	ip netns add "$A"
+	ia=$(netns_ino "$A")
+	TRACE_OUT=$BATS_TEST_TMPDIR/events.json
+	TRACE_ERR=$BATS_TEST_TMPDIR/stderr
+	setpriv --bounding-set -all,+bpf,+perfmon --inh-caps -all \
+		"$NSTRACE" --json >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	wait_for grep -q '^nstrace: tracing' "$TRACE_ERR"
+	assert_eq "$(awk '$1 == "CapEff:" { print $2 }' "/proc/$TRACE_PID/status")" 0000000000000000 CapEff
+	ip netns add "$B"
+	ip netns exec "$A" sleep 1000 &
+	BG=$!
+	wait_for comm_is "$BG" sleep
+	ip -n "$A" link add "$VA" type veth peer name "$VB" netns "$B"
+	wait_events 1 ".event==\"netdev.create\" and .ifname==\"$VB\""
+	stop_nstrace
+	e=$(one ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia")
+	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$A\"]" netns_names
+	jq -e ".netns_pids | index($BG)" <<<"$e"
+	one ".event==\"ns.name\" and .name==\"$B\" and .op==\"add\""
+	e=$(one ".event==\"netdev.create\" and .ifname==\"$VB\"")
+	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$B\"]" "peer's netns_names"
+}
