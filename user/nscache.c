@@ -16,10 +16,12 @@ struct nsc_task {
 	bool alive; /* as of checked_gen */
 	bool has_container; /* as of container_gen */
 	uint64_t start; /* start time in ticks; 0 until first read */
+	uint64_t start_stamp; /* the cache's stamp when start was read */
 	uint64_t checked_gen;
 	uint64_t container_gen;
 	struct container container;
 	uint32_t ns[NST_NS_TYPES]; /* 0: not known */
+	uint64_t ns_stamp[NST_NS_TYPES]; /* when each was learnt */
 };
 
 struct nsc_entry {
@@ -42,11 +44,41 @@ static uint64_t ns_key(uint32_t type, uint32_t inum)
 	return (uint64_t)type << 32 | inum;
 }
 
+/* Field 22 of /proc/TID/stat, after the comm that may hold anything. */
+static int read_start(uint32_t tid, uint64_t *start)
+{
+	char path[48], text[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH; /* it died between the open and the read */
+	text[n] = '\0';
+	p = strrchr(text, ')');
+	/* A zombie has left its namespaces already: it is no member. */
+	if (p && (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X'))
+		return -ESRCH;
+	/* ") S ppid ...": the state is field 3, the start time field 22. */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return -EINVAL;
+	*start = strtoull(p + 1, NULL, 10);
+	return 0;
+}
+
 void nscache_init(struct nscache *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->gen = 1;
 	c->sweep_at = SWEEP_MIN;
+	c->read_start = read_start;
 }
 
 static void entry_free(struct nsc_entry *e)
@@ -137,6 +169,7 @@ static void move_task(struct nscache *c, struct nsc_task *t, uint32_t type,
 		}
 	}
 	t->ns[type] = inum;
+	t->ns_stamp[type] = ++c->stamp;
 	if (inum)
 		entry_add_task(entry_get(c, type, inum, true), t);
 }
@@ -283,35 +316,6 @@ void nscache_event_after(struct nscache *c, const struct nst_event *e)
 		nscache_ns_gone(c, e->destroy.ns_type, e->destroy.ns);
 }
 
-/* Field 22 of /proc/TID/stat, after the comm that may hold anything. */
-static int read_start(uint32_t tid, uint64_t *start)
-{
-	char path[48], text[1024], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%u/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH; /* it died between the open and the read */
-	text[n] = '\0';
-	p = strrchr(text, ')');
-	/* A zombie has left its namespaces already: it is no member. */
-	if (p && (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X'))
-		return -ESRCH;
-	/* ") S ppid ...": the state is field 3, the start time field 22. */
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (!p)
-		return -EINVAL;
-	*start = strtoull(p + 1, NULL, 10);
-	return 0;
-}
-
 /*
  * kill(tid, 0) would not do: it looks for a thread group, and says ESRCH
  * for a thread that is not its group's leader.
@@ -325,28 +329,64 @@ static bool task_exists(uint32_t tid)
 }
 
 /*
- * Alive, and the same process as when it was first checked: the start
- * time tells a reused pid apart.
+ * The pid is another process's now: what was learnt of it before its
+ * start time was read belongs to the one that died; what its events said
+ * since is the new one's. keep's entry is not dropped, even if empty.
+ * Whether anything is left of it.
  */
-static bool task_alive(struct nscache *c, struct nsc_task *t)
+static bool task_renew(struct nscache *c, struct nsc_task *t, uint64_t start,
+		       struct nsc_entry *keep)
+{
+	bool left = false;
+
+	for (uint32_t type = 0; type < NST_NS_TYPES; type++) {
+		struct nsc_entry *e;
+
+		if (t->ns[type] && t->ns_stamp[type] > t->start_stamp)
+			left = true;
+		if (!t->ns[type] || t->ns_stamp[type] > t->start_stamp)
+			continue;
+		e = entry_get(c, type, t->ns[type], false);
+		t->ns[type] = 0;
+		if (!e)
+			continue;
+		entry_remove_task(e, t);
+		if (e != keep)
+			entry_drop_if_empty(c, e);
+	}
+	t->start = start;
+	t->start_stamp = ++c->stamp;
+	return left; /* false: nothing known of the new one */
+}
+
+/*
+ * Alive and still in e: a dead one leaves every namespace it was in (but
+ * e stays, for the caller to drop), and a reused pid keeps only what its
+ * own events said. The start time tells a reused pid apart.
+ */
+static bool task_alive_in(struct nscache *c, struct nsc_task *t,
+			  struct nsc_entry *e)
 {
 	uint64_t start;
 	int err;
 
-	if (t->checked_gen == c->gen)
-		return t->alive;
-	t->checked_gen = c->gen;
-	err = read_start(t->tid, &start);
-	if (err == -ENOENT || err == -ESRCH)
-		t->alive = false;
-	else if (err) /* unreadable (PID 1 can be): is it there at all? */
-		t->alive = task_exists(t->tid);
-	else {
-		if (!t->start)
-			t->start = start;
-		t->alive = t->start == start;
+	if (t->checked_gen != c->gen) {
+		t->checked_gen = c->gen;
+		err = c->read_start(t->tid, &start);
+		if (err == -ENOENT || err == -ESRCH)
+			t->alive = false;
+		else if (err) /* unreadable (PID 1 can be): is it there? */
+			t->alive = task_exists(t->tid);
+		else if (t->start == start)
+			t->alive = true;
+		else /* the first read (nothing learnt before it), or reused */
+			t->alive = task_renew(c, t, start, e);
+		if (!t->alive) {
+			task_forget(c, t, e);
+			return false;
+		}
 	}
-	return t->alive;
+	return t->ns[e->type] == e->inum;
 }
 
 /*
@@ -372,11 +412,8 @@ static void entry_refresh(struct nscache *c, struct nsc_entry *e)
 	while (i < e->ntasks && e->nshown < NSC_SHOW_PIDS) {
 		struct nsc_task *t = e->tasks[i];
 
-		if (!task_alive(c, t)) {
-			/* Takes it out of e->tasks too: i now holds the next. */
-			task_forget(c, t, e);
-			continue;
-		}
+		if (!task_alive_in(c, t, e))
+			continue; /* out of e->tasks now: i holds the next */
 		if (!e->nshown)
 			e->first = t;
 		e->shown[e->nshown++] = t->tid;

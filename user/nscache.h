@@ -36,7 +36,10 @@ struct nscache {
 	struct hmap ns; /* (type << 32 | inode) -> struct nsc_entry */
 	struct hmap tasks; /* tid -> struct nsc_task */
 	uint64_t gen; /* the batch: liveness is checked once per batch */
+	uint64_t stamp; /* counts what was learnt, to order it */
 	size_t sweep_at; /* tasks known: the next full check of liveness */
+	/* A process's start time, or a negative errno: /proc/TID/stat. */
+	int (*read_start)(uint32_t tid, uint64_t *start);
 };
 
 void nscache_init(struct nscache *c);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,6 +349,62 @@ static void test_cache_exits(void **state)
 	nscache_free(&c);
 }
 
+/* What the fake /proc says: a start time per pid, 0 for "no such pid". */
+static uint64_t fake_start[8];
+
+static int fake_read_start(uint32_t tid, uint64_t *start)
+{
+	if (tid >= ARRAY_SIZE(fake_start) || !fake_start[tid])
+		return -ENOENT;
+	*start = fake_start[tid];
+	return 0;
+}
+
+/*
+ * A pid that died and was given to another process: what was known of
+ * the old one goes, what the new one's events said since stays.
+ */
+static void test_cache_pid_reused(void **state)
+{
+	struct nscache c;
+	struct nsc_view v;
+
+	nscache_init(&c);
+	c.read_start = fake_read_start;
+	fake_start[5] = 100;
+	nscache_task_moved(&c, 5, NST_NS_NET, NS_A);
+	nscache_task_moved(&c, 5, NST_NS_UTS, NS_B);
+	assert_true(nscache_view(&c, NST_NS_NET, NS_A, &v));
+	assert_int_equal(v.pids[0], 5);
+
+	/* Pid 5 dies, a new process gets it and enters NS_C. */
+	fake_start[5] = 200;
+	nscache_task_moved(&c, 5, NST_NS_NET, NS_C);
+	nscache_tick(&c);
+	assert_true(nscache_view(&c, NST_NS_NET, NS_C, &v));
+	assert_int_equal(v.npids, 1);
+	assert_int_equal(v.pids[0], 5);
+	/* The old one's uts namespace: not the new one's. */
+	assert_false(nscache_view(&c, NST_NS_UTS, NS_B, &v));
+	assert_false(nscache_view(&c, NST_NS_NET, NS_A, &v));
+
+	/* Reused again, with no event since: nothing is known of it. */
+	fake_start[5] = 300;
+	nscache_tick(&c);
+	assert_false(nscache_view(&c, NST_NS_NET, NS_C, &v));
+	assert_int_equal(nscache_tasks(&c), 0);
+
+	/* Gone: it leaves. */
+	fake_start[6] = 10;
+	nscache_task_moved(&c, 6, NST_NS_NET, NS_A);
+	assert_true(nscache_view(&c, NST_NS_NET, NS_A, &v));
+	fake_start[6] = 0;
+	nscache_tick(&c);
+	assert_false(nscache_view(&c, NST_NS_NET, NS_A, &v));
+	assert_int_equal(nscache_namespaces(&c), 0);
+	nscache_free(&c);
+}
+
 /* Thousands of processes that died unseen do not stay. */
 static void test_cache_sweep(void **state)
 {
@@ -484,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_cache_names),
 		cmocka_unit_test(test_cache_moves),
 		cmocka_unit_test(test_cache_exits),
+		cmocka_unit_test(test_cache_pid_reused),
 		cmocka_unit_test(test_cache_sweep),
 		cmocka_unit_test(test_enrich_fields),
 		cmocka_unit_test(test_ns_name_record),
