@@ -110,6 +110,15 @@ static int poll_names(struct trace *t)
 	return 0;
 }
 
+/* On the way out: a name that came or went just before is still told. */
+static void drain_names(struct trace *t)
+{
+	struct pollfd fd = { .fd = t->names_live.fd, .events = POLLPRI };
+
+	if (poll(&fd, 1, 0) > 0 && (fd.revents & (POLLPRI | POLLERR)))
+		live_names_update(&t->names_live, on_name, t);
+}
+
 int trace_run(const struct opts *o)
 {
 	struct trace t = { .o = o };
@@ -145,6 +154,8 @@ int trace_run(const struct opts *o)
 		output_flush(&t.out);
 	}
 	stream_drain(&t.stream);
+	if (t.names && !t.out.err)
+		drain_names(&t);
 	output_flush(&t.out);
 	if (t.out.err && t.out.err != EPIPE) {
 		fprintf(stderr, "nstrace: cannot write to %s: %s\n", t.out_name,
