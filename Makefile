@@ -24,9 +24,13 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-Iinclude -Ibpf -I$(VMLINUX_DIR) -MMD -MP
 
 # libbpf is linked statically so that the binary runs unchanged inside a
-# VM or a container that lacks libbpf.
+# VM or a container that lacks libbpf. jansson (reading JSON logs back:
+# replay, history) is a shared library every Debian has; the test VM
+# copies what ldd lists.
 LIBBPF_A := $(shell $(CC) -print-file-name=libbpf.a)
-LDLIBS := $(LIBBPF_A) -lelf -lz
+# nstrace top draws with ncurses, wide-character build (UTF-8 names).
+CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+LDLIBS := $(LIBBPF_A) -lelf -lz -ljansson $(CURSES_LIBS)
 
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
 # so that they share the ring buffer and the filters. Every other
@@ -109,10 +113,11 @@ run: deps
 
 # The suites that run on the second kernel too (tests/vm): the backends
 # compared there, fentry and kprobe included, the NIC handed back by a
-# dying netns, and ns.create/ns.setns (auto: fentry); then the ns suite
+# dying netns, least privilege where perf events are refused, and
+# ns.create/ns.setns (auto: fentry); then the ns suite
 # again under kprobes (the tracepoint backend on 6.1 is covered by the
 # first two). VM_TESTS= leaves the VM out.
-VM_TESTS ?= backend tests/vm/nic.bats ns
+VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats ns
 VM_BACKENDS ?= kprobe
 VM_BACKEND_TESTS ?= ns
 
@@ -150,6 +155,14 @@ BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -o $@ $< -lpthread
+
+# The cost bench inside the test VM, where nstrace runs on fentry hooks
+# and attaches no syscall tracepoint: bare and nstrace only (no bpftrace
+# there). TCG is slow and the host's load shows through: many rounds.
+.PHONY: bench-vm
+bench-vm: deps $(BENCH_BINS)
+	@BUILD=$(BUILD) bash tests/vm/run.sh --shell-cmd \
+		'BENCHES=cost ANCHOR=none ROUNDS=$${ROUNDS:-9} SENDMSG_N=$${SENDMSG_N:-20000} GETPPID_N=$${GETPPID_N:-200000} bash bench/run.sh'
 
 .PHONY: bench
 bench: deps

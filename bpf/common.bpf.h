@@ -186,4 +186,38 @@ static __always_inline long current_syscall(void)
 #endif
 }
 
+/*
+ * The same work from an fentry program and from its kprobe twin, or from
+ * an fexit and its kretprobe twin: the loader keeps one of each pair
+ * (user/backend.c). The programs are nst_fentry_NAME and nst_kprobe_NAME,
+ * or nst_fexit_NAME and nst_kretprobe_NAME; call may use the arguments.
+ */
+#define NST_ENTRY_HOOKS(func, name, call, args...) \
+	SEC("fentry/" #func)                       \
+	int BPF_PROG(nst_fentry_##name, ##args)    \
+	{                                          \
+		call;                              \
+		return 0;                          \
+	}                                          \
+	SEC("kprobe/" #func)                       \
+	int BPF_KPROBE(nst_kprobe_##name, ##args)  \
+	{                                          \
+		call;                              \
+		return 0;                          \
+	}
+
+#define NST_RETURN_HOOKS(func, name, call)      \
+	SEC("fexit/" #func)                     \
+	int BPF_PROG(nst_fexit_##name)          \
+	{                                       \
+		call;                           \
+		return 0;                       \
+	}                                       \
+	SEC("kretprobe/" #func)                 \
+	int BPF_KRETPROBE(nst_kretprobe_##name) \
+	{                                       \
+		call;                           \
+		return 0;                       \
+	}
+
 #endif /* NSTRACE_COMMON_BPF_H */

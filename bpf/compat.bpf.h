@@ -79,6 +79,27 @@ static __always_inline void *netdev_priv_area(struct net_device *dev)
 }
 
 /*
+ * A veth's peer. struct veth_priv is the veth module's, so relocating a
+ * field of it makes libbpf search every module's BTF, and listing those
+ * (BPF_BTF_GET_NEXT_ID) needs CAP_SYS_ADMIN: an nstrace run with only
+ * CAP_BPF and CAP_PERFMON could not load where veth is a module. peer has
+ * been the first member of veth_priv since veth was added, so it is read
+ * at offset 0 of the private area, with no relocation.
+ */
+struct nst_veth_priv {
+	struct net_device *peer;
+};
+
+static __always_inline struct net_device *veth_priv_peer(struct net_device *dev)
+{
+	struct nst_veth_priv *priv = netdev_priv_area(dev);
+	struct net_device *peer = NULL;
+
+	bpf_probe_read_kernel(&peer, sizeof(peer), &priv->peer);
+	return peer;
+}
+
+/*
  * The lowest ifindex a device registered from now on in net can get.
  * net->ifindex is the last index handed out on older kernels (6.1), and
  * the next one to try since indexes live in the dev_by_index xarray.

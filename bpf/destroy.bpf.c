@@ -85,20 +85,8 @@ static __always_inline void on_time(struct time_namespace *ns)
 	emit_ns_destroy(NST_NS_TIME, &ns->ns, true);
 }
 
-/* One fentry and one kprobe program per function: the loader keeps one. */
-#define NST_DESTROY_HOOK(func, handler, type)                                \
-	SEC("fentry/" #func)                                                 \
-	int BPF_PROG(nst_fentry_##func, type arg)                            \
-	{                                                                    \
-		handler(arg);                                                \
-		return 0;                                                    \
-	}                                                                    \
-	SEC("kprobe/" #func)                                                 \
-	int BPF_KPROBE(nst_kprobe_##func, type arg)                          \
-	{                                                                    \
-		handler(arg);                                                \
-		return 0;                                                    \
-	}
+#define NST_DESTROY_HOOK(func, handler, type) \
+	NST_ENTRY_HOOKS(func, func, handler(arg), type arg)
 
 NST_DESTROY_HOOK(free_uts_ns, on_uts, struct uts_namespace *)
 NST_DESTROY_HOOK(put_ipc_ns, on_ipc_put, struct ipc_namespace *)

@@ -36,6 +36,20 @@ static __always_inline void registered(struct net_device *dev, long ret)
 	emit_life(NST_EV_NETDEV_CREATE, &s, create_origin());
 }
 
+/*
+ * A veth pair wholly inside a dying netns is queued twice:
+ * default_device_exit_batch() calls each end's dellink, and veth_dellink()
+ * queues its peer as well. The second time the device is already linked
+ * on the kill list; before the first, its unreg_list points to itself.
+ */
+static __always_inline bool already_queued(struct net_device *dev)
+{
+	struct list_head *self = &dev->unreg_list;
+	struct list_head *next = read_list_next(self);
+
+	return next && next != self;
+}
+
 static __always_inline void unregistering(struct net_device *dev)
 {
 	struct net *net = dev_net_of(dev);
@@ -44,6 +58,8 @@ static __always_inline void unregistering(struct net_device *dev)
 	struct dev_snap s;
 
 	if (dying ? targ_tgid != 0 : !nst_wants_task())
+		return;
+	if (already_queued(dev))
 		return;
 	dev_snapshot(dev, &s);
 	emit_life(NST_EV_NETDEV_DELETE, &s,
@@ -60,12 +76,8 @@ int nst_fexit_register_netdevice(__u64 *ctx)
 	return 0;
 }
 
-SEC("fentry/unregister_netdevice_queue")
-int BPF_PROG(nst_fentry_unregister_netdevice_queue, struct net_device *dev)
-{
-	unregistering(dev);
-	return 0;
-}
+NST_ENTRY_HOOKS(unregister_netdevice_queue, unregister_netdevice_queue,
+		unregistering(dev), struct net_device *dev)
 
 SEC("kprobe/register_netdevice")
 int BPF_KPROBE(nst_kprobe_register_netdevice, struct net_device *dev)
@@ -87,12 +99,5 @@ int BPF_KRETPROBE(nst_kretprobe_register_netdevice, int ret)
 		return 0;
 	registered((void *)*d, ret);
 	bpf_map_delete_elem(&registering, &tid);
-	return 0;
-}
-
-SEC("kprobe/unregister_netdevice_queue")
-int BPF_KPROBE(nst_kprobe_unregister_netdevice_queue, struct net_device *dev)
-{
-	unregistering(dev);
 	return 0;
 }

@@ -344,8 +344,7 @@ static __always_inline void fill_dev(struct ls_dev *r, struct net_device *dev)
 	}
 
 	if (is_veth(r->link_kind)) {
-		struct veth_priv *priv = netdev_priv_area(dev);
-		struct net_device *peer = BPF_CORE_READ(priv, peer);
+		struct net_device *peer = veth_priv_peer(dev);
 
 		if (peer) {
 			r->peer_ifindex = BPF_CORE_READ(peer, ifindex);

@@ -50,16 +50,16 @@ static __always_inline void move_enter(struct net_device *dev, struct net *to)
 		return;
 	from = dev_net_of(dev);
 	/* Only a dying netns gives its devices back on its own. */
-	m.cause = ns_common_refs(&from->ns) ? NST_CAUSE_REQUEST
-					    : NST_CAUSE_NETNS_EXIT;
+	m.cause = ns_common_refs(&from->ns) ? NST_CAUSE_REQUEST :
+					      NST_CAUSE_NETNS_EXIT;
 	if (m.cause == NST_CAUSE_REQUEST && !nst_wants_task())
 		return;
 	if (m.cause == NST_CAUSE_NETNS_EXIT && targ_tgid)
 		return;
 	dev_snapshot(dev, &m.was);
 	m.to_net = (__u64)to;
-	m.origin = m.cause == NST_CAUSE_REQUEST ? current_origin()
-						: NST_ORIGIN_NETNS_EXIT;
+	m.origin = m.cause == NST_CAUSE_REQUEST ? current_origin() :
+						  NST_ORIGIN_NETNS_EXIT;
 	bpf_map_update_elem(&moving, &tid, &m, BPF_ANY);
 	if (m.cause == NST_CAUSE_REQUEST)
 		bpf_map_update_elem(&move_seen, &tid, &one, BPF_ANY);
@@ -132,43 +132,12 @@ static __always_inline void link_request_end(void)
 	bpf_map_delete_elem(&moving, &tid);
 }
 
-SEC("fentry/rtnetlink_rcv_msg")
-int BPF_PROG(nst_fentry_rtnetlink_rcv_msg, struct sk_buff *skb,
-	     struct nlmsghdr *nlh)
-{
-	link_request_start(nlh);
-	return 0;
-}
+NST_ENTRY_HOOKS(rtnetlink_rcv_msg, rtnetlink_rcv_msg, link_request_start(nlh),
+		struct sk_buff *skb, struct nlmsghdr *nlh)
+NST_RETURN_HOOKS(rtnetlink_rcv_msg, rtnetlink_rcv_msg, link_request_end())
 
-SEC("fexit/rtnetlink_rcv_msg")
-int BPF_PROG(nst_fexit_rtnetlink_rcv_msg)
-{
-	link_request_end();
-	return 0;
-}
-
-SEC("kprobe/rtnetlink_rcv_msg")
-int BPF_KPROBE(nst_kprobe_rtnetlink_rcv_msg, struct sk_buff *skb,
-	       struct nlmsghdr *nlh)
-{
-	link_request_start(nlh);
-	return 0;
-}
-
-SEC("kretprobe/rtnetlink_rcv_msg")
-int BPF_KRETPROBE(nst_kretprobe_rtnetlink_rcv_msg)
-{
-	link_request_end();
-	return 0;
-}
-
-SEC("fentry/__dev_change_net_namespace")
-int BPF_PROG(nst_fentry_dev_change_net_namespace, struct net_device *dev,
-	     struct net *net)
-{
-	move_enter(dev, net);
-	return 0;
-}
+NST_ENTRY_HOOKS(__dev_change_net_namespace, dev_change_net_namespace,
+		move_enter(dev, net), struct net_device *dev, struct net *net)
 
 /* The return value's place depends on the kernel's argument count. */
 SEC("fexit/__dev_change_net_namespace")
@@ -178,14 +147,6 @@ int nst_fexit_dev_change_net_namespace(void *ctx)
 
 	bpf_get_func_ret(ctx, &ret);
 	move_exit((int)ret);
-	return 0;
-}
-
-SEC("kprobe/__dev_change_net_namespace")
-int BPF_KPROBE(nst_kprobe_dev_change_net_namespace, struct net_device *dev,
-	       struct net *net)
-{
-	move_enter(dev, net);
 	return 0;
 }
 

@@ -57,17 +57,12 @@ static __always_inline void dev_snapshot(struct net_device *dev,
 static __always_inline struct net_device *veth_peer(struct net_device *dev)
 {
 	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
-	struct net_device *peer = NULL;
 	char k[5] = {};
 
 	if (!kind || bpf_probe_read_kernel_str(k, sizeof(k), kind) != 5 ||
 	    k[0] != 'v' || k[1] != 'e' || k[2] != 't' || k[3] != 'h')
 		return NULL;
-	bpf_probe_read_kernel(&peer, sizeof(peer),
-			      netdev_priv_area(dev) +
-				      bpf_core_field_offset(struct veth_priv,
-							    peer));
-	return peer;
+	return veth_priv_peer(dev);
 }
 
 /* How a request reached the kernel, for hooks inside the kernel. */

@@ -58,32 +58,7 @@ static __always_inline void on_commit_creds(struct cred *new)
 	nst_emit_ns_changes(from, to, created);
 }
 
-SEC("fentry/switch_task_namespaces")
-int BPF_PROG(nst_fentry_switch_task_namespaces, struct task_struct *p,
-	     struct nsproxy *new)
-{
-	on_switch(p, new);
-	return 0;
-}
-
-SEC("kprobe/switch_task_namespaces")
-int BPF_KPROBE(nst_kprobe_switch_task_namespaces, struct task_struct *p,
-	       struct nsproxy *new)
-{
-	on_switch(p, new);
-	return 0;
-}
-
-SEC("fentry/commit_creds")
-int BPF_PROG(nst_fentry_commit_creds, struct cred *new)
-{
-	on_commit_creds(new);
-	return 0;
-}
-
-SEC("kprobe/commit_creds")
-int BPF_KPROBE(nst_kprobe_commit_creds, struct cred *new)
-{
-	on_commit_creds(new);
-	return 0;
-}
+NST_ENTRY_HOOKS(switch_task_namespaces, switch_task_namespaces,
+		on_switch(p, new), struct task_struct *p, struct nsproxy *new)
+NST_ENTRY_HOOKS(commit_creds, commit_creds, on_commit_creds(new),
+		struct cred *new)

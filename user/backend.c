@@ -86,23 +86,28 @@ struct tp_use {
 	size_t prog;
 	uint32_t events;
 	uint32_t replaced_by; /* bits of enum group, all needed */
+	bool perf; /* a syscall tracepoint: attached through a perf event */
 };
 
 #define G(g) (1u << GROUP_##g)
 
 static const struct tp_use tps[] = {
-	{ PROG_OFF(nst_tp_task_newtask), EV(NS_CREATE), 0 },
-	{ PROG_OFF(nst_tp_enter_unshare), EV(NS_CREATE), G(SWITCH) },
-	{ PROG_OFF(nst_tp_exit_unshare), EV(NS_CREATE), G(SWITCH) },
-	{ PROG_OFF(nst_tp_enter_setns), EV(NS_SETNS), G(SWITCH) },
-	{ PROG_OFF(nst_tp_exit_setns), EV(NS_SETNS), G(SWITCH) },
-	{ PROG_OFF(nst_tp_enter_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE) },
-	{ PROG_OFF(nst_tp_exit_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE) },
-	{ PROG_OFF(nst_tp_enter_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE) },
-	{ PROG_OFF(nst_tp_exit_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE) },
-	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS, 0 },
-	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0 },
-	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0 },
+	{ PROG_OFF(nst_tp_task_newtask), EV(NS_CREATE), 0, false },
+	{ PROG_OFF(nst_tp_enter_unshare), EV(NS_CREATE), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_exit_unshare), EV(NS_CREATE), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_enter_setns), EV(NS_SETNS), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_exit_setns), EV(NS_SETNS), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_enter_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_exit_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_enter_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_exit_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS, 0, false },
+	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0, false },
+	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0, false },
 };
 
 static const char *const names[] = {
@@ -162,8 +167,8 @@ struct choice {
 	int destroy_types;
 };
 
-static int choose(struct choice *c, const char *btf_path, uint32_t ev_mask,
-		  enum backend want)
+static int choose_now(struct choice *c, const char *btf_path,
+		      uint32_t ev_mask, enum backend want)
 {
 	bool whole[GROUPS];
 	const char *why;
@@ -204,6 +209,71 @@ static int choose(struct choice *c, const char *btf_path, uint32_t ev_mask,
 			c->hook[i] = c->group[hooks[i].group];
 	probe_release();
 	return 0;
+}
+
+/* The probes parse the kernel's BTF: doctor asks several times, once is enough. */
+static int choose(struct choice *c, const char *btf_path, uint32_t ev_mask,
+		  enum backend want)
+{
+	static struct choice last;
+	static const char *last_btf;
+	static uint32_t last_mask;
+	static enum backend last_want;
+	static bool have;
+
+	if (!have || last_btf != btf_path || last_mask != ev_mask ||
+	    last_want != want) {
+		if (choose_now(&last, btf_path, ev_mask, want))
+			return -1;
+		have = true;
+		last_btf = btf_path;
+		last_mask = ev_mask;
+		last_want = want;
+	}
+	*c = last;
+	return 0;
+}
+
+static uint32_t hooked_groups(const struct choice *c)
+{
+	uint32_t hooked = 0;
+
+	for (int g = 0; g < GROUPS; g++)
+		if (c->group[g] != BACKEND_TRACEPOINT)
+			hooked |= 1u << g;
+	return hooked;
+}
+
+static bool tp_loads(const struct tp_use *t, uint32_t ev_mask,
+		     uint32_t hooked)
+{
+	bool replaced = t->replaced_by &&
+			(hooked & t->replaced_by) == t->replaced_by;
+
+	return (t->events & ev_mask) && !replaced;
+}
+
+/* 0, or -1 with the reason when a syscall tracepoint needed cannot attach. */
+static int check_perf(const struct choice *c, uint32_t ev_mask,
+		      const char **why)
+{
+	uint32_t hooked = hooked_groups(c);
+
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
+		if (tps[i].perf && tp_loads(&tps[i], ev_mask, hooked) &&
+		    probe_perf_events(why))
+			return -1;
+	return 0;
+}
+
+int backend_usable(const char *btf_path, const char **why)
+{
+	struct choice c;
+
+	*why = "no backend fits (see the checks above)";
+	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
+		return -1;
+	return check_perf(&c, NST_EV_ALL, why);
 }
 
 enum backend backend_for_group_of(const char *btf_path, const char *func)
@@ -250,25 +320,33 @@ static void set_flavour(struct nstrace_bpf *skel, const struct func_hook *h,
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		      enum backend want, const char *btf_path)
 {
-	uint32_t hooked = 0;
+	const char *why;
+	uint32_t hooked;
 	struct choice c;
 
 	if (choose(&c, btf_path, ev_mask, want))
 		return -1;
+	if (check_perf(&c, ev_mask, &why)) {
+		if (want == BACKEND_TRACEPOINT)
+			fprintf(stderr,
+				"nstrace: the tracepoint backend needs perf events: %s (see nstrace doctor)\n",
+				why);
+		else
+			fprintf(stderr,
+				"nstrace: fentry does not cover every event here, and syscall tracepoints need perf events: %s (see nstrace doctor)\n",
+				why);
+		return -1;
+	}
 	for (size_t i = 0; i < N_HOOKS; i++)
 		set_flavour(skel, &hooks[i], c.hook[i]);
-	for (int g = 0; g < GROUPS; g++)
-		if (c.group[g] != BACKEND_TRACEPOINT)
-			hooked |= 1u << g;
+	hooked = hooked_groups(&c);
 	skel->rodata->targ_move_hooked = hooked & G(MOVE);
 	skel->rodata->targ_life_hooked = hooked & G(LIFE);
 	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
 		const struct tp_use *t = &tps[i];
-		bool replaced = t->replaced_by &&
-				(hooked & t->replaced_by) == t->replaced_by;
 
 		bpf_program__set_autoload(prog_at(skel, t->prog),
-					  (t->events & ev_mask) && !replaced);
+					  tp_loads(t, ev_mask, hooked));
 	}
 	if (!hooked)
 		snprintf(description, sizeof(description),

@@ -37,6 +37,11 @@ enum backend backend_for_group_of(const char *btf_path, const char *func);
 
 /* How many of the seven non-net types get ns.destroy here, and by what. */
 int backend_destroy_types(const char *btf_path, enum backend *flavour);
+/*
+ * 0 when the automatic choice can attach everything it picks here, else
+ * -1 with the reason (syscall tracepoints where perf events are refused).
+ */
+int backend_usable(const char *btf_path, const char **why);
 
 /*
  * Chooses (want: BACKEND_AUTO, or the one forced with --backend) and

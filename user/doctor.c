@@ -29,7 +29,7 @@ struct event_use {
 	const char *note;
 };
 
-#define MAX_CHECKS 8
+#define MAX_CHECKS 12
 
 struct report {
 	struct check checks[MAX_CHECKS];
@@ -91,9 +91,15 @@ static void examine(struct report *r, const char *btf)
 	err = probe_fentry(btf, "__dev_change_net_namespace", &fentry_why);
 	add_check(r, "fentry", false, err, "on __dev_change_net_namespace",
 		  fentry_why);
+	err = probe_perf_events(&why);
+	add_check(r, "perf events", false, err,
+		  "perf_event_open (kprobes, syscall tracepoints)", why);
 	err = probe_kprobe("__dev_change_net_namespace", &kprobe_why);
 	add_check(r, "kprobe", false, err, "on __dev_change_net_namespace",
 		  kprobe_why);
+	err = backend_usable(btf, &why);
+	add_check(r, "backend", true, err, "every event kind has a hook",
+		  why);
 
 	move = backend_for_group_of(btf, "__dev_change_net_namespace");
 	sw = backend_for_group_of(btf, "switch_task_namespaces");
@@ -250,14 +256,14 @@ int doctor_main(int argc, char **argv)
 			return 0;
 		default:
 			fprintf(stderr, "nstrace: unknown option: '%s'\n",
-				argv[optind - 1]);
+				text_shown(argv[optind - 1]));
 			usage(stderr);
 			return 2;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "nstrace: unexpected argument: '%s'\n",
-			argv[optind]);
+			text_shown(argv[optind]));
 		usage(stderr);
 		return 2;
 	}

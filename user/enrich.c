@@ -32,12 +32,12 @@ static void add_view(struct record *r, int k, const struct nsc_view *v)
 	if (v->nnames) {
 		f = record_add(r, ns_keys[k].names, FIELD_STRS, COL_NONE);
 		f->strs = v->names;
-		f->nitems = v->nnames;
+		f->ndevs = v->nnames;
 	}
 	if (v->npids) {
 		f = record_add(r, ns_keys[k].pids, FIELD_PIDS, COL_NONE);
 		f->pids = v->pids;
-		f->nitems = v->npids;
+		f->ndevs = v->npids;
 	}
 	if (v->has_container)
 		record_add(r, ns_keys[k].container, FIELD_CONTAINER, COL_NONE)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
 #include <string.h>
 
 #include "escape.h"
@@ -110,4 +111,15 @@ void text_str(struct buf *b, const char *s, size_t n)
 		}
 		i++;
 	}
+}
+
+const char *text_shown(const char *s)
+{
+	static char shown[256 * 4 + 1];
+	struct buf b = {};
+
+	text_str(&b, s, 256);
+	snprintf(shown, sizeof(shown), "%s", buf_cstr(&b));
+	buf_free(&b);
+	return shown;
 }

@@ -31,4 +31,12 @@ void json_str(struct buf *b, const char *s, size_t n);
  */
 void text_str(struct buf *b, const char *s, size_t n);
 
+/*
+ * For an error message on stderr, which may be a terminal: s (a command
+ * line argument, an environment value: any bytes) escaped as text_str()
+ * does, at most its first 256 bytes, in a static buffer that the next
+ * call reuses.
+ */
+const char *text_shown(const char *s);
+
 #endif

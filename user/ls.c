@@ -57,7 +57,7 @@ static void usage(FILE *f, const char *cmd)
 
 static int bad_usage(const char *cmd, const char *what, const char *value)
 {
-	fprintf(stderr, "nstrace %s: %s: '%s'\n", cmd, what, value);
+	fprintf(stderr, "nstrace %s: %s: '%s'\n", cmd, what, text_shown(value));
 	usage(stderr, cmd);
 	return 2;
 }

@@ -304,7 +304,9 @@ void ls_json_one_netns(struct buf *b, const struct ls_view *v,
 	key_bool(b, &first, "init", nv->ns->flags & LS_NS_INIT);
 	if (net) {
 		key_u(b, &first, "cookie", net->cookie);
-		key_u(b, &first, "refs", (uint32_t)net->refs);
+		/* A log does not carry the count. */
+		if (!v->replayed)
+			key_u(b, &first, "refs", (uint32_t)net->refs);
 		key_bool(b, &first, "dying", net->flags & LS_NS_DYING);
 	}
 	if (nv->ns->owner)

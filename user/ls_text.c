@@ -113,7 +113,8 @@ static void holders_line(struct buf *b, const struct ls_view *v,
 	struct line l;
 
 	if (!total) {
-		if (!PTRS_N(nv->tasks))
+		/* A log does not say what holds a netns: claim nothing. */
+		if (!PTRS_N(nv->tasks) && !v->replayed)
 			buf_adds(b, "  held by nothing nstrace can see\n");
 		return;
 	}

@@ -58,12 +58,19 @@ static void find_containers(struct ls_view *v)
 
 int ls_view_build(struct ls_view *v)
 {
+	memset(v, 0, sizeof(*v));
+	if (inventory_collect(&v->inv))
+		return -1;
+	ns_mounts_collect(&v->mounts, &v->inv);
+	ls_view_index(v);
+	find_containers(v);
+	return 0;
+}
+
+void ls_view_index(struct ls_view *v)
+{
 	struct inventory *inv = &v->inv;
 
-	memset(v, 0, sizeof(*v));
-	if (inventory_collect(inv))
-		return -1;
-	ns_mounts_collect(&v->mounts, inv);
 	v->ns = calloc(inv->nns + 1, sizeof(*v->ns));
 	v->containers = calloc(inv->ntasks + 1, sizeof(*v->containers));
 	v->in_container = calloc(inv->ntasks + 1, sizeof(*v->in_container));
@@ -98,8 +105,6 @@ int ls_view_build(struct ls_view *v)
 			push(&nv->socks, &inv->socks[i]);
 	}
 	attach_devs(v);
-	find_containers(v);
-	return 0;
 }
 
 void ls_view_free(struct ls_view *v)

@@ -37,10 +37,13 @@ struct ls_view {
 	struct ns_view *ns; /* parallel to inv.ns */
 	struct container *containers; /* parallel to inv.tasks */
 	bool *in_container; /* parallel to inv.tasks */
+	bool replayed; /* rebuilt from a log: no processes nor holders known */
 };
 
 /* 0, or -1 after one line on stderr. */
 int ls_view_build(struct ls_view *v);
+/* Joins up an inventory and mounts filled by other means (a log). */
+void ls_view_index(struct ls_view *v);
 void ls_view_free(struct ls_view *v);
 
 const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum);

@@ -7,14 +7,20 @@
 #include "doctor.h"
 #include "ls.h"
 #include "opts.h"
+#include "replay.h"
+#include "top.h"
 #include "trace.h"
 
 /* With no subcommand, nstrace streams events. */
 const struct command commands[] = {
 	{ "doctor", doctor_main, "what this kernel allows, hook by hook" },
+	{ "history", history_main,
+	  "where an interface has been, by a JSON log" },
 	{ "identify", identify_main, "the network namespace of a process" },
 	{ "ls", ls_main, "every namespace, its interfaces and holders" },
 	{ "pids", pids_main, "the processes of a network namespace" },
+	{ "replay", replay_main, "the topology a JSON log says there was" },
+	{ "top", top_main, "the network namespaces, live, full screen" },
 	{ "where", where_main, "the network namespaces of an interface name" },
 	{},
 };

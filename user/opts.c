@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "escape.h"
 #include "nstrace.h"
 #include "names.h"
 #include "opts.h"
@@ -20,6 +21,7 @@ enum {
 	OPT_BUFFER_SIZE,
 	OPT_BACKEND,
 	OPT_NO_NAMES,
+	OPT_SNAPSHOT,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +34,7 @@ static const struct option long_options[] = {
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "no-names", no_argument, NULL, OPT_NO_NAMES },
+	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -60,6 +63,8 @@ void opts_usage(FILE *f)
 	      "                         kprobe or tracepoint (default auto)\n"
 	      "      --no-names         leave out the names, processes and container\n"
 	      "                         of each namespace, and the ns.name events\n"
+	      "      --snapshot         first every netns and interface as records,\n"
+	      "                         and again after events were lost\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          the version\n",
@@ -125,7 +130,7 @@ static const char *option_name(int opt, const char *arg)
 
 static enum opts_result bad(FILE *err, const char *what, const char *value)
 {
-	fprintf(err, "nstrace: %s: '%s'\n", what, value);
+	fprintf(err, "nstrace: %s: '%s'\n", what, text_shown(value));
 	opts_usage(err);
 	return OPTS_EXIT_USAGE;
 }
@@ -189,9 +194,13 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 		case OPT_BACKEND:
 			o->backend = backend_parse(optarg);
 			if (o->backend < 0)
-				return bad(err,
-					   "backend must be auto, fentry, kprobe or tracepoint",
-					   optarg);
+				return bad(
+					err,
+					"backend must be auto, fentry, kprobe or tracepoint",
+					optarg);
+			break;
+		case OPT_SNAPSHOT:
+			o->snapshot = true;
 			break;
 		case OPT_NO_NAMES:
 			o->no_names = true;

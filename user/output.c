@@ -124,21 +124,10 @@ static void json_devs(struct buf *b, const struct field *f)
 	buf_addc(b, ']');
 }
 
-static void json_strs(struct buf *b, const struct field *f)
-{
-	buf_addc(b, '[');
-	for (uint32_t i = 0; i < f->nitems; i++) {
-		if (i)
-			buf_addc(b, ',');
-		json_str(b, f->strs[i], strlen(f->strs[i]));
-	}
-	buf_addc(b, ']');
-}
-
 static void json_pids(struct buf *b, const struct field *f)
 {
 	buf_addc(b, '[');
-	for (uint32_t i = 0; i < f->nitems; i++) {
+	for (uint32_t i = 0; i < f->ndevs; i++) {
 		if (i)
 			buf_addc(b, ',');
 		buf_addu(b, f->pids[i]);
@@ -166,44 +155,72 @@ static void json_container(struct buf *b, const struct container *c)
 	buf_addc(b, '}');
 }
 
-void render_json(struct buf *b, const struct record *r)
+static void json_strs(struct buf *b, const struct field *f)
+{
+	buf_addc(b, '[');
+	for (uint32_t i = 0; i < f->ndevs; i++) {
+		if (i)
+			buf_addc(b, ',');
+		json_str(b, f->strs[i], strlen(f->strs[i]));
+	}
+	buf_addc(b, ']');
+}
+
+static void json_field(struct buf *b, const struct field *f, bool first)
+{
+	/* Keys are nstrace's own ASCII names: nothing to escape. */
+	buf_adds(b, first ? "\"" : ",\"");
+	buf_adds(b, f->key);
+	buf_add(b, "\":", 2);
+	switch (f->kind) {
+	case FIELD_U64:
+		buf_addu(b, f->u);
+		break;
+	case FIELD_STR:
+	case FIELD_NAME:
+		json_str(b, f->str, f->len);
+		break;
+	case FIELD_TIME:
+		buf_addc(b, '"');
+		format_time_rfc3339(b, f->u);
+		buf_addc(b, '"');
+		break;
+	case FIELD_DEVS:
+		json_devs(b, f);
+		break;
+	case FIELD_STRS:
+		json_strs(b, f);
+		break;
+	case FIELD_PIDS:
+		json_pids(b, f);
+		break;
+	case FIELD_CONTAINER:
+		json_container(b, f->ctr);
+		break;
+	case FIELD_BOOL:
+		buf_adds(b, f->u ? "true" : "false");
+		break;
+	}
+}
+
+void render_json_seq(struct buf *b, const struct record *r, uint64_t seq)
 {
 	buf_addc(b, '{');
-	for (int i = 0; i < r->n; i++) {
-		const struct field *f = &r->f[i];
-
-		/* Keys are nstrace's own ASCII names: nothing to escape. */
-		buf_adds(b, i ? ",\"" : "\"");
-		buf_adds(b, f->key);
-		buf_add(b, "\":", 2);
-		switch (f->kind) {
-		case FIELD_U64:
-			buf_addu(b, f->u);
-			break;
-		case FIELD_STR:
-		case FIELD_NAME:
-			json_str(b, f->str, f->len);
-			break;
-		case FIELD_TIME:
-			buf_addc(b, '"');
-			format_time_rfc3339(b, f->u);
-			buf_addc(b, '"');
-			break;
-		case FIELD_DEVS:
-			json_devs(b, f);
-			break;
-		case FIELD_STRS:
-			json_strs(b, f);
-			break;
-		case FIELD_PIDS:
-			json_pids(b, f);
-			break;
-		case FIELD_CONTAINER:
-			json_container(b, f->ctr);
-			break;
-		}
+	if (r->n)
+		json_field(b, &r->f[0], true);
+	/* Right after "schema", so that a reader finds it at once. */
+	if (seq) {
+		buf_add(b, ",\"seq\":", 7);
+		buf_addu(b, seq);
 	}
-	buf_adds(b, "}\n");
+	for (int i = 1; i < r->n; i++)
+		json_field(b, &r->f[i], false);
+	buf_add(b, "}\n", 2);
+}
+
+void render_json(struct buf *b, const struct record *r)
+{
+	render_json_seq(b, r, 0);
 }
 
 /* Column widths of the text output; DETAILS takes the rest of the line. */
@@ -290,14 +307,16 @@ static void text_value(struct buf *b, const struct field *f)
 			buf_adds(b, "none");
 		break;
 	case FIELD_STRS:
-		for (uint32_t i = 0; i < f->nitems; i++) {
+		for (uint32_t i = 0; i < f->ndevs; i++) {
 			if (i)
 				buf_addc(b, ',');
 			text_str(b, f->strs[i], strlen(f->strs[i]));
 		}
+		if (!f->ndevs)
+			buf_addc(b, '-');
 		break;
 	case FIELD_PIDS:
-		for (uint32_t i = 0; i < f->nitems; i++) {
+		for (uint32_t i = 0; i < f->ndevs; i++) {
 			if (i)
 				buf_addc(b, ',');
 			buf_addu(b, f->pids[i]);
@@ -305,6 +324,9 @@ static void text_value(struct buf *b, const struct field *f)
 		break;
 	case FIELD_CONTAINER:
 		text_container(b, f->ctr);
+		break;
+	case FIELD_BOOL:
+		buf_adds(b, f->u ? "true" : "false");
 		break;
 	}
 }
@@ -393,7 +415,7 @@ void output_record(struct output *o, const struct record *r)
 {
 	output_header(o);
 	if (o->format == OUTPUT_JSON)
-		render_json(&o->pending, r);
+		render_json_seq(&o->pending, r, ++o->seq);
 	else
 		render_text(&o->pending, r, o->color);
 	if (o->pending.len >= OUTPUT_HIGH_WATER)

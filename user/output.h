@@ -23,6 +23,7 @@ struct output {
 	bool color;
 	bool header_done;
 	int err; /* the first write error, as an errno */
+	uint64_t seq; /* the last JSON line's sequence number */
 	struct buf pending;
 };
 
@@ -38,6 +39,8 @@ int output_flush(struct output *o);
 
 /* The renderers, for tests: append one line, newline included. */
 void render_json(struct buf *b, const struct record *r);
+/* The same with "seq":seq after "schema", as output_record() writes it. */
+void render_json_seq(struct buf *b, const struct record *r, uint64_t seq);
 void render_text(struct buf *b, const struct record *r, bool color);
 void render_text_header(struct buf *b);
 

@@ -3,7 +3,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -124,8 +126,57 @@ static bool in_kallsyms(const char *func)
 	return found;
 }
 
+/*
+ * Kprobes and syscall tracepoints attach through perf events; fentry,
+ * tp_btf and raw tracepoints do not. Debian's kernels with
+ * kernel.perf_event_paranoid at 3 (their default) refuse every
+ * perf_event_open() to a task without CAP_SYS_ADMIN, CAP_PERFMON or not.
+ * A system-wide dummy event meets the same checks as those attachments.
+ */
+int probe_perf_events(const char **why)
+{
+	static char reason[160];
+	static int result = 1;
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_DUMMY,
+	};
+	int fd, paranoid = 0;
+	FILE *f;
+
+	if (result <= 0) {
+		*why = reason;
+		return result;
+	}
+	fd = syscall(SYS_perf_event_open, &attr, -1, 0, -1,
+		     PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return result = 0;
+	}
+	result = -errno;
+	f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
+	if (f) {
+		if (fscanf(f, "%d", &paranoid) != 1)
+			paranoid = 0;
+		fclose(f);
+	}
+	if (paranoid > 2)
+		snprintf(reason, sizeof(reason),
+			 "the kernel refuses perf events without CAP_SYS_ADMIN (kernel.perf_event_paranoid is %d)",
+			 paranoid);
+	else
+		snprintf(reason, sizeof(reason),
+			 "the kernel refuses perf events: %s", strerror(-result));
+	*why = reason;
+	return result;
+}
+
 int probe_kprobe(const char *func, const char **why)
 {
+	if (probe_perf_events(why))
+		return -EACCES;
 	/* libbpf attaches kprobes through the kprobe PMU when there is one. */
 	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) &&
 	    access("/sys/kernel/tracing/kprobe_events", W_OK) &&

@@ -10,6 +10,8 @@
 /* btf_path: NULL for the kernel's own BTF. */
 int probe_fentry(const char *btf_path, const char *func, const char **why);
 int probe_kprobe(const char *func, const char **why);
+/* Whether perf_event_open() works: kprobes and syscall tracepoints need it. */
+int probe_perf_events(const char **why);
 int probe_ringbuf(const char **why);
 int probe_tp_btf(const char *btf_path, const char *tp, const char **why);
 /* Frees what the probes keep between calls (megabytes of kernel BTF). */

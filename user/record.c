@@ -105,7 +105,8 @@ static void add_move(struct record *r, const struct nst_netdev_move *m)
 /* netns-create: the devices a new netns starts with, such as lo. */
 static const char *life_cause(uint32_t origin)
 {
-	if (origin == NST_ORIGIN_NETNS_EXIT || origin == NST_ORIGIN_NETNS_CREATE)
+	if (origin == NST_ORIGIN_NETNS_EXIT ||
+	    origin == NST_ORIGIN_NETNS_CREATE)
 		return origin_name(origin);
 	return "request";
 }
@@ -230,4 +231,9 @@ void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
 	/* Mount points are whatever bytes the one who mounted chose. */
 	add_s(r, "name", name, strlen(name), COL_NONE);
 	add_s(r, "path", path, strlen(path), COL_NONE);
+}
+
+void record_head(struct record *r, const char *event, uint64_t time_ns)
+{
+	add_head(r, event, time_ns);
 }

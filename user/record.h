@@ -23,8 +23,9 @@ enum field_kind {
 	FIELD_NAME, /* a string of nstrace's own: shown as it is in text */
 	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
 	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */
-	FIELD_STRS, /* strs[0..nitems): untrusted NUL-terminated strings */
-	FIELD_PIDS, /* pids[0..nitems) */
+	FIELD_STRS, /* strs[0..ndevs): untrusted strings, a JSON array */
+	FIELD_BOOL, /* u: 0 false, else true */
+	FIELD_PIDS, /* pids[0..ndevs) */
 	FIELD_CONTAINER, /* *ctr */
 };
 
@@ -47,14 +48,11 @@ struct field {
 	uint64_t u;
 	const char *str;
 	uint32_t len;
-	union {
-		const struct nst_dev *devs;
-		const char *const *strs;
-		const uint32_t *pids;
-		const struct container *ctr;
-	};
-	uint32_t ndevs;
-	uint32_t nitems;
+	const struct nst_dev *devs;
+	const char *const *strs; /* FIELD_STRS, NUL-terminated each */
+	const uint32_t *pids; /* FIELD_PIDS */
+	const struct container *ctr; /* FIELD_CONTAINER */
+	uint32_t ndevs; /* the length of devs, strs or pids */
 };
 
 struct record {
@@ -79,7 +77,12 @@ void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
 		    uint32_t inum, bool added, const char *name,
 		    const char *path);
 
-/* Appends a field; the last one is overwritten when the record is full. */
+/* For records that are not events (the snapshot's): schema, time, event. */
+void record_head(struct record *r, const char *event, uint64_t time_ns);
+/*
+ * The next field, zeroed but for its key, kind and column; the last one
+ * is overwritten when the record is full.
+ */
 struct field *record_add(struct record *r, const char *key,
 			 enum field_kind kind, enum field_col col);
 

@@ -10,6 +10,7 @@
 #include "names.h"
 #include "output.h"
 #include "record.h"
+#include "snapshot.h"
 #include "stream.h"
 #include "trace.h"
 
@@ -22,6 +23,9 @@ struct trace {
 	const struct opts *o;
 	bool names; /* enrichment on: names is open */
 	struct live_names names_live;
+	bool snapshots; /* --snapshot */
+	bool resync; /* events were lost: a snapshot is due */
+	uint64_t nsnapshots;
 };
 
 static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
@@ -50,6 +54,17 @@ static void on_lost(void *ctx, uint64_t now_ns, uint64_t count, uint64_t total)
 
 	record_lost(&r, now_ns, count, total);
 	output_record(&t->out, &r);
+	t->resync = t->snapshots;
+}
+
+/*
+ * Taken after attaching: what changes while the inventory is read is
+ * queued and follows the snapshot, so nothing falls between the two.
+ */
+static int take_snapshot(struct trace *t, const char *reason)
+{
+	t->resync = false;
+	return snapshot_emit(&t->out, ++t->nsnapshots, reason);
 }
 
 static const struct stream_ops trace_ops = {
@@ -130,6 +145,7 @@ int trace_run(const struct opts *o)
 	/* Opened before anything is attached: no privilege is needed later. */
 	if (open_output(&t, o))
 		return 1;
+	t.snapshots = o->snapshot;
 	if (stream_open(&t.stream, o, &trace_ops, &t))
 		goto cleanup;
 	/* After the attach, so that no move between the two goes unseen. */
@@ -138,12 +154,14 @@ int trace_run(const struct opts *o)
 			goto cleanup;
 		t.names = true;
 	}
-	if (stream_drop_privs(&t.stream, 0))
+	if (stream_drop_privs(&t.stream, t.snapshots ? snapshot_caps() : 0))
 		goto cleanup;
 	stream_signals();
 	output_header(&t.out);
-	output_flush(&t.out);
 	attached = true;
+	if (t.snapshots && take_snapshot(&t, "start"))
+		goto cleanup;
+	output_flush(&t.out);
 	fprintf(stderr,
 		"nstrace: tracing namespace events (%s); Ctrl-C to stop\n",
 		backend_describe());
@@ -151,6 +169,12 @@ int trace_run(const struct opts *o)
 		if (t.names ? poll_names(&t) :
 			      stream_poll(&t.stream, POLL_TIMEOUT_MS))
 			goto cleanup;
+		/*
+		 * A failed one is said on stderr; the next loss tries again.
+		 * Once a signal came, there is nobody left to resync.
+		 */
+		if (t.resync && !stream_exiting)
+			take_snapshot(&t, "lost");
 		output_flush(&t.out);
 	}
 	stream_drain(&t.stream);

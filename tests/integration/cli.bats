@@ -36,6 +36,32 @@ usage_error() {
 	assert_eq "$output" "" stdout
 }
 
+@test "a bad argument with terminal escapes: quoted escaped, no raw control byte" {
+	local esc=$'\e[2J\a' cmd
+	for cmd in "" doctor ls pids where history replay top; do
+		# shellcheck disable=SC2086 # $cmd is one word or none
+		run --separate-stderr "$NSTRACE" $cmd "--bo${esc}gus"
+		[ "$status" -eq 2 ] || [ "$status" -eq 1 ] || {
+			echo "nstrace $cmd: exit $status" >&2
+			return 1
+		}
+		[[ ${stderr_lines[0]} == *'--bo\x1b[2J\x07gus'* ]] || {
+			echo "nstrace $cmd: ${stderr_lines[0]}" >&2
+			return 1
+		}
+		! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$stderr" || {
+			echo "nstrace $cmd: a raw control byte on stderr" >&2
+			return 1
+		}
+	done
+	run --separate-stderr "$NSTRACE" pids "x${esc}"
+	assert_eq "$status" 1 "pids exit"
+	[[ $stderr == *'x\x1b[2J\x07'* ]]
+	run --separate-stderr "$NSTRACE" ls -t "${esc}"
+	assert_eq "$status" 2 "ls -t exit"
+	[[ $stderr == *'\x1b[2J\x07'* ]]
+}
+
 @test "--help and --version: stdout, exit 0" {
 	run "$NSTRACE" --help
 	assert_eq "$status" 0

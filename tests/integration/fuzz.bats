@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # A short run of every libFuzzer target (tests/fuzz/): the escapers, the
-# decoding of ring buffer records, and the parsers of /proc text. make
-# fuzz runs them longer. Needs no root.
+# decoding of ring buffer records, the parsers of /proc text, and the
+# reading of JSON logs back (replay). make fuzz runs them longer. Needs
+# no root.
 
 ROOT=$BATS_TEST_DIRNAME/../..
 BUILD=${BUILD:-build}
@@ -36,4 +37,8 @@ setup() {
 
 @test "fuzz: /proc/PID/cgroup text of any shape" {
 	fuzz fuzz_cgroup
+}
+
+@test "fuzz: a JSON log of any bytes replays into valid JSON and safe text" {
+	fuzz fuzz_replay
 }

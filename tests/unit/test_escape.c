@@ -787,6 +787,24 @@ static void test_text_random_is_safe(void **state)
 	buf_free(&want);
 	buf_free(&back);
 }
+/* Error messages quote arguments through it: escaped, bounded, reused. */
+static void test_text_shown(void **state)
+{
+	char long_arg[1000];
+	const char *a;
+
+	(void)state;
+	assert_string_equal(text_shown("--bo\x1b[31mgus"), "--bo\\x1b[31mgus");
+	assert_string_equal(text_shown(""), "");
+	assert_string_equal(text_shown("a b\\"), "a\\x20b\\\\");
+	memset(long_arg, 'x', sizeof(long_arg) - 1);
+	long_arg[sizeof(long_arg) - 1] = '\0';
+	assert_int_equal(strlen(text_shown(long_arg)), 256);
+	memset(long_arg, '\x07', sizeof(long_arg) - 1);
+	a = text_shown(long_arg);
+	assert_int_equal(strlen(a), 256 * 4);
+	assert_null(strchr(a, '\x07'));
+}
 
 int main(void)
 {
@@ -806,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_text_cases),
 		cmocka_unit_test(test_text_n_bounds),
 		cmocka_unit_test(test_text_random_is_safe),
+		cmocka_unit_test(test_text_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

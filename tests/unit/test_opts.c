@@ -182,6 +182,22 @@ static void test_no_names(void **state)
 	assert_non_null(strstr(usage_text, "ns.name"));
 }
 
+static void test_snapshot(void **state)
+{
+	parse("--json");
+	assert_ok_run();
+	assert_false(r.o.snapshot);
+	parse("--json", "--snapshot");
+	assert_ok_run();
+	assert_true(r.o.snapshot);
+	/* Text shows snapshot records as lines too: no --json needed. */
+	parse("--snap");
+	assert_ok_run();
+	assert_true(r.o.snapshot);
+	parse("--snapshot=yes");
+	assert_usage_error("nstrace: unknown option: '--snapshot=yes'\n");
+}
+
 static void test_output_file(void **state)
 {
 	parse("-o", "trace.txt");
@@ -624,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_json_and_verbose),
 		cmocka_unit_test(test_no_names),
+		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_output_file),
 		cmocka_unit_test(test_btf_file),
 		cmocka_unit_test(test_type_list),

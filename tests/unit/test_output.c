@@ -327,6 +327,34 @@ static void test_json_lost(void **state)
 			    "\"total\":42}\n");
 }
 
+/* Snapshot records: lists of names and booleans, numbered by seq. */
+static void test_json_strs_bool_seq(void **state)
+{
+	static const char *const names[] = { "a\"b", "c\x1b" };
+	struct record r;
+	struct field *f;
+
+	record_head(&r, "snapshot.netns", 2000000123ULL);
+	f = record_add(&r, "names", FIELD_STRS, COL_NONE);
+	f->strs = names;
+	f->ndevs = 2;
+	record_add(&r, "init", FIELD_BOOL, COL_NONE)->u = 1;
+	record_add(&r, "dying", FIELD_BOOL, COL_NONE)->u = 0;
+	record_add(&r, "none", FIELD_STRS, COL_NONE);
+	out.len = 0;
+	render_json_seq(&out, &r, 7);
+	assert_string_equal(
+		buf_cstr(&out),
+		"{\"schema\":1,\"seq\":7,\"time\":\"1970-01-01T00:00:"
+		"02.000000123Z\",\"event\":\"snapshot.netns\","
+		"\"names\":[\"a\\\"b\",\"c\\u001b\"],\"init\":true,"
+		"\"dying\":false,\"none\":[]}\n");
+	out.len = 0;
+	render_text(&out, &r, false);
+	assert_non_null(strstr(buf_cstr(&out), "names=a\"b,c\\x1b init=true "
+					       "dying=false none=-\n"));
+}
+
 /* A kind from a newer BPF object must still give a well-formed line. */
 static void test_json_unknown_kind(void **state)
 {
@@ -674,13 +702,20 @@ static void test_output_file(void **state)
 	assert_string_equal(got, buf_cstr(&want));
 	free(got);
 
-	/* JSON: lines only, and the file is truncated, not appended to. */
+	/*
+	 * JSON: lines only, numbered from 1 after "schema", and the file is
+	 * truncated, not appended to.
+	 */
 	assert_int_equal(output_open(&o, path, OUTPUT_JSON), 0);
 	output_header(&o);
 	output_record(&o, &r);
+	output_record(&o, &r);
 	output_close(&o);
 	want.len = 0;
-	render_json(&want, &r);
+	render_json_seq(&want, &r, 1);
+	render_json_seq(&want, &r, 2);
+	assert_non_null(
+		strstr(buf_cstr(&want), "{\"schema\":1,\"seq\":2,\"time\":"));
 	got = slurp(path);
 	assert_string_equal(got, buf_cstr(&want));
 	free(got);
@@ -703,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_json_netdev_move),
 		cmocka_unit_test(test_json_netdev_life),
 		cmocka_unit_test(test_json_lost),
+		cmocka_unit_test(test_json_strs_bool_seq),
 		cmocka_unit_test(test_json_unknown_kind),
 		cmocka_unit_test(test_json_time),
 		cmocka_unit_test(test_json_hostile_names),

@@ -109,8 +109,15 @@ copy_libs() {
 			$1 ~ /^\// { print $1 }'
 	done | sort -u | while IFS= read -r lib; do
 		[ -e "$base$lib" ] || [ -e "$r$lib" ] && continue
-		mkdir -p "$r$(dirname "$lib")"
-		cp -L "$lib" "$r$lib"
+		# Under usr/ as the base has it: a run layer's own lib/ would
+		# replace the base's lib -> usr/lib link when the kernel
+		# unpacks it, and /lib/modules with it.
+		case "$lib" in
+		/lib/* | /lib64/* | /bin/* | /sbin/*) lib_dst=/usr$lib ;;
+		*) lib_dst=$lib ;;
+		esac
+		mkdir -p "$r$(dirname "$lib_dst")"
+		cp -L "$lib" "$r$lib_dst"
 	done
 	: >"$elves"
 }
@@ -226,9 +233,18 @@ for t in "$BUILD"/tools/*; do
 	cp "$t" "$run/nstrace/build/tools/"
 	echo "$t" >>"$elves"
 done
+# The load generators of bench/, when built (make bench-vm).
+for t in "$BUILD"/bench/*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	mkdir -p "$run/nstrace/build/bench"
+	cp "$t" "$run/nstrace/build/bench/"
+	echo "$t" >>"$elves"
+done
 copy_libs "$run"
-# tests/ whole: run.sh, integration/, vm/ (the guest-side scripts).
+# tests/ whole: run.sh, integration/, vm/ (the guest-side scripts); and
+# bench/'s scripts.
 cp -a tests "$run/nstrace/tests"
+cp -a bench "$run/nstrace/bench"
 install -m 0755 tests/vm/init "$run/init"
 install -m 0644 "$job" "$run/vm/job"
 archive "$run" "$VM_DIR/run.cpio.gz"

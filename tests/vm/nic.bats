@@ -2,8 +2,9 @@
 # In the test VM only: a NIC without rtnl dellink (the guest's virtio
 # eth0), moved into a netns, comes back to the initial netns when that
 # netns dies, reported as netdev.move with cause netns-exit, under every
-# backend; and, where fentry or kprobes exist, ns.destroy for all eight
-# namespace types.
+# backend; nstrace replay and history follow it there and back from a
+# --snapshot log; and, where fentry or kprobes exist, ns.destroy for all
+# eight namespace types.
 
 load ../integration/helpers
 
@@ -73,4 +74,32 @@ backends() {
 			fi
 		done
 	done
+}
+
+@test "replay and history follow a NIC handed back by its dying netns" {
+	local host log h=$BATS_TEST_TMPDIR/h.json ino t1
+	host=$(ns_inode $$ net)
+	ip netns add "$A"
+	ino=$(stat -L -c %i "/run/netns/$A")
+	start_nstrace --snapshot
+	log=$TRACE_OUT
+	ip link set "$NIC" netns "$A"
+	t1=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+	ip netns del "$A"
+	wait_events 1 ".event == \"netdev.move\" and .cause == \"netns-exit\""
+	wait_for ip link show "$NIC"
+	stop_nstrace
+	"$NSTRACE" history -j "$NIC" "$log" >"$h"
+	assert_eq "$(jq -c '[.history[].action]' "$h")" '["seen","moved","returned"]' actions
+	assert_eq "$(jq -c '.history[0] | [.netns, .netns_names]' "$h")" "[$host,\"init\"]" seen
+	assert_eq "$(jq -c '.history[1] | [.from_netns, .to_netns, .cause, .comm]' "$h")" \
+		"[$host,$ino,\"request\",\"ip\"]" moved
+	assert_eq "$(jq -c '.history[2] | [.from_netns, .to_netns, .to_netns_names, .cause, .new_ifindex]' "$h")" \
+		"[$ino,$host,\"init\",\"netns-exit\",$(ip -j link show "$NIC" | jq '.[0].ifindex')]" returned
+	# In the netns at t1, back home at the end, as ip shows it now.
+	"$NSTRACE" replay -j --at "$t1" "$log" |
+		jq -e --argjson i "$ino" --arg n "$NIC" '.netns[] | select(.inode == $i) | .interfaces | map(.name) | index($n)'
+	assert_eq "$("$NSTRACE" replay -j "$log" | jq -c --argjson i "$host" --arg n "$NIC" \
+		'[.netns[] | select(.inode == $i) | .interfaces[] | select(.name == $n) | .ifindex]')" \
+		"[$(ip -j link show "$NIC" | jq '.[0].ifindex')]" "replay at the end"
 }

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * nstrace top's picture: the events change it the way the kernel changed
+ * itself, the marks show for their time and then go, a refresh from the
+ * inventory keeps them, and the rows say it all in text, escaped.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "nstrace.h"
+#include "top_model.h"
+#include "top_rows.h"
+
+#define INIT 4026531840u
+#define NS_A 4026532300u
+#define NS_B 4026532400u
+#define NS_C 4026532500u
+#define MARK 5000
+
+static struct top_iface dev(uint32_t ifindex, const char *name,
+			    const char *kind, uint32_t peer_netns,
+			    uint32_t peer_ifindex, const char *peer_name)
+{
+	struct top_iface f = { .ifindex = ifindex,
+			       .peer_netns = peer_netns,
+			       .peer_ifindex = peer_ifindex };
+
+	strncpy(f.name, name, sizeof(f.name) - 1);
+	strncpy(f.kind, kind, sizeof(f.kind) - 1);
+	strncpy(f.peer_name, peer_name, sizeof(f.peer_name) - 1);
+	return f;
+}
+
+/* init with lo, eth0; A "blue" with lo and va (peer vb in B); B "red". */
+static void load_two(struct top_model *m, uint64_t now)
+{
+	struct top_netns *n;
+	struct top_iface f;
+
+	model_rebuild_begin(m);
+	n = model_put_netns(m, INIT, TOP_NS_INIT, NULL, 80, now);
+	f = dev(1, "lo", "", 0, 0, "");
+	model_put_iface(m, n, &f, now);
+	f = dev(2, "eth0", "", 0, 0, "");
+	model_put_iface(m, n, &f, now);
+	n = model_put_netns(m, NS_A, 0, "blue", 1, now);
+	f = dev(1, "lo", "", 0, 0, "");
+	model_put_iface(m, n, &f, now);
+	f = dev(5, "va", "veth", NS_B, 4, "vb");
+	model_put_iface(m, n, &f, now);
+	n = model_put_netns(m, NS_B, 0, "red", 0, now);
+	f = dev(1, "lo", "", 0, 0, "");
+	model_put_iface(m, n, &f, now);
+	f = dev(4, "vb", "veth", NS_A, 5, "va");
+	model_put_iface(m, n, &f, now);
+	model_rebuild_end(m, now);
+}
+
+/* Every row's text, one per line. */
+static char *screen_text(const struct top_model *m, const char *filter,
+			 enum top_sort sort)
+{
+	struct top_rows rows = {};
+	struct buf b = {};
+	char *s;
+
+	rows_build(&rows, m, filter, sort);
+	for (size_t i = 0; i < rows.n; i++) {
+		row_text(&b, m, &rows.r[i]);
+		buf_addc(&b, '\n');
+	}
+	s = strdup(buf_cstr(&b));
+	buf_free(&b);
+	rows_free(&rows);
+	return s;
+}
+
+static void assert_screen(const struct top_model *m, const char *filter,
+			  enum top_sort sort, const char *want)
+{
+	char *got = screen_text(m, filter, sort);
+
+	if (strcmp(got, want))
+		fprintf(stderr, "got:\n%s\nwant:\n%s\n", got, want);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static struct nst_event move_event(uint32_t from, uint32_t ifindex,
+				   const char *ifname, uint32_t to,
+				   uint32_t new_ifindex, const char *new_ifname)
+{
+	struct nst_event e = { .kind = NST_EV_NETDEV_MOVE };
+
+	e.move.from_netns = from;
+	e.move.to_netns = to;
+	e.move.ifindex = ifindex;
+	e.move.new_ifindex = new_ifindex;
+	strncpy(e.move.ifname, ifname, NST_IFNAME_LEN - 1);
+	strncpy(e.move.new_ifname, new_ifname, NST_IFNAME_LEN - 1);
+	return e;
+}
+
+static void test_first_load_has_no_marks(void **state)
+{
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	assert_int_equal(model_live_netns(&m), 3);
+	assert_int_equal(model_live_ifaces(&m), 6);
+	assert_int_equal(model_next_expiry(&m), UINT64_MAX);
+	assert_screen(&m, NULL, TOP_SORT_INODE,
+		      "netns 4026531840 init (80 procs, 2 ifs)\n"
+		      "     lo if1\n"
+		      "     eth0 if2\n"
+		      "netns 4026532300 blue (1 proc, 2 ifs)\n"
+		      "     lo if1\n"
+		      "     va if5 veth peer vb if4 in 4026532400\n"
+		      "netns 4026532400 red (0 procs, 2 ifs)\n"
+		      "     lo if1\n"
+		      "     vb if4 veth peer va if5 in 4026532300\n");
+	model_free(&m);
+}
+
+static void test_move_marks_both_then_expires(void **state)
+{
+	struct nst_event e = move_event(NS_A, 5, "va", NS_B, 7, "vc");
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	model_apply(&m, &e, 2000);
+	assert_int_equal(model_next_expiry(&m), 2000 + MARK);
+	/* Its peer now points at the new place, in the same netns. */
+	assert_screen(&m, NULL, TOP_SORT_INODE,
+		      "netns 4026531840 init (80 procs, 2 ifs)\n"
+		      "     lo if1\n"
+		      "     eth0 if2\n"
+		      "netns 4026532300 blue (1 proc, 1 if)\n"
+		      "     lo if1\n"
+		      "  -> va if5 moved to 4026532400 red\n"
+		      "netns 4026532400 red (0 procs, 3 ifs)\n"
+		      "     lo if1\n"
+		      "     vb if4 veth peer vc if7\n"
+		      "  <- vc if7 from 4026532300 blue veth peer vb if4\n");
+	assert_false(model_expire(&m, 2000 + MARK - 1));
+	assert_true(model_expire(&m, 2000 + MARK));
+	assert_int_equal(model_next_expiry(&m), UINT64_MAX);
+	assert_screen(&m, "red", TOP_SORT_INODE,
+		      "netns 4026532400 red (0 procs, 3 ifs)\n"
+		      "     lo if1\n"
+		      "     vb if4 veth peer vc if7\n"
+		      "     vc if7 veth peer vb if4\n");
+	assert_screen(&m, "blue", TOP_SORT_INODE,
+		      "netns 4026532300 blue (1 proc, 1 if)\n"
+		      "     lo if1\n");
+	model_free(&m);
+}
+
+static void test_refused_move_changes_nothing(void **state)
+{
+	struct nst_event e = move_event(NS_A, 5, "va", NS_B, 0, "");
+	struct top_model m;
+	char *before;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	before = screen_text(&m, NULL, TOP_SORT_INODE);
+	e.move.error = -17;
+	model_apply(&m, &e, 2000);
+	assert_screen(&m, NULL, TOP_SORT_INODE, before);
+	assert_int_equal(model_next_expiry(&m), UINT64_MAX);
+	free(before);
+	model_free(&m);
+}
+
+static void test_destroy_then_hand_back(void **state)
+{
+	struct nst_event d = { .kind = NST_EV_NS_DESTROY };
+	struct nst_event back = move_event(NS_B, 4, "vb", INIT, 9, "vb");
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	d.destroy.ns_type = NST_NS_NET;
+	d.destroy.ns = NS_B;
+	d.destroy.nr_devs = 2;
+	d.destroy.devs[0] =
+		(struct nst_dev){ .ifindex = 1, .fate = NST_FATE_DELETED };
+	d.destroy.devs[1] =
+		(struct nst_dev){ .ifindex = 4, .fate = NST_FATE_RETURNED };
+	strcpy(d.destroy.devs[0].ifname, "lo");
+	strcpy(d.destroy.devs[1].ifname, "vb");
+	model_apply(&m, &d, 2000);
+	assert_null(model_netns(&m, NS_B));
+	assert_int_equal(model_live_netns(&m), 2);
+	model_apply(&m, &back, 2100);
+	assert_screen(&m, "4026532400", TOP_SORT_INODE,
+		      "netns 4026532400 -gone red\n"
+		      "  -  lo if1 deleted\n"
+		      "  -> vb if4 moved to 4026531840\n");
+	assert_screen(&m, "init", TOP_SORT_NAME, "");
+	assert_non_null(model_iface(model_netns(&m, INIT), 9));
+	/* The gone netns is named by the ghost for the move's other side. */
+	assert_string_equal(model_names(&m, NS_B), "red");
+	model_expire(&m, 2000 + MARK);
+	assert_screen(&m, "4026532400", TOP_SORT_INODE, "");
+	model_free(&m);
+}
+
+static void test_reused_inode_keeps_the_ghost(void **state)
+{
+	struct nst_event d = { .kind = NST_EV_NS_DESTROY };
+	struct nst_event c = { .kind = NST_EV_NS_CREATE };
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	d.destroy.ns_type = NST_NS_NET;
+	d.destroy.ns = NS_B;
+	model_apply(&m, &d, 2000);
+	c.create.ns_type = NST_NS_NET;
+	c.create.ns = NS_B;
+	model_apply(&m, &c, 2001);
+	assert_non_null(model_netns(&m, NS_B));
+	assert_screen(&m, "4026532400", TOP_SORT_INODE,
+		      "netns 4026532400 +new (1 proc, 0 ifs)\n"
+		      "netns 4026532400 -gone red\n"
+		      "  -  lo if1 deleted\n"
+		      "  -  vb if4 deleted\n");
+	model_expire(&m, 2001 + MARK);
+	assert_screen(&m, "4026532400", TOP_SORT_INODE,
+		      "netns 4026532400 (1 proc, 0 ifs)\n");
+	model_free(&m);
+}
+
+static void test_refresh_keeps_marks_and_finds_changes(void **state)
+{
+	struct nst_event e = move_event(NS_A, 5, "va", NS_B, 5, "va");
+	struct top_netns *n;
+	struct top_iface f;
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	model_apply(&m, &e, 2000);
+	/* Then the inventory: B has va; A is gone; C came unseen. */
+	model_rebuild_begin(&m);
+	n = model_put_netns(&m, INIT, TOP_NS_INIT, NULL, 81, 2500);
+	f = dev(1, "lo", "", 0, 0, "");
+	model_put_iface(&m, n, &f, 2500);
+	n = model_put_netns(&m, NS_B, 0, "red", 2, 2500);
+	f = dev(1, "lo", "", 0, 0, "");
+	model_put_iface(&m, n, &f, 2500);
+	f = dev(4, "vb", "veth", NS_B, 5, "va");
+	model_put_iface(&m, n, &f, 2500);
+	f = dev(5, "va", "veth", NS_B, 4, "vb");
+	model_put_iface(&m, n, &f, 2500);
+	n = model_put_netns(&m, NS_C, 0, "green", 0, 2500);
+	model_rebuild_end(&m, 2500);
+	assert_screen(&m, NULL, TOP_SORT_INODE,
+		      "netns 4026531840 init (81 procs, 1 if)\n"
+		      "     lo if1\n"
+		      "  -  eth0 if2 deleted\n"
+		      "netns 4026532300 -gone blue\n"
+		      "  -  lo if1 deleted\n"
+		      "  -> va if5 moved to 4026532400 red\n"
+		      "netns 4026532400 red (2 procs, 3 ifs)\n"
+		      "     lo if1\n"
+		      "     vb if4 veth peer va if5\n"
+		      "  <- va if5 from 4026532300 blue veth peer vb if4\n"
+		      "netns 4026532500 +new green (0 procs, 0 ifs)\n");
+	model_free(&m);
+}
+
+static void test_refresh_skips_a_netns_already_dead(void **state)
+{
+	struct nst_event d = { .kind = NST_EV_NS_DESTROY };
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	d.destroy.ns_type = NST_NS_NET;
+	d.destroy.ns = NS_B;
+	model_apply(&m, &d, 2000);
+	model_rebuild_begin(&m);
+	assert_null(model_put_netns(&m, NS_B, TOP_NS_DYING, "red", 0, 2100));
+	model_put_iface(&m, NULL, &(struct top_iface){ .ifindex = 1 }, 2100);
+	assert_null(model_netns(&m, NS_B));
+	model_free(&m);
+}
+
+/* ip netns del: the bind mount goes, then the refresh, then the death. */
+static void test_dying_netns_keeps_its_names(void **state)
+{
+	struct nst_event d = { .kind = NST_EV_NS_DESTROY };
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	model_rebuild_begin(&m);
+	model_put_netns(&m, NS_B, TOP_NS_DYING, "", 0, 1500);
+	model_put_netns(&m, NS_A, 0, "", 1, 1500);
+	model_rebuild_end(&m, 1500);
+	assert_screen(&m, "red", TOP_SORT_INODE,
+		      "netns 4026532400 red (dying) (0 procs, 0 ifs)\n"
+		      "  -  lo if1 deleted\n"
+		      "  -  vb if4 deleted\n");
+	/* A netns that only lost its name is no longer named. */
+	assert_null(model_netns(&m, NS_A)->names);
+	d.destroy.ns_type = NST_NS_NET;
+	d.destroy.ns = NS_B;
+	model_apply(&m, &d, 2000);
+	assert_screen(&m, "4026532400", TOP_SORT_INODE,
+		      "netns 4026532400 -gone red\n"
+		      "  -  lo if1 deleted\n"
+		      "  -  vb if4 deleted\n");
+	model_free(&m);
+}
+
+static void test_setns_counts(void **state)
+{
+	struct nst_event e = { .kind = NST_EV_NS_SETNS };
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	e.setns.ns_type = NST_NS_NET;
+	e.setns.from_ns = NS_B;
+	e.setns.to_ns = NS_A;
+	model_apply(&m, &e, 2000);
+	assert_int_equal(model_netns(&m, NS_A)->nprocs, 2);
+	assert_int_equal(model_netns(&m, NS_B)->nprocs, 0); /* not below */
+	e.setns.ns_type = NST_NS_UTS; /* not a netns: nothing */
+	model_apply(&m, &e, 2000);
+	assert_int_equal(model_netns(&m, NS_A)->nprocs, 2);
+	model_free(&m);
+}
+
+static void test_netdev_create_and_delete(void **state)
+{
+	struct nst_event c = { .kind = NST_EV_NETDEV_CREATE };
+	struct nst_event d = { .kind = NST_EV_NETDEV_DELETE };
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	c.life.netns = NS_A;
+	c.life.ifindex = 8;
+	strcpy(c.life.ifname, "br0");
+	strcpy(c.life.kind, "bridge");
+	model_apply(&m, &c, 2000);
+	d.life.netns = NS_A;
+	d.life.ifindex = 1;
+	model_apply(&m, &d, 2500);
+	assert_screen(&m, "blue", TOP_SORT_INODE,
+		      "netns 4026532300 blue (1 proc, 2 ifs)\n"
+		      "  -  lo if1 deleted\n"
+		      "     va if5 veth peer vb if4 in 4026532400\n"
+		      "  +  br0 if8 new bridge\n");
+	assert_int_equal(model_next_expiry(&m), 2000 + MARK);
+	model_expire(&m, 2500 + MARK);
+	assert_screen(&m, "blue", TOP_SORT_INODE,
+		      "netns 4026532300 blue (1 proc, 2 ifs)\n"
+		      "     va if5 veth peer vb if4 in 4026532400\n"
+		      "     br0 if8 bridge\n");
+	model_free(&m);
+}
+
+static void test_filter_and_sort(void **state)
+{
+	struct top_iface f = dev(3, "x", "", 0, 0, "");
+	struct top_model m;
+
+	model_init(&m, MARK);
+	load_two(&m, 1000);
+	model_put_iface(&m, model_netns(&m, NS_B), &f, 1000);
+	assert_screen(&m, "ed", TOP_SORT_INODE,
+		      "netns 4026532400 red (0 procs, 3 ifs)\n"
+		      "     lo if1\n"
+		      "  +  x if3 new\n"
+		      "     vb if4 veth peer va if5 in 4026532300\n");
+	assert_screen(&m, "6532300", TOP_SORT_INODE,
+		      "netns 4026532300 blue (1 proc, 2 ifs)\n"
+		      "     lo if1\n"
+		      "     va if5 veth peer vb if4 in 4026532400\n");
+	assert_screen(&m, "nothing", TOP_SORT_INODE, "");
+	/* Named first by name, then the rest by inode. */
+	{
+		char *s = screen_text(&m, NULL, TOP_SORT_NAME);
+
+		assert_true(strstr(s, "blue") < strstr(s, "red"));
+		assert_true(strstr(s, "red") < strstr(s, "init"));
+		free(s);
+		s = screen_text(&m, NULL, TOP_SORT_IFACES);
+		assert_true(strstr(s, "red") < strstr(s, "init"));
+		assert_true(strstr(s, "init") < strstr(s, "blue"));
+		free(s);
+	}
+	model_free(&m);
+}
+
+/* No byte of a name may reach the terminal as a control. */
+static void test_hostile_names_are_escaped(void **state)
+{
+	struct top_iface f = dev(3, "\x1b[2J\x07", "", NS_A, 9, "\x9b\x31m");
+	struct top_model m;
+	char *s;
+
+	model_init(&m, MARK);
+	model_rebuild_begin(&m);
+	model_put_iface(&m,
+			model_put_netns(&m, NS_A, 0, "n\x1b]0;x\x07\n", 1, 0),
+			&f, 0);
+	model_rebuild_end(&m, 0);
+	s = screen_text(&m, NULL, TOP_SORT_INODE);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		assert_true(*p == '\n' || (*p >= 0x20 && *p < 0x7f));
+	assert_string_equal(
+		s, "netns 4026532300 n\\x1b]0;x\\x07\\x0a (1 proc, 1 if)\n"
+		   "     \\x1b[2J\\x07 if3 peer \\x9b1m if9\n");
+	free(s);
+	model_free(&m);
+}
+
+/* What must hold whatever came: one live entry per inode and ifindex. */
+static void check_invariants(const struct top_model *m)
+{
+	for (size_t i = 0; i < m->nns; i++) {
+		const struct top_netns *n = &m->ns[i];
+
+		if (i)
+			assert_true(m->ns[i - 1].inum <= n->inum);
+		for (size_t j = i + 1; j < m->nns && m->ns[j].inum == n->inum;
+		     j++)
+			assert_false(!n->ghost && !m->ns[j].ghost);
+		if (n->ghost)
+			assert_int_not_equal(n->mark, TOP_MARK_NONE);
+		for (size_t a = 0; a < n->nifs; a++) {
+			if (n->ifs[a].ghost)
+				assert_int_not_equal(n->ifs[a].mark,
+						     TOP_MARK_NONE);
+			for (size_t b = a + 1; b < n->nifs; b++)
+				assert_false(
+					!n->ifs[a].ghost && !n->ifs[b].ghost &&
+					n->ifs[a].ifindex == n->ifs[b].ifindex);
+		}
+	}
+}
+
+/* A small world of 4 inodes and 4 ifindexes, so that events collide. */
+static struct nst_event random_event(void)
+{
+	struct nst_event e = { .kind = 1 + rand() % (NST_EV_KINDS - 1) };
+	uint32_t a = NS_A + rand() % 4, b = NS_A + rand() % 4;
+	uint32_t i = 1 + rand() % 4, j = 1 + rand() % 4;
+
+	switch (e.kind) {
+	case NST_EV_NS_CREATE:
+		e.create.ns_type = rand() % 2 ? NST_NS_NET : NST_NS_UTS;
+		e.create.ns = a;
+		break;
+	case NST_EV_NS_SETNS:
+		e.setns.ns_type = NST_NS_NET;
+		e.setns.from_ns = a;
+		e.setns.to_ns = b;
+		break;
+	case NST_EV_NS_DESTROY:
+		e.destroy.ns_type = NST_NS_NET;
+		e.destroy.ns = a;
+		e.destroy.nr_devs = rand() % 20;
+		for (uint32_t k = 0; k < NST_MAX_DEVS; k++)
+			e.destroy.devs[k] = (struct nst_dev){
+				.ifindex = 1 + rand() % 4,
+				.fate = rand() % 2,
+			};
+		break;
+	case NST_EV_NETDEV_MOVE:
+		e = move_event(a, i, "x\x1b", b, j, "y\n");
+		e.move.error = rand() % 8 ? 0 : -17;
+		break;
+	default:
+		e.life.netns = a;
+		e.life.ifindex = i;
+		memset(e.life.ifname, 0xff, sizeof(e.life.ifname));
+		break;
+	}
+	return e;
+}
+
+static void test_random_events_keep_invariants(void **state)
+{
+	struct top_model m;
+	uint64_t now = 0;
+
+	srand(1);
+	model_init(&m, 50);
+	for (int round = 0; round < 20000; round++) {
+		struct nst_event e = random_event();
+		int what = rand() % 100;
+
+		now += rand() % 10;
+		if (what < 80) {
+			model_apply(&m, &e, now);
+		} else if (what < 95) {
+			model_expire(&m, now);
+			assert_true(model_next_expiry(&m) > now);
+		} else {
+			model_rebuild_begin(&m);
+			for (uint32_t k = 0; k < 4; k++) {
+				struct top_netns *n;
+				struct top_iface f = dev(1 + rand() % 4, "z",
+							 "veth", NS_A, 1, "w");
+
+				if (rand() % 2)
+					continue;
+				n = model_put_netns(&m, NS_A + k,
+						    rand() % 2 ? TOP_NS_DYING :
+								 0,
+						    "n", rand() % 3, now);
+				model_put_iface(&m, n, &f, now);
+			}
+			model_rebuild_end(&m, now);
+		}
+		check_invariants(&m);
+		if (round % 100 == 0) {
+			char *s = screen_text(&m, NULL, rand() % TOP_SORTS);
+
+			for (const unsigned char *p = (const void *)s; *p; p++)
+				assert_true(*p == '\n' ||
+					    (*p >= 0x20 && *p < 0x7f));
+			free(s);
+		}
+	}
+	model_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_load_has_no_marks),
+		cmocka_unit_test(test_move_marks_both_then_expires),
+		cmocka_unit_test(test_refused_move_changes_nothing),
+		cmocka_unit_test(test_destroy_then_hand_back),
+		cmocka_unit_test(test_reused_inode_keeps_the_ghost),
+		cmocka_unit_test(test_refresh_keeps_marks_and_finds_changes),
+		cmocka_unit_test(test_refresh_skips_a_netns_already_dead),
+		cmocka_unit_test(test_dying_netns_keeps_its_names),
+		cmocka_unit_test(test_setns_counts),
+		cmocka_unit_test(test_netdev_create_and_delete),
+		cmocka_unit_test(test_filter_and_sort),
+		cmocka_unit_test(test_hostile_names_are_escaped),
+		cmocka_unit_test(test_random_events_keep_invariants),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

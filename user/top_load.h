@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* `nstrace top`'s picture refreshed from the inventory (nstrace ls's). */
+#ifndef NSTRACE_TOP_LOAD_H
+#define NSTRACE_TOP_LOAD_H
+
+#include <stdint.h>
+
+#include "top_model.h"
+
+/*
+ * Walks the kernel's lists again and puts what they hold into m, at time
+ * now. 0, or -1 after one line on stderr, m unchanged. Needs CAP_BPF and
+ * CAP_PERFMON (TOP_LOAD_CAPS).
+ */
+int top_load(struct top_model *m, uint64_t now);
+
+#define TOP_LOAD_CAPS ((1ULL << 38) | (1ULL << 39)) /* CAP_PERFMON, CAP_BPF */
+
+#endif
