@@ -427,10 +427,8 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 		  struct nsc_view *v)
 {
 	struct nsc_entry *e = entry_get(c, type, inum, false);
-	const struct container *ct;
-
 	v->nnames = v->npids = 0;
-	v->has_container = false;
+	v->container = NULL;
 	if (!e)
 		return false;
 	if (e->view_gen != c->gen || e->changed)
@@ -443,11 +441,8 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 	v->nnames = e->nnames;
 	memcpy(v->pids, e->shown, e->nshown * sizeof(v->pids[0]));
 	v->npids = e->nshown;
-	ct = e->first ? task_container(c, e->first) : NULL;
-	v->has_container = ct != NULL;
-	if (ct)
-		v->container = *ct;
-	return v->nnames || v->npids || v->has_container;
+	v->container = e->first ? task_container(c, e->first) : NULL;
+	return v->nnames || v->npids || v->container;
 }
 
 /* Processes that died unseen would pile up: drop them now and then. */

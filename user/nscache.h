@@ -28,8 +28,8 @@ struct nsc_view {
 	uint32_t nnames;
 	uint32_t pids[NSC_SHOW_PIDS];
 	uint32_t npids;
-	bool has_container;
-	struct container container;
+	/* Valid until the cache next changes, as names are. */
+	const struct container *container; /* NULL: none recognised */
 };
 
 struct nscache {

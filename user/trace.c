@@ -40,7 +40,7 @@ static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
 		nscache_event_before(&t->names_live.cache, e);
 	record_from_event(&r, e, realtime_off);
 	if (t->names)
-		enrich_record(&r, &t->names_live.cache, &x);
+		enrich_event(&r, &t->names_live.cache, &x, e);
 	output_record(&t->out, &r);
 	if (t->names)
 		nscache_event_after(&t->names_live.cache, e);
@@ -84,7 +84,9 @@ static void on_name(void *ctx, bool added, const struct nsfs_name *name)
 		return;
 	record_ns_name(&r, stream_now_realtime_ns(), name->type, name->inum,
 		       added, name->name, name->path);
-	enrich_record(&r, &t->names_live.cache, &x);
+	x.n = 0;
+	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
+		  name->inum);
 	output_record(&t->out, &r);
 }
 

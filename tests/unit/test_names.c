@@ -448,7 +448,7 @@ static void test_enrich_fields(void **state)
 	strcpy(e.move.ifname, "eth0");
 	strcpy(e.move.new_ifname, "eth0");
 	record_from_event(&r, &e, 0);
-	enrich_record(&r, &c, &x);
+	enrich_event(&r, &c, &x, &e);
 	render_json(&b, &r);
 	snprintf(want, sizeof(want),
 		 "\"from_netns_names\":[\"blue\",\"\\u001b[31m\\\"x\"],"
@@ -465,13 +465,64 @@ static void test_enrich_fields(void **state)
 	/* A refused move to an unknown target (0) gets nothing for it. */
 	e.move.to_netns = 0;
 	record_from_event(&r, &e, 0);
-	enrich_record(&r, &c, &x);
+	enrich_event(&r, &c, &x, &e);
 	b.len = 0;
 	render_json(&b, &r);
 	assert_null(strstr(buf_cstr(&b), "to_netns_"));
 	buf_free(&b);
 	nscache_free(&c);
 	reap(p);
+}
+
+/* Each kind of event names its namespaces by its own fields' names. */
+static void test_enrich_keys(void **state)
+{
+	static const struct {
+		uint32_t kind;
+		const char *want;
+	} cases[] = {
+		{ NST_EV_NS_CREATE, "\"ns_names\":[\"a\"]" },
+		{ NST_EV_NS_SETNS, "\"from_ns_names\":[\"a\"],"
+				   "\"to_ns_names\":[\"b\"]" },
+		{ NST_EV_NS_DESTROY, "\"ns_names\":[\"a\"]" },
+		{ NST_EV_NETDEV_MOVE, "\"from_netns_names\":[\"a\"],"
+				      "\"to_netns_names\":[\"b\"]" },
+		{ NST_EV_NETDEV_CREATE, "\"netns_names\":[\"a\"]" },
+		{ NST_EV_NETDEV_DELETE, "\"netns_names\":[\"a\"]" },
+	};
+	struct nscache c;
+	struct buf b = {};
+
+	nscache_init(&c);
+	nscache_name_add(&c, NST_NS_NET, NS_A, "/run/netns/a");
+	nscache_name_add(&c, NST_NS_NET, NS_B, "/run/netns/b");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct nst_event e = { .kind = cases[i].kind };
+		struct enrich x;
+		struct record r;
+
+		/* Every union member's namespaces: A first, then B. */
+		e.create.ns_type = NST_NS_NET;
+		e.create.ns = NS_A;
+		if (e.kind == NST_EV_NS_SETNS)
+			e.setns.from_ns = NS_A, e.setns.to_ns = NS_B;
+		if (e.kind == NST_EV_NETDEV_MOVE)
+			e.move.from_netns = NS_A, e.move.to_netns = NS_B;
+		if (e.kind == NST_EV_NETDEV_CREATE ||
+		    e.kind == NST_EV_NETDEV_DELETE)
+			e.life.netns = NS_A;
+		if (e.kind == NST_EV_NS_DESTROY)
+			e.destroy.ns = NS_A;
+		record_from_event(&r, &e, 0);
+		enrich_event(&r, &c, &x, &e);
+		b.len = 0;
+		render_json(&b, &r);
+		if (!strstr(buf_cstr(&b), cases[i].want))
+			fail_msg("kind %u: %s lacks %s", cases[i].kind,
+				 buf_cstr(&b), cases[i].want);
+	}
+	buf_free(&b);
+	nscache_free(&c);
 }
 
 static void test_ns_name_record(void **state)
@@ -485,7 +536,8 @@ static void test_ns_name_record(void **state)
 	nscache_name_add(&c, NST_NS_NET, NS_A, "/run/netns/blue");
 	record_ns_name(&r, 1000000000ULL, NST_NS_NET, NS_A, true, "blue",
 		       "/run/netns/blue");
-	enrich_record(&r, &c, &x);
+	x.n = 0;
+	enrich_ns(&r, &c, &x, ENRICH_NS, NST_NS_NET, NS_A);
 	render_json(&b, &r);
 	assert_string_equal(
 		buf_cstr(&b),
@@ -544,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_cache_pid_reused),
 		cmocka_unit_test(test_cache_sweep),
 		cmocka_unit_test(test_enrich_fields),
+		cmocka_unit_test(test_enrich_keys),
 		cmocka_unit_test(test_ns_name_record),
 		cmocka_unit_test(test_container_field),
 	};
