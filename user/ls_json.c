@@ -236,15 +236,6 @@ static void holders_array(struct buf *b, const struct ls_view *v,
 	buf_addc(b, ']');
 }
 
-static const struct ls_dev *dev_by_index(const struct ns_view *nv,
-					 uint32_t ifindex)
-{
-	for (size_t i = 0; i < nv->ndevs; i++)
-		if (nv->devs[i].ifindex == ifindex)
-			return &nv->devs[i];
-	return NULL;
-}
-
 static void interface_obj(struct buf *b, const struct ns_view *nv,
 			  const struct ls_dev *d)
 {
@@ -278,7 +269,7 @@ static void interface_obj(struct buf *b, const struct ns_view *nv,
 		buf_addc(b, '"');
 	}
 	if (d->master) {
-		const struct ls_dev *m = dev_by_index(nv, d->master);
+		const struct ls_dev *m = ls_view_dev(nv, d->master);
 
 		key_u(b, &first, "master_ifindex", d->master);
 		if (m)

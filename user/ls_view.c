@@ -150,3 +150,11 @@ const struct ns_view *ls_view_netns_named(const struct ls_view *v,
 			return ls_view_ns(v, v->mounts.m[i].inum);
 	return NULL;
 }
+
+const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex)
+{
+	for (size_t i = 0; i < nv->ndevs; i++)
+		if (nv->devs[i].ifindex == ifindex)
+			return &nv->devs[i];
+	return NULL;
+}

@@ -52,6 +52,8 @@ const struct ls_task *ls_view_task(const struct ls_view *v, uint32_t pid);
 /* Its container, or NULL. */
 const struct container *ls_view_container(const struct ls_view *v,
 					  const struct ls_task *t);
+/* The device of nv with that ifindex, or NULL. */
+const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex);
 /* A netns named NAME (ip netns), or NULL. */
 const struct ns_view *ls_view_netns_named(const struct ls_view *v,
 					  const char *name);

@@ -21,4 +21,12 @@
  */
 int privs_drop(int probe_map_fd, uint64_t keep_caps);
 
+/*
+ * What a view that reads the inventory again while it runs (nstrace top,
+ * --snapshot) keeps: loading the inventory's iterators wants CAP_BPF and
+ * CAP_PERFMON; its /proc reads (mountinfo, cgroup) are open to any
+ * process of the same uid.
+ */
+#define PRIVS_INVENTORY_CAPS ((1ULL << 38) | (1ULL << 39)) /* PERFMON, BPF */
+
 #endif

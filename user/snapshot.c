@@ -8,26 +8,10 @@
 #include "snapshot.h"
 #include "stream.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
 /* IFF_* has fewer than 32 names; ls_fmt gives them as one list. */
 #define MAX_FLAG_NAMES 32
 /* ip netns names of one netns listed; more are left out. */
 #define NS_NAMES_MAX 32
-
-uint64_t snapshot_caps(void)
-{
-	/*
-	 * Loading the inventory's iterators wants these two; its /proc reads
-	 * (mountinfo, cgroup) are open to any process of the same uid.
-	 */
-	return 1ULL << CAP_BPF | 1ULL << CAP_PERFMON;
-}
 
 static void add_u(struct record *r, const char *key, uint64_t v,
 		  enum field_col col)
@@ -118,15 +102,6 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	output_record(o, &r);
 }
 
-static const struct ls_dev *dev_by_index(const struct ns_view *nv,
-					 uint32_t ifindex)
-{
-	for (size_t i = 0; i < nv->ndevs; i++)
-		if (nv->devs[i].ifindex == ifindex)
-			return &nv->devs[i];
-	return NULL;
-}
-
 /* Splits "A,B,C" in place into names. */
 static uint32_t split(char *s, const char **names, uint32_t max)
 {
@@ -170,7 +145,7 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 		add_name(&r, "mac", buf_cstr(&mac), COL_NONE);
 	}
 	if (d->master) {
-		const struct ls_dev *m = dev_by_index(nv, d->master);
+		const struct ls_dev *m = ls_view_dev(nv, d->master);
 
 		add_u(&r, "master_ifindex", d->master, COL_NONE);
 		if (m)

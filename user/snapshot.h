@@ -12,9 +12,6 @@
 
 #include "output.h"
 
-/* What the inventory needs once the stream dropped its privileges. */
-uint64_t snapshot_caps(void);
-
 /*
  * Takes the inventory and writes it to o as snapshot number id, taken
  * for reason ("start", "lost"). 0, or -1 after one line on stderr, with

@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "escape.h"
+#include "privs.h"
 #include "stream.h"
 #include "top.h"
 #include "top_load.h"
@@ -636,7 +637,7 @@ static int run(struct top *t, const struct top_opts *o)
 		return 1;
 	t->last_load = now_ms();
 	/* Refreshes load the inventory's BPF iterators again: keep that. */
-	if (stream_drop_privs(&t->stream, TOP_LOAD_CAPS))
+	if (stream_drop_privs(&t->stream, PRIVS_INVENTORY_CAPS))
 		return 1;
 	short_backend(t->backend, sizeof(t->backend));
 	stream_signals();

@@ -10,10 +10,8 @@
 /*
  * Walks the kernel's lists again and puts what they hold into m, at time
  * now. 0, or -1 after one line on stderr, m unchanged. Needs CAP_BPF and
- * CAP_PERFMON (TOP_LOAD_CAPS).
+ * CAP_PERFMON (PRIVS_INVENTORY_CAPS).
  */
 int top_load(struct top_model *m, uint64_t now);
-
-#define TOP_LOAD_CAPS ((1ULL << 38) | (1ULL << 39)) /* CAP_PERFMON, CAP_BPF */
 
 #endif

@@ -9,6 +9,7 @@
 #include "live_names.h"
 #include "names.h"
 #include "output.h"
+#include "privs.h"
 #include "record.h"
 #include "snapshot.h"
 #include "stream.h"
@@ -156,7 +157,7 @@ int trace_run(const struct opts *o)
 			goto cleanup;
 		t.names = true;
 	}
-	if (stream_drop_privs(&t.stream, t.snapshots ? snapshot_caps() : 0))
+	if (stream_drop_privs(&t.stream, t.snapshots ? PRIVS_INVENTORY_CAPS : 0))
 		goto cleanup;
 	stream_signals();
 	output_header(&t.out);
