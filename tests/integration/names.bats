@@ -213,7 +213,7 @@ cgroup2_root() {
 	ip link set "$VA" netns "$bad"
 	wait_events 1 ".event==\"netdev.move\" and .ifname==\"$VA\""
 	ip netns del "$bad"
-	wait_events 1 ".event==\"ns.name\" and .op==\"remove\" and .ns==$ino"
+	wait_events 1 ".event==\"ns.name\" and .op==\"remove\" and .ns==$ino and (.name | startswith(\"$P-\"))"
 	stop_nstrace
 
 	python3 -c '
@@ -222,14 +222,16 @@ want = sys.argv[2].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 found = 0
 for line in open(sys.argv[1], encoding="utf-8"):
     e = json.loads(line)
-    if e.get("event") == "ns.name" and e["ns"] == int(sys.argv[3]):
+    # Inodes come back at once: another namespace may get ours.
+    if e.get("event") == "ns.name" and e["ns"] == int(sys.argv[3]) and e["name"].startswith(sys.argv[4]):
         assert e["name"] == want, (e["name"], want)
         found += 1
-    if e.get("event") == "netdev.move" and e.get("to_netns") == int(sys.argv[3]):
+    if e.get("event") == "netdev.move" and e.get("ifname") == sys.argv[5]:
+        assert e["to_netns"] == int(sys.argv[3]), e
         assert e["to_netns_names"] == [want], e
         found += 1
 assert found == 3, found
-' "$TRACE_OUT" "$bad" "$ino"
+' "$TRACE_OUT" "$bad" "$ino" "$P-" "$VA"
 
 	"$NSTRACE" -o "$BATS_TEST_TMPDIR/out.txt" 2>"$BATS_TEST_TMPDIR/err" &
 	TRACE_PID=$!
