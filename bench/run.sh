@@ -12,6 +12,8 @@
 #   churn    1000 netns created and destroyed: every ns.create and
 #            ns.destroy delivered, by inode
 #   startup  exec to "nstrace: tracing", and peak RSS
+#   names    the keep-up with names on events and with --no-names,
+#            interleaved, ROUNDS rounds (not in the default set)
 #
 #   BENCHES="cost churn" ROUNDS=3 bash bench/run.sh
 #
@@ -228,6 +230,7 @@ storm() {
 	exec 9>"$fifo"
 	case $tracer in
 	nstrace) nst_start "$WORK/err" --json -p $g ;;
+	nstrace-nonames) nst_start "$WORK/err" --json --no-names -p $g ;;
 	bpftrace) bt_start "$WORK/setns.bt" 2 "$WORK/bt.out" $g ;;
 	esac
 	[ "$tracer" = bare ] || t0=$(cpu_ticks "$TRACER_PID")
@@ -243,7 +246,7 @@ storm() {
 	t1=$(cpu_ticks "$TRACER_PID")
 	tracer_stop
 	case $tracer in
-	nstrace)
+	nstrace | nstrace-nonames)
 		out=$(grep '^nstrace: [0-9]* events' "$WORK/err")
 		DELIVERED=$(awk '{ print $2 }' <<<"$out")
 		LOST=$(awk '{ print $4 }' <<<"$out")
@@ -290,6 +293,39 @@ bench_keepup() {
 	storm bpftrace 200000
 	storm_line bpftrace 200000
 	say "keepup: generator's top speed, nstrace/bare x$(ratio "$nst_max" "$bare_max"), bpftrace/bare x$(ratio "$bt_max" "$bare_max")"
+	ip netns del "${PREFIX}a"
+	ip netns del "${PREFIX}b"
+}
+
+# The names cache costs a lookup or two per event and a liveness check of
+# the processes shown per batch: the same storm with and without it.
+bench_names() {
+	local r m rate
+	ip netns add "${PREFIX}a"
+	ip netns add "${PREFIX}b"
+	say "== names: setns ping-pong, $THREADS threads, ${STEP_SECS} s a step, $ROUNDS rounds; nstrace --json -p PID, with names and with --no-names"
+	: >"$WORK/names"
+	for r in $(seq "$ROUNDS"); do
+		for rate in 0 300000; do
+			for m in nstrace nstrace-nonames; do
+				storm $m $rate
+				storm_line $m "$rate"
+				echo "$r $m $rate $GEN_RATE $CPU_US $LOST" >>"$WORK/names"
+			done
+		done
+	done
+	for rate in 0 300000; do
+		local line="names: target $rate/s:"
+		for m in nstrace nstrace-nonames; do
+			line+=" $m made $(awk -v m=$m -v t=$rate '$2 == m && $3 == t { print $4 }' "$WORK/names" | median)/s"
+			line+=" cpu $(awk -v m=$m -v t=$rate '$2 == m && $3 == t { print $5 }' "$WORK/names" | median) us/event"
+			line+=" lost $(awk -v m=$m -v t=$rate '$2 == m && $3 == t { n += $6 } END { print n + 0 }' "$WORK/names");"
+		done
+		# Each round's ratio of the two, then the median.
+		line+=" names/no-names made x$(awk -v t=$rate '$3 == t && $2 == "nstrace" { a[$1] = $4 } $3 == t && $2 == "nstrace-nonames" { b[$1] = $4 }
+			END { for (r in a) print a[r] / b[r] }' "$WORK/names" | median)"
+		say "$line"
+	done
 	ip netns del "${PREFIX}a"
 	ip netns del "${PREFIX}b"
 }

@@ -13,13 +13,14 @@ static const char *const ns_types[NST_NS_TYPES] = {
 	[NST_NS_CGROUP] = "cgroup", [NST_NS_TIME] = "time",
 };
 
-static const char *const events[NST_EV_KINDS] = {
+static const char *const events[EV_NS_NAME + 1] = {
 	[NST_EV_NS_CREATE] = "ns.create",
 	[NST_EV_NS_SETNS] = "ns.setns",
 	[NST_EV_NS_DESTROY] = "ns.destroy",
 	[NST_EV_NETDEV_MOVE] = "netdev.move",
 	[NST_EV_NETDEV_CREATE] = "netdev.create",
 	[NST_EV_NETDEV_DELETE] = "netdev.delete",
+	[EV_NS_NAME] = "ns.name",
 };
 
 static const char *const origins[] = {

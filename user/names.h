@@ -5,6 +5,15 @@
 
 #include <stdint.h>
 
+#include "nstrace.h"
+
+/*
+ * ns.name comes from the loader (the mount table), not from the BPF side:
+ * its kind follows the kernel's, and it has a bit of the event mask too.
+ */
+#define EV_NS_NAME NST_EV_KINDS
+#define EV_ALL (NST_EV_ALL | NST_EV_BIT(EV_NS_NAME))
+
 const char *ns_type_name(uint32_t type); /* "net", ... or "?" */
 int ns_type_parse(const char *s); /* enum nst_ns_type, or -1 */
 const char *event_name(uint32_t kind); /* "ns.create", ... or "?" */

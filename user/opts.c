@@ -20,6 +20,7 @@ enum {
 	OPT_BTF = 0x100,
 	OPT_BUFFER_SIZE,
 	OPT_BACKEND,
+	OPT_NO_NAMES,
 	OPT_SNAPSHOT,
 };
 
@@ -32,6 +33,7 @@ static const struct option long_options[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "no-names", no_argument, NULL, OPT_NO_NAMES },
 	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -51,13 +53,16 @@ void opts_usage(FILE *f)
 	      "                         cgroup,time (default: all)\n"
 	      "  -p, --pid PID          only events of this process\n"
 	      "  -e, --event LIST       ns.create,ns.setns,ns.destroy,netdev.move,\n"
-	      "                         netdev.create,netdev.delete (default: all)\n"
+	      "                         netdev.create,netdev.delete,ns.name\n"
+	      "                         (default: all)\n"
 	      "      --btf FILE         kernel BTF to use instead of\n"
 	      "                         /sys/kernel/btf/vmlinux\n"
 	      "      --buffer-size N    ring buffer bytes, a power of two\n"
 	      "                         (K and M suffixes; default 4M)\n"
 	      "      --backend NAME     hook flavour for netdev.move: auto, fentry,\n"
 	      "                         kprobe or tracepoint (default auto)\n"
+	      "      --no-names         leave out the names, processes and container\n"
+	      "                         of each namespace, and the ns.name events\n"
 	      "      --snapshot         first every netns and interface as records,\n"
 	      "                         and again after events were lost\n"
 	      "  -v, --verbose          show libbpf's messages\n"
@@ -139,7 +144,7 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 
 	memset(o, 0, sizeof(*o));
 	o->ns_mask = NST_NS_ALL;
-	o->ev_mask = NST_EV_ALL;
+	o->ev_mask = EV_ALL;
 	optind = 0; /* a full reset, for callers that parse more than once */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jo:t:p:e:vhV", long_options,
@@ -163,7 +168,7 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			o->ns_mask = mask;
 			break;
 		case 'e':
-			mask = parse_list(optarg, event_parse, NST_EV_ALL,
+			mask = parse_list(optarg, event_parse, EV_ALL,
 					  &bad_item);
 			if (mask < 0)
 				return bad(err, "unknown event", bad_item);
@@ -196,6 +201,9 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			break;
 		case OPT_SNAPSHOT:
 			o->snapshot = true;
+			break;
+		case OPT_NO_NAMES:
+			o->no_names = true;
 			break;
 		case 'v':
 			o->verbose = true;

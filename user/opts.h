@@ -10,6 +10,7 @@
 struct opts {
 	bool json;
 	bool verbose;
+	bool no_names; /* no names, pids or containers; no ns.name events */
 	bool snapshot; /* the inventory first, and again after a loss */
 	const char *output; /* NULL: stdout */
 	const char *btf; /* NULL: the kernel's own */

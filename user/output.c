@@ -124,6 +124,37 @@ static void json_devs(struct buf *b, const struct field *f)
 	buf_addc(b, ']');
 }
 
+static void json_pids(struct buf *b, const struct field *f)
+{
+	buf_addc(b, '[');
+	for (uint32_t i = 0; i < f->ndevs; i++) {
+		if (i)
+			buf_addc(b, ',');
+		buf_addu(b, f->pids[i]);
+	}
+	buf_addc(b, ']');
+}
+
+/* Each part only when the cgroup path told it. */
+static void json_container(struct buf *b, const struct container *c)
+{
+	const char *keys[] = { "runtime", "id", "pod" };
+	const char *vals[] = { c->runtime, c->id, c->pod };
+	bool first = true;
+
+	buf_addc(b, '{');
+	for (size_t i = 0; i < 3; i++) {
+		if (!vals[i][0])
+			continue;
+		buf_adds(b, first ? "\"" : ",\"");
+		buf_adds(b, keys[i]);
+		buf_add(b, "\":", 2);
+		json_str(b, vals[i], strlen(vals[i]));
+		first = false;
+	}
+	buf_addc(b, '}');
+}
+
 static void json_strs(struct buf *b, const struct field *f)
 {
 	buf_addc(b, '[');
@@ -159,6 +190,12 @@ static void json_field(struct buf *b, const struct field *f, bool first)
 		break;
 	case FIELD_STRS:
 		json_strs(b, f);
+		break;
+	case FIELD_PIDS:
+		json_pids(b, f);
+		break;
+	case FIELD_CONTAINER:
+		json_container(b, f->ctr);
 		break;
 	case FIELD_BOOL:
 		buf_adds(b, f->u ? "true" : "false");
@@ -205,6 +242,24 @@ static void pad_to(struct buf *b, size_t start, int width)
 {
 	while (b->len - start < (size_t)width)
 		buf_addc(b, ' ');
+}
+
+/*
+ * runtime:id, the id cut to the 12 characters runtimes show; then the
+ * Kubernetes pod, when there is one.
+ */
+static void text_container(struct buf *b, const struct container *c)
+{
+	if (c->runtime[0])
+		text_str(b, c->runtime, sizeof(c->runtime));
+	if (c->id[0]) {
+		buf_addc(b, ':');
+		text_str(b, c->id, 12);
+	}
+	if (c->pod[0]) {
+		buf_adds(b, c->runtime[0] || c->id[0] ? ",pod:" : "pod:");
+		text_str(b, c->pod, sizeof(c->pod));
+	}
 }
 
 static void text_value(struct buf *b, const struct field *f)
@@ -259,6 +314,16 @@ static void text_value(struct buf *b, const struct field *f)
 		}
 		if (!f->ndevs)
 			buf_addc(b, '-');
+		break;
+	case FIELD_PIDS:
+		for (uint32_t i = 0; i < f->ndevs; i++) {
+			if (i)
+				buf_addc(b, ',');
+			buf_addu(b, f->pids[i]);
+		}
+		break;
+	case FIELD_CONTAINER:
+		text_container(b, f->ctr);
 		break;
 	case FIELD_BOOL:
 		buf_adds(b, f->u ? "true" : "false");

@@ -6,7 +6,7 @@
 #include "names.h"
 #include "record.h"
 
-static struct field *add(struct record *r, const char *key,
+struct field *record_add(struct record *r, const char *key,
 			 enum field_kind kind, enum field_col col)
 {
 	struct field *f = &r->f[r->n < RECORD_MAX_FIELDS ? r->n++ : r->n - 1];
@@ -21,13 +21,13 @@ static struct field *add(struct record *r, const char *key,
 static void add_u(struct record *r, const char *key, uint64_t v,
 		  enum field_col col)
 {
-	add(r, key, FIELD_U64, col)->u = v;
+	record_add(r, key, FIELD_U64, col)->u = v;
 }
 
 static void add_s(struct record *r, const char *key, const char *s,
 		  uint32_t len, enum field_col col)
 {
-	struct field *f = add(r, key, FIELD_STR, col);
+	struct field *f = record_add(r, key, FIELD_STR, col);
 
 	f->str = s;
 	f->len = len;
@@ -36,7 +36,7 @@ static void add_s(struct record *r, const char *key, const char *s,
 static void add_name(struct record *r, const char *key, const char *s,
 		     enum field_col col)
 {
-	struct field *f = add(r, key, FIELD_NAME, col);
+	struct field *f = record_add(r, key, FIELD_NAME, col);
 
 	f->str = s;
 	f->len = strlen(s);
@@ -46,7 +46,7 @@ static void add_head(struct record *r, const char *event, uint64_t time_ns)
 {
 	r->n = 0;
 	add_u(r, "schema", NST_SCHEMA_VERSION, COL_SKIP);
-	add(r, "time", FIELD_TIME, COL_TIME)->u = time_ns;
+	record_add(r, "time", FIELD_TIME, COL_TIME)->u = time_ns;
 	add_name(r, "event", event, COL_EVENT);
 }
 
@@ -131,7 +131,7 @@ static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 	add_u(r, "ns", d->ns, COL_NS);
 	if (d->ns_type != NST_NS_NET)
 		return;
-	f = add(r, "interfaces", FIELD_DEVS, COL_NONE);
+	f = record_add(r, "interfaces", FIELD_DEVS, COL_NONE);
 	f->devs = d->devs;
 	f->ndevs = d->nr_devs < NST_MAX_DEVS ? d->nr_devs : NST_MAX_DEVS;
 	/* Say so when the list had to be cut, rather than look complete. */
@@ -220,13 +220,20 @@ void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 	add_u(r, "total", total, COL_NONE);
 }
 
+void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
+		    uint32_t inum, bool added, const char *name,
+		    const char *path)
+{
+	add_head(r, event_name(EV_NS_NAME), now_ns);
+	add_name(r, "ns_type", ns_type_name(type), COL_TYPE);
+	add_u(r, "ns", inum, COL_NS);
+	add_name(r, "op", added ? "add" : "remove", COL_NONE);
+	/* Mount points are whatever bytes the one who mounted chose. */
+	add_s(r, "name", name, strlen(name), COL_NONE);
+	add_s(r, "path", path, strlen(path), COL_NONE);
+}
+
 void record_head(struct record *r, const char *event, uint64_t time_ns)
 {
 	add_head(r, event, time_ns);
-}
-
-struct field *record_add(struct record *r, const char *key,
-			 enum field_kind kind, enum field_col col)
-{
-	return add(r, key, kind, col);
 }

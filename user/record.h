@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ls_container.h"
 #include "nstrace.h"
 
 #define NST_SCHEMA_VERSION 1
@@ -24,6 +25,8 @@ enum field_kind {
 	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */
 	FIELD_STRS, /* strs[0..ndevs): untrusted strings, a JSON array */
 	FIELD_BOOL, /* u: 0 false, else true */
+	FIELD_PIDS, /* pids[0..ndevs) */
+	FIELD_CONTAINER, /* *ctr */
 };
 
 /* Where the text writer shows a field; COL_NONE goes into DETAILS. */
@@ -47,7 +50,9 @@ struct field {
 	uint32_t len;
 	const struct nst_dev *devs;
 	const char *const *strs; /* FIELD_STRS, NUL-terminated each */
-	uint32_t ndevs; /* the length of devs or strs */
+	const uint32_t *pids; /* FIELD_PIDS */
+	const struct container *ctr; /* FIELD_CONTAINER */
+	uint32_t ndevs; /* the length of devs, strs or pids */
 };
 
 struct record {
@@ -67,10 +72,17 @@ void record_from_event(struct record *r, const struct nst_event *e,
 		       int64_t realtime_off);
 void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 		 uint64_t total);
+/* A namespace got (added) or lost a name: an nsfs mount at path. */
+void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
+		    uint32_t inum, bool added, const char *name,
+		    const char *path);
 
 /* For records that are not events (the snapshot's): schema, time, event. */
 void record_head(struct record *r, const char *event, uint64_t time_ns);
-/* The next field, zeroed but for its key, kind and column. */
+/*
+ * The next field, zeroed but for its key, kind and column; the last one
+ * is overwritten when the record is full.
+ */
 struct field *record_add(struct record *r, const char *key,
 			 enum field_kind kind, enum field_col col);
 

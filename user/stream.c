@@ -115,7 +115,7 @@ int stream_open(struct stream *s, const struct opts *o,
 	}
 	s->skel->rodata->targ_tgid = o->pid;
 	s->skel->rodata->targ_ns_mask = o->ns_mask;
-	s->skel->rodata->targ_ev_mask = o->ev_mask;
+	s->skel->rodata->targ_ev_mask = o->ev_mask & NST_EV_ALL;
 	if (o->buffer_size &&
 	    (err = bpf_map__set_max_entries(s->skel->maps.events,
 					    o->buffer_size))) {

@@ -165,7 +165,8 @@ usage_error() {
 	wait $p
 	stop_nstrace
 	head -1 "$TRACE_OUT" | grep -q '^TIME  *EVENT  *PID  *COMM  *TYPE  *NS  *DETAILS$'
-	grep -Eq "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ns\.create +$p unshare +net +$ino +syscall=unshare\$" "$TRACE_OUT"
+	# The new netns's one process follows, from the names cache.
+	grep -Eq "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ns\.create +$p unshare +net +$ino +syscall=unshare ns_pids=$p\$" "$TRACE_OUT"
 	# Colour only on a terminal.
 	! grep -q $'\e' "$TRACE_OUT"
 }

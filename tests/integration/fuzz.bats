@@ -31,6 +31,10 @@ setup() {
 	fuzz fuzz_mountinfo
 }
 
+@test "fuzz: two mount tables of any shape: their names, and what changed" {
+	fuzz fuzz_nsfs
+}
+
 @test "fuzz: /proc/PID/cgroup text of any shape" {
 	fuzz fuzz_cgroup
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "nstrace.h"
+#include "names.h"
 #include "opts.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -124,7 +125,7 @@ static void test_defaults(void **state)
 	assert_null(r.o.btf);
 	assert_int_equal(r.o.pid, 0);
 	assert_int_equal(r.o.ns_mask, NST_NS_ALL);
-	assert_int_equal(r.o.ev_mask, NST_EV_ALL);
+	assert_int_equal(r.o.ev_mask, EV_ALL);
 	/* 0 leaves the ring buffer at the size the BPF object gives it. */
 	assert_int_equal(r.o.buffer_size, 0);
 
@@ -137,7 +138,7 @@ static void test_defaults(void **state)
 	assert_false(r.o.verbose);
 	assert_int_equal(r.o.pid, 0);
 	assert_int_equal(r.o.ns_mask, NST_NS_ALL);
-	assert_int_equal(r.o.ev_mask, NST_EV_ALL);
+	assert_int_equal(r.o.ev_mask, EV_ALL);
 }
 
 static void test_json_and_verbose(void **state)
@@ -160,6 +161,25 @@ static void test_json_and_verbose(void **state)
 	parse("--js");
 	assert_ok_run();
 	assert_true(r.o.json);
+}
+
+/* Enrichment is on unless asked off; the option takes no value. */
+static void test_no_names(void **state)
+{
+	parse();
+	assert_ok_run();
+	assert_false(r.o.no_names);
+	parse("--no-names");
+	assert_ok_run();
+	assert_true(r.o.no_names);
+	parse("--no-names", "-j");
+	assert_ok_run();
+	assert_true(r.o.no_names);
+	assert_true(r.o.json);
+	parse("--no-names=1");
+	assert_usage_error("nstrace: unknown option: '--no-names=1'\n");
+	assert_non_null(strstr(usage_text, "--no-names"));
+	assert_non_null(strstr(usage_text, "ns.name"));
 }
 
 static void test_snapshot(void **state)
@@ -255,7 +275,8 @@ static void test_event_list(void **state)
 		  NST_EV_BIT(NST_EV_NETDEV_MOVE) |
 			  NST_EV_BIT(NST_EV_NETDEV_CREATE) |
 			  NST_EV_BIT(NST_EV_NETDEV_DELETE) },
-		{ "all", NST_EV_ALL },
+		{ "ns.name", NST_EV_BIT(EV_NS_NAME) },
+		{ "all", EV_ALL },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -270,6 +291,8 @@ static void test_event_list(void **state)
 	assert_int_equal(r.o.ev_mask, NST_EV_BIT(NST_EV_NS_CREATE));
 	/* Every kind and nothing else: no bit 0, no bit past the last. */
 	assert_int_equal(NST_EV_ALL, 0x7e);
+	/* ns.name, the loader's own, comes after the kernel's. */
+	assert_int_equal(EV_ALL, 0xfe);
 }
 
 static void test_pid(void **state)
@@ -616,6 +639,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_json_and_verbose),
+		cmocka_unit_test(test_no_names),
 		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_output_file),
 		cmocka_unit_test(test_btf_file),

@@ -1,0 +1,314 @@
+#!/usr/bin/env bats
+# Names, processes and containers on every event, and the ns.name events,
+# against real `ip netns`, bind mounts, processes and cgroups. Every
+# namespace is told apart by its inode and its name: inodes of dead
+# namespaces come back at once, and other tests run at the same time.
+
+load helpers
+
+setup() {
+	need_root
+	P=nmx-$$
+	A=$P-a
+	B=$P-b
+	VA=nmx$$a0
+	VB=nmx$$a1
+	ALIAS=$BATS_TEST_TMPDIR/alias
+}
+
+teardown() {
+	teardown_nstrace
+	[ -z "${BG:-}" ] || { kill $BG 2>/dev/null; wait $BG 2>/dev/null; } || true
+	ip link del "$VA" 2>/dev/null || true
+	umount "$ALIAS" 2>/dev/null || true
+	# A glob, not ip netns list: names may hold blanks and control bytes.
+	for f in /run/netns/"$P"*; do
+		[ -e "$f" ] && ip netns del "${f#/run/netns/}"
+	done
+	[ -z "${CG:-}" ] || rmdir "$CG" 2>/dev/null || true
+	true
+}
+
+netns_ino() { # NAME
+	stat -L -c %i "/run/netns/$1"
+}
+
+@test "ip netns add and del: ns.name add with the inode, then remove" {
+	start_nstrace
+	ip netns add "$A"
+	ino=$(netns_ino "$A")
+	wait_events 1 ".event==\"ns.name\" and .name==\"$A\""
+	ip netns del "$A"
+	wait_events 2 ".event==\"ns.name\" and .name==\"$A\""
+	stop_nstrace
+
+	add=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"add\"")
+	assert_eq "$(jq -r .ns <<<"$add")" "$ino" "add: ns"
+	assert_eq "$(jq -r .ns_type <<<"$add")" net "add: ns_type"
+	assert_eq "$(jq -r .path <<<"$add")" "/run/netns/$A" "add: path"
+	assert_eq "$(jq -c .ns_names <<<"$add")" "[\"$A\"]" "add: ns_names"
+	assert_eq "$(jq -r 'has("pid")' <<<"$add")" false "add: no process"
+	assert_time "$(jq -r .time <<<"$add")"
+	rm=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"remove\"")
+	assert_eq "$(jq -r .ns <<<"$rm")" "$ino" "remove: ns"
+	assert_eq "$(jq -r 'has("ns_names")' <<<"$rm")" false "remove: no name left"
+	# The namespace's creation comes before its name, the name's removal
+	# after it. (By line: another test's namespace may have had the inode
+	# before, or have it after.)
+	python3 - "$TRACE_OUT" "$ino" "$A" <<'EOF'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+ino, name = int(sys.argv[2]), sys.argv[3]
+at = lambda f: [i for i, e in enumerate(ev) if f(e)]
+add = at(lambda e: e["event"] == "ns.name" and e["name"] == name and e["op"] == "add")[0]
+rm = at(lambda e: e["event"] == "ns.name" and e["name"] == name and e["op"] == "remove")[0]
+created = at(lambda e: e["event"] == "ns.create" and e.get("ns") == ino and e["ns_type"] == "net")
+assert [i for i in created if i < add], "no ns.create before the name"
+assert add < rm, (add, rm)
+EOF
+}
+
+@test "netdev.move between two named netns carries both names; two names show both" {
+	ip netns add "$A"
+	ip netns add "$B"
+	ia=$(netns_ino "$A")
+	ib=$(netns_ino "$B")
+	start_nstrace
+	# A second name for B: a bind mount of its own.
+	touch "$ALIAS"
+	mount --bind "/run/netns/$B" "$ALIAS"
+	wait_events 1 ".event==\"ns.name\" and .path==\"$ALIAS\""
+	ip link add "$VA" type veth peer name "$VB"
+	ip link set "$VA" netns "$A"
+	ip -n "$A" link set "$VA" netns "$B"
+	umount "$ALIAS"
+	wait_events 1 ".event==\"ns.name\" and .path==\"$ALIAS\" and .op==\"remove\""
+	ip -n "$B" link set "$VA" netns "$A"
+	stop_nstrace
+
+	e=$(one ".event==\"ns.name\" and .path==\"$ALIAS\" and .op==\"add\"")
+	assert_eq "$(jq -r .ns <<<"$e")" "$ib" "alias: ns"
+	assert_eq "$(jq -r .name <<<"$e")" alias "alias: name"
+	assert_eq "$(jq -c .ns_names <<<"$e")" "[\"$B\",\"alias\"]" "alias: ns_names"
+
+	e=$(one ".event==\"netdev.move\" and .ifname==\"$VA\" and .from_netns==$ia")
+	assert_eq "$(jq -r .to_netns <<<"$e")" "$ib" to_netns
+	assert_eq "$(jq -c .from_netns_names <<<"$e")" "[\"$A\"]" from_netns_names
+	assert_eq "$(jq -c .to_netns_names <<<"$e")" "[\"$B\",\"alias\"]" to_netns_names
+	# The alias is gone: B has one name again.
+	e=$(one ".event==\"netdev.move\" and .ifname==\"$VA\" and .from_netns==$ib")
+	assert_eq "$(jq -c .from_netns_names <<<"$e")" "[\"$B\"]" "after umount"
+	assert_eq "$(jq -c .to_netns_names <<<"$e")" "[\"$A\"]" "back to A"
+}
+
+@test "text output: the names go into DETAILS" {
+	ip netns add "$A"
+	ip netns add "$B"
+	"$NSTRACE" -o "$BATS_TEST_TMPDIR/out.txt" 2>"$BATS_TEST_TMPDIR/err" &
+	TRACE_PID=$!
+	wait_for grep -q '^nstrace: tracing' "$BATS_TEST_TMPDIR/err"
+	ip link add "$VA" type veth peer name "$VB"
+	ip link set "$VA" netns "$A"
+	ip -n "$A" link set "$VA" netns "$B"
+	sleep 0.3
+	kill -INT "$TRACE_PID"
+	wait "$TRACE_PID"
+	TRACE_PID=
+	grep -E "^[0-9:.]+ netdev.move .* ifname=$VA .*from_netns_names=$A( .*)? to_netns_names=$B( |$)" "$BATS_TEST_TMPDIR/out.txt"
+}
+
+@test "a process in a netns shows in its pids; once killed it drops out" {
+	ip netns add "$A"
+	ia=$(netns_ino "$A")
+	start_nstrace
+	ip netns exec "$A" sleep 1000 &
+	BG=$!
+	wait_for comm_is "$BG" sleep
+	[ "$(ns_inode "$BG" net)" = "$ia" ]
+	ip -n "$A" link add "$VA" type veth peer name "$VB"
+	wait_events 1 ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia"
+	kill "$BG"
+	wait "$BG" || true
+	ip -n "$A" link del "$VA"
+	wait_events 1 ".event==\"netdev.delete\" and .ifname==\"$VA\" and .netns==$ia"
+	stop_nstrace
+
+	# The setns of ip netns exec put it there.
+	e=$(one ".event==\"ns.setns\" and .pid==$BG and .ns_type==\"net\"")
+	assert_eq "$(jq -r .to_ns <<<"$e")" "$ia" to_ns
+	assert_eq "$(jq -c .to_ns_names <<<"$e")" "[\"$A\"]" to_ns_names
+	jq -e ".to_ns_pids | index($BG)" <<<"$e"
+	e=$(one ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia")
+	jq -e ".netns_pids | index($BG)" <<<"$e"
+	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$A\"]" netns_names
+	e=$(one ".event==\"netdev.delete\" and .ifname==\"$VA\" and .netns==$ia")
+	assert_eq "$(jq -c ".netns_pids // [] | index($BG)" <<<"$e")" null "dead pid dropped"
+	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$A\"]" "netns_names after"
+}
+
+# A cgroup v2 hierarchy this machine lets us write to.
+cgroup2_root() {
+	awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo
+}
+
+@test "a process in a docker-like cgroup: the netns has its container" {
+	root=$(cgroup2_root)
+	[ -n "$root" ] || skip_or_fail "no cgroup v2 hierarchy mounted"
+	id=$(printf '%s' "nmx$$" | sha256sum | cut -c1-64)
+	mkdir -p "$root/system.slice"
+	CG=$root/system.slice/docker-$id.scope
+	mkdir "$CG"
+	ip netns add "$A"
+	ia=$(netns_ino "$A")
+	start_nstrace
+	# In the cgroup before it enters the netns, as a container's process.
+	sh -c "echo \$\$ > '$CG/cgroup.procs' && exec ip netns exec '$A' sleep 1000" &
+	BG=$!
+	wait_for comm_is "$BG" sleep
+	grep -q "docker-$id.scope" "/proc/$BG/cgroup"
+	ip -n "$A" link add "$VA" type veth peer name "$VB"
+	wait_events 1 ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia"
+	stop_nstrace
+
+	e=$(one ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia")
+	assert_eq "$(jq -c .netns_container <<<"$e")" "{\"runtime\":\"docker\",\"id\":\"$id\"}" netns_container
+	jq -e ".netns_pids | index($BG)" <<<"$e"
+	kill "$BG"
+	wait "$BG" || true
+	BG=
+	rmdir "$CG"
+	CG=
+}
+
+@test "churn: every name added and removed comes out once, in order" {
+	start_nstrace
+	declare -A ino
+	n=40
+	for i in $(seq 1 $n); do
+		ip netns add "$P-c$i"
+		ino[$i]=$(netns_ino "$P-c$i")
+		# Each name lives while five more come.
+		if [ "$i" -gt 5 ]; then
+			ip netns del "$P-c$((i - 5))"
+		fi
+	done
+	for i in $(seq $((n - 4)) $n); do
+		ip netns del "$P-c$i"
+	done
+	wait_events $((2 * n)) ".event==\"ns.name\" and (.name | startswith(\"$P-c\"))"
+	stop_nstrace
+
+	for i in $(seq 1 $n); do
+		ops=$(jq -r "select(.event==\"ns.name\" and .name==\"$P-c$i\") | .op + \":\" + (.ns | tostring)" "$TRACE_OUT" | tr '\n' ' ')
+		assert_eq "$ops" "add:${ino[$i]} remove:${ino[$i]} " "$P-c$i"
+	done
+}
+
+@test "a name with hostile bytes: JSON parses, text is escaped" {
+	bad=$(printf '%s-\033[31m\t"\\\xff\001x' "$P")
+	start_nstrace
+	ip netns add "$bad"
+	ino=$(stat -L -c %i "/run/netns/$bad")
+	ip link add "$VA" type veth peer name "$VB"
+	ip link set "$VA" netns "$bad"
+	wait_events 1 ".event==\"netdev.move\" and .ifname==\"$VA\""
+	ip netns del "$bad"
+	wait_events 1 ".event==\"ns.name\" and .op==\"remove\" and .ns==$ino and (.name | startswith(\"$P-\"))"
+	stop_nstrace
+
+	python3 -c '
+import json, sys
+want = sys.argv[2].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+found = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    # Inodes come back at once: another namespace may get ours.
+    if e.get("event") == "ns.name" and e["ns"] == int(sys.argv[3]) and e["name"].startswith(sys.argv[4]):
+        assert e["name"] == want, (e["name"], want)
+        found += 1
+    if e.get("event") == "netdev.move" and e.get("ifname") == sys.argv[5]:
+        assert e["to_netns"] == int(sys.argv[3]), e
+        assert e["to_netns_names"] == [want], e
+        found += 1
+assert found == 3, found
+' "$TRACE_OUT" "$bad" "$ino" "$P-" "$VA"
+
+	"$NSTRACE" -o "$BATS_TEST_TMPDIR/out.txt" 2>"$BATS_TEST_TMPDIR/err" &
+	TRACE_PID=$!
+	wait_for grep -q '^nstrace: tracing' "$BATS_TEST_TMPDIR/err"
+	ip netns add "$bad"
+	sleep 0.3
+	ip netns del "$bad"
+	sleep 0.3
+	kill -INT "$TRACE_PID"
+	wait "$TRACE_PID"
+	TRACE_PID=
+	grep -F "name=$P-\\x1b[31m\\x09\"\\\\\\xff\\x01x path=" "$BATS_TEST_TMPDIR/out.txt"
+	! grep -q $'\033' "$BATS_TEST_TMPDIR/out.txt"
+}
+
+@test "--no-names: no names, pids or containers, and no ns.name" {
+	ip netns add "$A"
+	ia=$(netns_ino "$A")
+	start_nstrace --no-names
+	ip netns add "$B"
+	ip link add "$VA" type veth peer name "$VB"
+	ip link set "$VA" netns "$A"
+	wait_events 1 ".event==\"netdev.move\" and .ifname==\"$VA\""
+	ip netns del "$B"
+	sleep 0.3
+	stop_nstrace
+
+	assert_eq "$(count '.event=="ns.name"')" 0 "ns.name events"
+	assert_eq "$(count 'to_entries | map(select(.key | test("_(names|pids|container)$"))) | length > 0')" 0 "enriched events"
+	e=$(one ".event==\"netdev.move\" and .ifname==\"$VA\"")
+	assert_eq "$(jq -r .to_netns <<<"$e")" "$ia" to_netns
+}
+
+@test "filters: -e ns.name alone, -t, and -p (no ns.name: they have no process)" {
+	start_nstrace -e ns.name
+	ip netns add "$A"
+	wait_events 1 ".event==\"ns.name\" and .name==\"$A\""
+	stop_nstrace
+	assert_eq "$(count '.event!="ns.name"')" 0 "other events"
+
+	start_nstrace -t uts
+	ip netns add "$B"
+	sleep 0.3
+	stop_nstrace
+	assert_eq "$(count ".event==\"ns.name\" and .name==\"$B\"")" 0 "-t uts"
+
+	sleep 1000 &
+	BG=$!
+	start_nstrace -p "$BG"
+	ip netns del "$B"
+	sleep 0.3
+	stop_nstrace
+	assert_eq "$(count '.event=="ns.name"')" 0 "-p"
+}
+
+@test "after the drop of every capability, names and pids still come" {
+	command -v setpriv >/dev/null || skip_or_fail "no setpriv"
+	ip netns add "$A"
+	ia=$(netns_ino "$A")
+	TRACE_OUT=$BATS_TEST_TMPDIR/events.json
+	TRACE_ERR=$BATS_TEST_TMPDIR/stderr
+	setpriv --bounding-set -all,+bpf,+perfmon --inh-caps -all \
+		"$NSTRACE" --json >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	wait_for grep -q '^nstrace: tracing' "$TRACE_ERR"
+	assert_eq "$(awk '$1 == "CapEff:" { print $2 }' "/proc/$TRACE_PID/status")" 0000000000000000 CapEff
+	ip netns add "$B"
+	ip netns exec "$A" sleep 1000 &
+	BG=$!
+	wait_for comm_is "$BG" sleep
+	ip -n "$A" link add "$VA" type veth peer name "$VB" netns "$B"
+	wait_events 1 ".event==\"netdev.create\" and .ifname==\"$VB\""
+	stop_nstrace
+	e=$(one ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia")
+	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$A\"]" netns_names
+	jq -e ".netns_pids | index($BG)" <<<"$e"
+	one ".event==\"ns.name\" and .name==\"$B\" and .op==\"add\""
+	e=$(one ".event==\"netdev.create\" and .ifname==\"$VB\"")
+	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$B\"]" "peer's netns_names"
+}
