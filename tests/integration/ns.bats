@@ -136,7 +136,7 @@ clone_case() {
 @test "ip netns exec: ns.setns net into the named netns, and a new mount ns" {
 	ip netns add "$NETNS"
 	start_nstrace
-	ip netns exec "$NETNS" sleep 30 &
+	ip netns exec "$NETNS" sleep 300 &
 	p=$!
 	BG=$p
 	wait_for comm_is $p sleep
@@ -154,12 +154,12 @@ clone_case() {
 }
 
 @test "nsenter -n -u: one ns.setns per type, from ours to the target's" {
-	unshare -n -u sleep 30 &
+	unshare -n -u sleep 300 &
 	t=$!
 	BG=$t
 	wait_for comm_is $t sleep
 	start_nstrace -e ns.setns
-	nsenter -t $t -n -u sleep 30 &
+	nsenter -t $t -n -u sleep 300 &
 	p=$!
 	BG="$t $p"
 	wait_for comm_is $p sleep
@@ -175,7 +175,7 @@ clone_case() {
 }
 
 @test "setns with a pidfd switching three types: three ns.setns events" {
-	unshare -n -u -i sleep 30 &
+	unshare -n -u -i sleep 300 &
 	t=$!
 	BG=$t
 	wait_for comm_is $t sleep
