@@ -4,12 +4,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nscache.h"
 
-/* Below this many known processes, no full liveness sweep is worth it. */
+/* Below this many known processes, no full liveness sweep is worth it... */
 #define SWEEP_MIN 256
+/*
+ * ... but short-lived processes (an ip netns exec a second) would take
+ * minutes to reach it: this long after a sweep, one more runs if they
+ * came in since. Memory then stops growing within seconds.
+ */
+#define SWEEP_EVERY_NS (5 * 1000000000ULL)
+#define SWEEP_AFTER_NEW 32
 
 struct nsc_task {
 	uint32_t tid;
@@ -73,12 +81,22 @@ static int read_start(uint32_t tid, uint64_t *start)
 	return 0;
 }
 
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 void nscache_init(struct nscache *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->gen = 1;
 	c->sweep_at = SWEEP_MIN;
 	c->read_start = read_start;
+	c->now_ns = monotonic_ns;
+	c->swept_ns = monotonic_ns();
 }
 
 static void entry_free(struct nsc_entry *e)
@@ -463,12 +481,16 @@ static void sweep(struct nscache *c)
 		task_forget(c, dead[i], NULL);
 	free(dead);
 	c->sweep_at = c->tasks.n * 2 > SWEEP_MIN ? c->tasks.n * 2 : SWEEP_MIN;
+	c->swept_n = c->tasks.n;
+	c->swept_ns = c->now_ns();
 }
 
 void nscache_tick(struct nscache *c)
 {
 	c->gen++;
-	if (c->tasks.n >= c->sweep_at)
+	if (c->tasks.n >= c->sweep_at ||
+	    (c->tasks.n >= c->swept_n + SWEEP_AFTER_NEW &&
+	     c->now_ns() - c->swept_ns >= SWEEP_EVERY_NS))
 		sweep(c);
 }
 

@@ -38,6 +38,9 @@ struct nscache {
 	uint64_t gen; /* the batch: liveness is checked once per batch */
 	uint64_t stamp; /* counts what was learnt, to order it */
 	size_t sweep_at; /* tasks known: the next full check of liveness */
+	size_t swept_n; /* tasks known right after the last one */
+	uint64_t swept_ns; /* when it ran, by now_ns */
+	uint64_t (*now_ns)(void); /* CLOCK_MONOTONIC */
 	/* A process's start time, or a negative errno: /proc/TID/stat. */
 	int (*read_start)(uint32_t tid, uint64_t *start);
 };

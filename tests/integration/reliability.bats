@@ -145,12 +145,18 @@ end_with() {
 	local fifo=$BATS_TEST_TMPDIR/pipe ids=$BATS_TEST_TMPDIR/ids
 	TRACE_ERR=$BATS_TEST_TMPDIR/err
 	mkfifo "$fifo"
-	head -1 <"$fifo" >"$BATS_TEST_TMPDIR/out" &
+	# The reader goes away only once the ids are saved: on a busy machine
+	# the first event can come before, and nstrace would be gone already.
+	{
+		while [ ! -e "$BATS_TEST_TMPDIR/go" ]; do sleep 0.05; done
+		head -1
+	} <"$fifo" >"$BATS_TEST_TMPDIR/out" &
 	BG=$!
 	"$NSTRACE" --json >"$fifo" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
 	started "$TRACE_PID" "$TRACE_ERR"
 	save_ids "$TRACE_PID" "$ids"
+	touch "$BATS_TEST_TMPDIR/go"
 	# The closed pipe shows at the next write: keep events coming.
 	for _ in $(seq 200); do
 		kill -0 "$TRACE_PID" 2>/dev/null || break
@@ -375,7 +381,14 @@ IFNAMES=(
 		ip -n "$ns" link add "$real" type veth peer name "p$i" netns "$ns2"
 	done
 	ip netns del "$ns"
-	wait_for grep -q "\"event\":\"ns.destroy\",.*\"ns\":$ino," "$d/events.json"
+	# Inodes come back at once: a netns of the comm checks above may have
+	# died under this number too. Ours is the one with interfaces; its
+	# cleanup runs later, and takes a while in a slow VM.
+	for _ in $(seq 300); do
+		jq -e --argjson ino "$ino" 'select(.event == "ns.destroy" and .ns == $ino and (.interfaces | length) > 1)' \
+			"$d/events.json" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
 	kill -INT $j $x
 	wait $j
 	wait $x

@@ -426,6 +426,38 @@ static void test_cache_sweep(void **state)
 	reap(alive);
 }
 
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
+/* A few dozen short-lived processes go within seconds, not at 256. */
+static void test_cache_sweep_timed(void **state)
+{
+	struct nscache c;
+
+	nscache_init(&c);
+	c.now_ns = fake_clock;
+	fake_now = c.swept_ns = 1000000000ULL;
+	for (uint32_t i = 0; i < 40; i++)
+		nscache_task_moved(&c, 5000000 + i, NST_NS_NET, NS_B);
+	fake_now += 4000000000ULL;
+	nscache_tick(&c);
+	assert_int_equal(nscache_tasks(&c), 40); /* not yet: 4 s */
+	fake_now += 1000000000ULL;
+	nscache_tick(&c);
+	assert_int_equal(nscache_tasks(&c), 0);
+	/* Fewer than 32 new since: they wait for the next ones. */
+	for (uint32_t i = 0; i < 20; i++)
+		nscache_task_moved(&c, 5000100 + i, NST_NS_NET, NS_B);
+	fake_now += 60000000000ULL;
+	nscache_tick(&c);
+	assert_int_equal(nscache_tasks(&c), 20);
+	nscache_free(&c);
+}
+
 /* ------------------------------ fields ------------------------------- */
 
 static void test_enrich_fields(void **state)
@@ -595,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_cache_exits),
 		cmocka_unit_test(test_cache_pid_reused),
 		cmocka_unit_test(test_cache_sweep),
+		cmocka_unit_test(test_cache_sweep_timed),
 		cmocka_unit_test(test_enrich_fields),
 		cmocka_unit_test(test_enrich_keys),
 		cmocka_unit_test(test_ns_name_record),
