@@ -22,6 +22,16 @@
  */
 #define LS_WALK_BUF_SIZE (16u << 20)
 
+/* The walk's totals, a global of the BPF side that the loader reads. */
+struct ls_walk_totals {
+	__u32 nets;
+	__u32 devs;
+	__u32 lost; /* records the ring buffer had no room for */
+	__u32 truncated; /* a walk stopped at its bound */
+	__u32 done; /* the last call of the task iterator ran */
+	__u32 heads; /* ring nodes that were not a net: 1, the list head */
+};
+
 enum ls_rec_kind {
 	LS_REC_NS = 1, /* a namespace of any type, once per inode */
 	LS_REC_TASK, /* a process, or a thread whose namespaces differ */
