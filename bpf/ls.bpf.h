@@ -100,6 +100,8 @@ struct {
 /* Namespaces already reported, so that each has one LS_REC_NS record. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	/* Filled as namespaces are seen, not all 2^16 set up at every load. */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1 << 16);
 	__type(key, __u32);
 	__type(value, __u8);

@@ -164,7 +164,7 @@ static void load_failed(int err)
 		strerror(-err));
 }
 
-static struct ls_bpf *load_all_types(struct loaded *l)
+static struct ls_bpf *load_all_types(struct loaded *l, __u32 walk_size)
 {
 	struct ls_bpf *skel = ls_bpf__open();
 	int err;
@@ -173,6 +173,7 @@ static struct ls_bpf *load_all_types(struct loaded *l)
 		open_failed();
 		return NULL;
 	}
+	skel->maps.walk_out.max_entries = walk_size;
 	err = ls_bpf__load(skel);
 	if (err) {
 		load_failed(err);
@@ -186,7 +187,7 @@ static struct ls_bpf *load_all_types(struct loaded *l)
 	return skel;
 }
 
-static struct ls_net_bpf *load_net_types(struct loaded *l)
+static struct ls_net_bpf *load_net_types(struct loaded *l, __u32 walk_size)
 {
 	struct ls_net_bpf *skel = ls_net_bpf__open();
 	int err;
@@ -195,6 +196,7 @@ static struct ls_net_bpf *load_net_types(struct loaded *l)
 		open_failed();
 		return NULL;
 	}
+	skel->maps.walk_out.max_entries = walk_size;
 	err = ls_net_bpf__load(skel);
 	if (err) {
 		load_failed(err);
@@ -208,8 +210,11 @@ static struct ls_net_bpf *load_net_types(struct loaded *l)
 	return skel;
 }
 
-/* Run both iterators, take the walk's ring buffer; 0 or -1. */
-static int run(const struct loaded *l, struct inventory *inv)
+/*
+ * Run both iterators, take the walk's ring buffer; 0, -1, or 1 when the
+ * walk did not fit a ring buffer smaller than the largest (nothing said).
+ */
+static int run(const struct loaded *l, struct inventory *inv, __u32 walk_size)
 {
 	struct ring_buffer *rb = NULL;
 	struct collector c = {};
@@ -229,6 +234,10 @@ static int run(const struct loaded *l, struct inventory *inv)
 	if (!l->walk->done) {
 		fputs("nstrace: the kernel never ran the end of the task walk\n",
 		      stderr);
+		goto out;
+	}
+	if (l->walk->lost && walk_size < LS_WALK_BUF_SIZE) {
+		ret = 1;
 		goto out;
 	}
 	if (l->walk->lost) {
@@ -259,8 +268,9 @@ out:
 	return ret;
 }
 
-/* Load the skeleton the scope needs and run it; 0 or -1. */
-static int collect(struct inventory *inv, enum inventory_scope scope)
+/* Load the skeleton the scope needs and run it; 0, -1 or 1 as run(). */
+static int collect_once(struct inventory *inv, enum inventory_scope scope,
+			__u32 walk_size)
 {
 	struct ls_net_bpf *net_skel = NULL;
 	struct ls_bpf *all_skel = NULL;
@@ -268,14 +278,24 @@ static int collect(struct inventory *inv, enum inventory_scope scope)
 	int ret;
 
 	if (scope == INVENTORY_NETNS)
-		net_skel = load_net_types(&l);
+		net_skel = load_net_types(&l, walk_size);
 	else
-		all_skel = load_all_types(&l);
+		all_skel = load_all_types(&l, walk_size);
 	if (!net_skel && !all_skel)
 		return -1;
-	ret = run(&l, inv);
+	ret = run(&l, inv, walk_size);
 	ls_net_bpf__destroy(net_skel);
 	ls_bpf__destroy(all_skel);
+	return ret;
+}
+
+/* 0 or -1: the small ring buffer first, the whole one if it was short. */
+static int collect(struct inventory *inv, enum inventory_scope scope)
+{
+	int ret = collect_once(inv, scope, LS_WALK_BUF_FIRST);
+
+	if (ret > 0)
+		ret = collect_once(inv, scope, LS_WALK_BUF_SIZE);
 	return ret;
 }
 
