@@ -18,7 +18,7 @@
 
 /*
  * The ring buffer of the net walk: 16 MiB is about 120000 devices. The
- * loader tries LS_WALK_BUF_FIRST (about 15000) first, since the kernel
+ * loader tries LS_WALK_BUF_FIRST (about 16000) first, since the kernel
  * allocates, clears and maps all of it at every load, then the whole
  * size if that was too small.
  */
