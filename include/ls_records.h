@@ -18,12 +18,12 @@
 
 /*
  * The ring buffer of the net walk: 16 MiB is about 120000 devices. The
- * loader tries LS_WALK_BUF_FIRST (about 16000) first, since the kernel
+ * loader tries LS_WALK_BUF_FIRST (about 8000) first, since the kernel
  * allocates, clears and maps all of it at every load, then the whole
  * size if that was too small.
  */
 #define LS_WALK_BUF_SIZE (16u << 20)
-#define LS_WALK_BUF_FIRST (2u << 20)
+#define LS_WALK_BUF_FIRST (1u << 20)
 
 /* The walk's totals, a global of the BPF side that the loader reads. */
 struct ls_walk_totals {

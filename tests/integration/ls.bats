@@ -326,16 +326,22 @@ time.sleep(60)
 	owner=${BG[0]}
 	wait_for "$ready"
 	# pid and time apply to the children: the *_for_children links.
+	held=$BATS_TEST_TMPDIR/held
 	bg bash -c "exec 3</proc/$owner/ns/net 4</proc/$owner/ns/uts \
 		5</proc/$owner/ns/ipc 6</proc/$owner/ns/mnt \
 		7</proc/$owner/ns/cgroup 8</proc/$owner/ns/user \
 		9</proc/$owner/ns/pid_for_children \
-		10</proc/$owner/ns/time_for_children; exec sleep 60"
+		10</proc/$owner/ns/time_for_children; echo >$held; exec sleep 60"
 	holder=${BG[1]}
-	for _ in $(seq 100); do
-		[ -e "/proc/$holder/fd/10" ] && break
+	# A slow machine (the test VM) may take a while to open eight files.
+	for _ in $(seq 600); do
+		[ -s "$held" ] && break
 		sleep 0.05
 	done
+	[ -s "$held" ] || {
+		echo "the holder never opened its eight namespace files" >&2
+		return 1
+	}
 	ls_json --all
 	fd=3
 	for type in net uts ipc mnt cgroup user pid time; do
@@ -357,16 +363,19 @@ time.sleep(60)
 }
 
 @test "ls: a walk too big for the first ring buffer is loaded again, whole" {
-	# 2 MiB hold about 16000 devices: 8300 veth pairs need the 16 MiB.
+	# 1 MiB holds about 8000 devices: 4200 veth pairs need the 16 MiB.
+	# One queue each: a veth has one per CPU by default, and the test VM
+	# has 1 GiB.
 	big=$(tname lfxbig)
 	ip netns add "$big"
-	for ((i = 0; i < 8300; i++)); do
-		echo "link add a$i type veth peer name b$i"
+	for ((i = 0; i < 4200; i++)); do
+		echo "link add a$i numtxqueues 1 numrxqueues 1 type veth" \
+			"peer name b$i numtxqueues 1 numrxqueues 1"
 	done | ip -n "$big" -batch -
 	ls_json
 	n=$(netns "$(netns_ino "$big")")
 	assert_eq "$(jq '.interfaces | length' <<<"$n")" \
 		"$(ip -n "$big" -j link show | jq length)" interfaces
-	assert_eq "$(jq -c '[.interfaces[] | select(.name == "b8299") | .peer_name]' <<<"$n")" \
-		'["a8299"]' "the last pair"
+	assert_eq "$(jq -c '[.interfaces[] | select(.name == "b4199") | .peer_name]' <<<"$n")" \
+		'["a4199"]' "the last pair"
 }
