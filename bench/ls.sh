@@ -2,8 +2,9 @@
 # How long `nstrace ls --json` takes next to `ip -all netns exec ip -o link`
 # (one fork and setns per namespace) for N network namespaces with a veth
 # pair each, N = 100, 500, 1000 unless SIZES says otherwise. Prints one line
-# per N: both times (the best of RUNS runs) and their ratio. Needs root;
-# creates and deletes its own namespaces only.
+# per N: both times (the best of RUNS runs), their ratio, and nstrace's
+# slowest run (on a busy machine the spread says how far to trust the
+# best). Needs root; creates and deletes its own namespaces only.
 #
 #   bash bench/ls.sh            SIZES="100 500" RUNS=5 bash bench/ls.sh
 set -euo pipefail
@@ -45,9 +46,9 @@ grow() {
 
 now_ns() { date +%s%N; }
 
-# best_of CMD...: the fastest of RUNS runs, in milliseconds (3 decimals).
-best_of() {
-	local best= t0 t1 r
+# run_times CMD...: the fastest and the slowest of RUNS runs, in nanoseconds.
+run_times() {
+	local best= worst=0 t0 t1 r
 	for ((r = 0; r < RUNS; r++)); do
 		t0=$(now_ns)
 		"$@" >/dev/null 2>&1 || die "failed: $*"
@@ -55,21 +56,30 @@ best_of() {
 		if [ -z "$best" ] || [ $((t1 - t0)) -lt "$best" ]; then
 			best=$((t1 - t0))
 		fi
+		if [ $((t1 - t0)) -gt "$worst" ]; then
+			worst=$((t1 - t0))
+		fi
 	done
-	echo "$best"
+	echo "$best $worst"
 }
 
 ms() { awk -v ns="$1" 'BEGIN { printf "%.1f", ns / 1e6 }'; }
 
-printf '%6s %14s %14s %8s\n' N "nstrace (ms)" "ip -all (ms)" ratio
+printf '%6s %14s %14s %8s %14s\n' N "nstrace (ms)" "ip -all (ms)" ratio \
+	"slowest (ms)"
 for n in $SIZES; do
 	grow "$n"
 	# The namespaces must all be there, or the times compare nothing.
 	seen=$("$NSTRACE" ls --json |
 		jq --arg p "$prefix" '[.netns[] | select(any(.names[]; startswith($p)))] | length')
 	[ "$seen" -eq "$n" ] || die "nstrace saw $seen of the $n namespaces"
-	t_nstrace=$(best_of "$NSTRACE" ls --json)
-	t_ip=$(best_of ip -all netns exec ip -o link)
-	printf '%6d %14s %14s %7.1fx\n' "$n" "$(ms "$t_nstrace")" \
-		"$(ms "$t_ip")" "$(awk -v a="$t_ip" -v b="$t_nstrace" 'BEGIN { print a / b }')"
+	# Assigned first: set -e stops here if a run failed.
+	r=$(run_times "$NSTRACE" ls --json)
+	read -r t_nstrace t_slowest <<<"$r"
+	r=$(run_times ip -all netns exec ip -o link)
+	read -r t_ip _ <<<"$r"
+	printf '%6d %14s %14s %7.1fx %14s\n' "$n" "$(ms "$t_nstrace")" \
+		"$(ms "$t_ip")" \
+		"$(awk -v a="$t_ip" -v b="$t_nstrace" 'BEGIN { print a / b }')" \
+		"$(ms "$t_slowest")"
 done

@@ -17,10 +17,23 @@
 #define LS_ADDR_LEN 32 /* MAX_ADDR_LEN */
 
 /*
- * The ring buffer of the net walk: 16 MiB is about 120000 devices. A
- * light skeleton has its map sizes built in.
+ * The ring buffer of the net walk: 16 MiB is about 120000 devices. The
+ * loader tries LS_WALK_BUF_FIRST (about 8000) first, since the kernel
+ * allocates, clears and maps all of it at every load, then the whole
+ * size if that was too small.
  */
 #define LS_WALK_BUF_SIZE (16u << 20)
+#define LS_WALK_BUF_FIRST (1u << 20)
+
+/* The walk's totals, a global of the BPF side that the loader reads. */
+struct ls_walk_totals {
+	__u32 nets;
+	__u32 devs;
+	__u32 lost; /* records the ring buffer had no room for */
+	__u32 truncated; /* a walk stopped at its bound */
+	__u32 done; /* the last call of the task iterator ran */
+	__u32 heads; /* ring nodes that were not a net: 1, the list head */
+};
 
 enum ls_rec_kind {
 	LS_REC_NS = 1, /* a namespace of any type, once per inode */

@@ -7,10 +7,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "ls.lskel.h"
 #include "buf.h"
 #include "inventory.h"
 #include "preflight.h"
+/* After inventory.h: their globals are of its record types. */
+#include "ls.lskel.h"
+#include "ls_net.lskel.h"
 
 #define READ_CHUNK 65536
 
@@ -142,46 +144,106 @@ static int on_walk_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Load, run both iterators, take the walk's ring buffer; 0 or -1. */
-static int collect(struct inventory *inv)
+/* What collect() needs of either skeleton, once loaded. */
+struct loaded {
+	int walk_out_fd;
+	int task_fd;
+	int task_file_fd;
+	const struct ls_walk_totals *walk;
+};
+
+static void open_failed(void)
+{
+	fprintf(stderr, "nstrace: cannot open the BPF object: %s\n",
+		strerror(errno));
+}
+
+static void load_failed(int err)
+{
+	fprintf(stderr, "nstrace: cannot load the BPF programs: %s\n",
+		strerror(-err));
+}
+
+static struct ls_bpf *load_all_types(struct loaded *l, __u32 walk_size)
+{
+	struct ls_bpf *skel = ls_bpf__open();
+	int err;
+
+	if (!skel) {
+		open_failed();
+		return NULL;
+	}
+	skel->maps.walk_out.max_entries = walk_size;
+	err = ls_bpf__load(skel);
+	if (err) {
+		load_failed(err);
+		ls_bpf__destroy(skel);
+		return NULL;
+	}
+	l->walk_out_fd = skel->maps.walk_out.map_fd;
+	l->task_fd = skel->progs.ls_task.prog_fd;
+	l->task_file_fd = skel->progs.ls_task_file.prog_fd;
+	l->walk = &skel->bss->walk;
+	return skel;
+}
+
+static struct ls_net_bpf *load_net_types(struct loaded *l, __u32 walk_size)
+{
+	struct ls_net_bpf *skel = ls_net_bpf__open();
+	int err;
+
+	if (!skel) {
+		open_failed();
+		return NULL;
+	}
+	skel->maps.walk_out.max_entries = walk_size;
+	err = ls_net_bpf__load(skel);
+	if (err) {
+		load_failed(err);
+		ls_net_bpf__destroy(skel);
+		return NULL;
+	}
+	l->walk_out_fd = skel->maps.walk_out.map_fd;
+	l->task_fd = skel->progs.ls_task.prog_fd;
+	l->task_file_fd = skel->progs.ls_task_file.prog_fd;
+	l->walk = &skel->bss->walk;
+	return skel;
+}
+
+/*
+ * Run both iterators, take the walk's ring buffer; 0, -1, or 1 when the
+ * walk did not fit a ring buffer smaller than the largest (nothing said).
+ */
+static int run(const struct loaded *l, struct inventory *inv, __u32 walk_size)
 {
 	struct ring_buffer *rb = NULL;
 	struct collector c = {};
 	struct buf stream = {};
-	struct ls_bpf *skel;
 	int ret = -1, err;
 
-	skel = ls_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "nstrace: cannot open the BPF object: %s\n",
-			strerror(errno));
-		return -1;
-	}
-	err = ls_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "nstrace: cannot load the BPF programs: %s\n",
-			strerror(-err));
-		goto out;
-	}
-	rb = ring_buffer__new(skel->maps.walk_out.map_fd, on_walk_record, &c,
-			      NULL);
+	rb = ring_buffer__new(l->walk_out_fd, on_walk_record, &c, NULL);
 	if (!rb) {
 		fprintf(stderr, "nstrace: cannot open the ring buffer: %s\n",
 			strerror(errno));
 		goto out;
 	}
-	if (run_iter(skel->progs.ls_task.prog_fd, "task", &stream) ||
-	    run_iter(skel->progs.ls_task_file.prog_fd, "task_file", &stream))
+	/* The task walk first: the file walk uses what it learnt. */
+	if (run_iter(l->task_fd, "task", &stream) ||
+	    run_iter(l->task_file_fd, "task_file", &stream))
 		goto out;
-	if (!skel->bss->walk_done) {
+	if (!l->walk->done) {
 		fputs("nstrace: the kernel never ran the end of the task walk\n",
 		      stderr);
 		goto out;
 	}
-	if (skel->bss->walk_lost) {
+	if (l->walk->lost && walk_size < LS_WALK_BUF_SIZE) {
+		ret = 1;
+		goto out;
+	}
+	if (l->walk->lost) {
 		fprintf(stderr,
 			"nstrace: %u devices or namespaces did not fit the walk's %u MiB buffer\n",
-			skel->bss->walk_lost, LS_WALK_BUF_SIZE >> 20);
+			l->walk->lost, LS_WALK_BUF_SIZE >> 20);
 		goto out;
 	}
 	if (add_stream(&c, stream.data, stream.len)) {
@@ -197,14 +259,43 @@ static int collect(struct inventory *inv)
 	}
 	collector_move(&c, inv);
 	/* More than the one list head: nodes nstrace could not make sense of. */
-	inv->truncated = skel->bss->walk_truncated ||
-			 skel->bss->walk_heads != 1;
+	inv->truncated = l->walk->truncated || l->walk->heads != 1;
 	ret = 0;
 out:
 	collector_free(&c);
 	ring_buffer__free(rb);
-	ls_bpf__destroy(skel);
 	buf_free(&stream);
+	return ret;
+}
+
+/* Load the skeleton the scope needs and run it; 0, -1 or 1 as run(). */
+static int collect_once(struct inventory *inv, enum inventory_scope scope,
+			__u32 walk_size)
+{
+	struct ls_net_bpf *net_skel = NULL;
+	struct ls_bpf *all_skel = NULL;
+	struct loaded l;
+	int ret;
+
+	if (scope == INVENTORY_NETNS)
+		net_skel = load_net_types(&l, walk_size);
+	else
+		all_skel = load_all_types(&l, walk_size);
+	if (!net_skel && !all_skel)
+		return -1;
+	ret = run(&l, inv, walk_size);
+	ls_net_bpf__destroy(net_skel);
+	ls_bpf__destroy(all_skel);
+	return ret;
+}
+
+/* 0 or -1: the small ring buffer first, the whole one if it was short. */
+static int collect(struct inventory *inv, enum inventory_scope scope)
+{
+	int ret = collect_once(inv, scope, LS_WALK_BUF_FIRST);
+
+	if (ret > 0)
+		ret = collect_once(inv, scope, LS_WALK_BUF_SIZE);
 	return ret;
 }
 
@@ -306,10 +397,10 @@ static void index_inventory(struct inventory *inv)
 			inv->ns[i].flags |= LS_NS_INIT;
 }
 
-int inventory_collect(struct inventory *inv)
+int inventory_collect(struct inventory *inv, enum inventory_scope scope)
 {
 	memset(inv, 0, sizeof(*inv));
-	if (preflight_caps() || preflight_btf(NULL) || collect(inv))
+	if (preflight_caps() || preflight_btf(NULL) || collect(inv, scope))
 		return -1;
 	index_inventory(inv);
 	return 0;

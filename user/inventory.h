@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * What the kernel says, in one pass of bpf/ls.bpf.c: every namespace
+ * What the kernel says, in one pass of bpf/ls.bpf.h: every namespace
  * reachable from a process or an open file, every network namespace on
  * the kernel's list with its devices, and the fds and sockets that hold
  * namespaces. Nothing here comes from /proc.
@@ -32,8 +32,19 @@ struct inventory {
 	bool truncated; /* a walk stopped at its bound */
 };
 
+/*
+ * What to collect: INVENTORY_NETNS has, of the other types, only the
+ * mount and user namespaces (the tasks' ns[] of other types are 0, nsfs
+ * fds of other types are left out) and loads faster; INVENTORY_ALL has
+ * every type.
+ */
+enum inventory_scope {
+	INVENTORY_NETNS,
+	INVENTORY_ALL,
+};
+
 /* 0, or -1 after one line on stderr. */
-int inventory_collect(struct inventory *inv);
+int inventory_collect(struct inventory *inv, enum inventory_scope scope);
 void inventory_free(struct inventory *inv);
 
 /* Lookups by inode or pid; NULL when absent. */

@@ -144,12 +144,14 @@ int ls_main(int argc, char **argv)
 	struct buf b = {};
 	struct ls_opts o;
 	int rc = parse(&o, argc, argv, false);
+	bool netns_view;
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (ls_view_build(&v))
+	netns_view = !o.type_mask || o.type_mask == 1u << NST_NS_NET;
+	if (netns_view ? ls_view_build_netns(&v) : ls_view_build(&v))
 		return 1;
-	if (!o.type_mask || o.type_mask == 1u << NST_NS_NET) {
+	if (netns_view) {
 		if (o.json)
 			ls_json_netns(&b, &v);
 		else
@@ -206,7 +208,7 @@ int identify_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (!parse_u32(o.arg, &pid) || !pid)
 		return bad_usage("identify", "not a process id", o.arg);
-	if (ls_view_build(&v))
+	if (ls_view_build_netns(&v))
 		return 1;
 	t = ls_view_task(&v, pid);
 	nv = t ? ls_view_ns(&v, t->ns[NST_NS_NET]) : NULL;
@@ -269,7 +271,7 @@ int pids_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (!*o.arg)
 		return bad_usage("pids", "empty network namespace", o.arg);
-	if (ls_view_build(&v))
+	if (ls_view_build_netns(&v))
 		return 1;
 	nv = find_netns(&v, o.arg);
 	if (!nv) {
@@ -313,7 +315,7 @@ int where_main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (!*o.arg || strlen(o.arg) >= NST_IFNAME_LEN)
 		return bad_usage("where", "not an interface name", o.arg);
-	if (ls_view_build(&v))
+	if (ls_view_build_netns(&v))
 		return 1;
 	if (o.json) {
 		buf_addf(&b,

@@ -109,6 +109,12 @@ void iff_names(struct buf *b, uint32_t flags, const char *quote,
 
 void mac_str(struct buf *b, const uint8_t *addr, uint32_t n)
 {
-	for (uint32_t i = 0; i < n; i++)
-		buf_addf(b, i ? ":%02x" : "%02x", addr[i]);
+	static const char hex[] = "0123456789abcdef";
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			buf_addc(b, ':');
+		buf_addc(b, hex[addr[i] >> 4]);
+		buf_addc(b, hex[addr[i] & 0xf]);
+	}
 }

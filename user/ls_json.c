@@ -11,13 +11,16 @@ static void key(struct buf *b, bool *first, const char *k)
 	if (!*first)
 		buf_addc(b, ',');
 	*first = false;
-	buf_addf(b, "\"%s\":", k);
+	/* Keys are ours, plain ASCII: no escaping, and no printf per field. */
+	buf_addc(b, '"');
+	buf_adds(b, k);
+	buf_adds(b, "\":");
 }
 
 static void key_u(struct buf *b, bool *first, const char *k, uint64_t u)
 {
 	key(b, first, k);
-	buf_addf(b, "%llu", (unsigned long long)u);
+	buf_addu(b, u);
 }
 
 static void key_str(struct buf *b, bool *first, const char *k, const char *s,
@@ -123,7 +126,7 @@ static void pids_array(struct buf *b, const struct ns_view *nv)
 		if (!first)
 			buf_addc(b, ',');
 		first = false;
-		buf_addf(b, "%u", t->pid);
+		buf_addu(b, t->pid);
 	}
 	buf_addc(b, ']');
 }

@@ -56,15 +56,25 @@ static void find_containers(struct ls_view *v)
 	}
 }
 
-int ls_view_build(struct ls_view *v)
+static int build(struct ls_view *v, enum inventory_scope scope)
 {
 	memset(v, 0, sizeof(*v));
-	if (inventory_collect(&v->inv))
+	if (inventory_collect(&v->inv, scope))
 		return -1;
 	ns_mounts_collect(&v->mounts, &v->inv);
 	ls_view_index(v);
 	find_containers(v);
 	return 0;
+}
+
+int ls_view_build(struct ls_view *v)
+{
+	return build(v, INVENTORY_ALL);
+}
+
+int ls_view_build_netns(struct ls_view *v)
+{
+	return build(v, INVENTORY_NETNS);
 }
 
 void ls_view_index(struct ls_view *v)

@@ -40,8 +40,13 @@ struct ls_view {
 	bool replayed; /* rebuilt from a log: no processes nor holders known */
 };
 
-/* 0, or -1 after one line on stderr. */
+/* 0, or -1 after one line on stderr. Namespaces of every type. */
 int ls_view_build(struct ls_view *v);
+/*
+ * The same for the netns view, faster to load: of the other types only
+ * the mount and user namespaces (see inventory_collect()).
+ */
+int ls_view_build_netns(struct ls_view *v);
 /* Joins up an inventory and mounts filled by other means (a log). */
 void ls_view_index(struct ls_view *v);
 void ls_view_free(struct ls_view *v);

@@ -23,7 +23,7 @@ teardown() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	for ns in $(ip netns list | awk '{print $1}' | grep "^nst$$_ls"); do
+	for ns in $(ip netns list | awk '{print $1}' | grep -E "^nst$$_(ls|lfx)"); do
 		ip netns del "$ns"
 	done
 }
@@ -317,4 +317,65 @@ time.sleep(60)
 	long=$(printf '%s\n' "$output" | awk 'length > 80')
 	assert_eq "$long" "" "lines over 80 columns"
 	[[ "$output" == *"net:[$(netns_ino "$A")] $A"* ]]
+}
+
+@test "ls: an fd of each type is named by --all, and the net one by the netns view" {
+	ready=$BATS_TEST_TMPDIR/ready
+	bg unshare -U -n -u -i -m -C -p -T -f --kill-child sh -c \
+		"echo >$ready; exec sleep 60"
+	owner=${BG[0]}
+	wait_for "$ready"
+	# pid and time apply to the children: the *_for_children links.
+	held=$BATS_TEST_TMPDIR/held
+	bg bash -c "exec 3</proc/$owner/ns/net 4</proc/$owner/ns/uts \
+		5</proc/$owner/ns/ipc 6</proc/$owner/ns/mnt \
+		7</proc/$owner/ns/cgroup 8</proc/$owner/ns/user \
+		9</proc/$owner/ns/pid_for_children \
+		0</proc/$owner/ns/time_for_children; echo >$held; exec sleep 60"
+	holder=${BG[1]}
+	# A slow machine (the test VM) may take a while to open eight files.
+	for _ in $(seq 600); do
+		[ -s "$held" ] && break
+		sleep 0.05
+	done
+	[ -s "$held" ] || {
+		echo "the holder never opened its eight namespace files" >&2
+		return 1
+	}
+	ls_json --all
+	# fd 0 for the eighth: bash may close its fds above 9 on exec.
+	for type_fd in net:3 uts:4 ipc:5 mnt:6 cgroup:7 user:8 pid:9 time:0; do
+		type=${type_fd%:*} fd=${type_fd#*:}
+		ino=$(stat -L -c %i "/proc/$holder/fd/$fd")
+		ns=$(jq -c --argjson i "$ino" '.namespaces[] | select(.inode == $i)' "$OUT")
+		assert_eq "$(jq -r .type <<<"$ns")" "$type" "type of fd $fd"
+		assert_eq "$(jq -c --argjson p "$holder" \
+			'[.holders[] | select(.kind == "fd" and .pid == $p) | .fd]' <<<"$ns")" \
+			"[$fd]" "$type held by fd $fd"
+	done
+	ls_json
+	n=$(netns "$(stat -L -c %i "/proc/$holder/fd/3")")
+	[ -n "$n" ]
+	assert_eq "$(jq -c --argjson p "$holder" \
+		'[.holders[] | select(.kind == "fd" and .pid == $p) | .fd]' <<<"$n")" \
+		"[3]" "netns held by fd 3"
+	assert_eq "$(jq .owner <<<"$n")" "$(ns_inode "$owner" user)" owner
+}
+
+@test "ls: a walk too big for the first ring buffer is loaded again, whole" {
+	# 1 MiB holds about 8000 devices: 4200 veth pairs need the 16 MiB.
+	# One queue each: a veth has one per CPU by default, and the test VM
+	# has 1 GiB.
+	big=$(tname lfxbig)
+	ip netns add "$big"
+	for ((i = 0; i < 4200; i++)); do
+		echo "link add a$i numtxqueues 1 numrxqueues 1 type veth" \
+			"peer name b$i numtxqueues 1 numrxqueues 1"
+	done | ip -n "$big" -batch -
+	ls_json
+	n=$(netns "$(netns_ino "$big")")
+	assert_eq "$(jq '.interfaces | length' <<<"$n")" \
+		"$(ip -n "$big" -j link show | jq length)" interfaces
+	assert_eq "$(jq -c '[.interfaces[] | select(.name == "b4199") | .peer_name]' <<<"$n")" \
+		'["a4199"]' "the last pair"
 }
