@@ -32,8 +32,11 @@ int live_names_open(struct live_names *n)
 	for (size_t i = 0; i < n->mounts.n; i++)
 		nscache_name_add(&n->cache, n->mounts.v[i].type,
 				 n->mounts.v[i].inum, n->mounts.v[i].path);
-	/* Without it, processes are known from their events alone. */
-	if (inventory_collect(&inv)) {
+	/*
+	 * Every type, since events of every type carry the pids of their
+	 * namespaces. Without it, processes are known from their events alone.
+	 */
+	if (inventory_collect(&inv, INVENTORY_ALL)) {
 		fprintf(stderr,
 			"nstrace: going on without the processes already in each namespace\n");
 		return 0;
