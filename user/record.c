@@ -18,14 +18,14 @@ struct field *record_add(struct record *r, const char *key,
 	return f;
 }
 
-static void add_u(struct record *r, const char *key, uint64_t v,
+void record_add_u(struct record *r, const char *key, uint64_t v,
 		  enum field_col col)
 {
 	record_add(r, key, FIELD_U64, col)->u = v;
 }
 
-static void add_s(struct record *r, const char *key, const char *s,
-		  uint32_t len, enum field_col col)
+void record_add_str(struct record *r, const char *key, const char *s,
+		    uint32_t len, enum field_col col)
 {
 	struct field *f = record_add(r, key, FIELD_STR, col);
 
@@ -33,7 +33,7 @@ static void add_s(struct record *r, const char *key, const char *s,
 	f->len = len;
 }
 
-static void add_name(struct record *r, const char *key, const char *s,
+void record_add_name(struct record *r, const char *key, const char *s,
 		     enum field_col col)
 {
 	struct field *f = record_add(r, key, FIELD_NAME, col);
@@ -45,18 +45,18 @@ static void add_name(struct record *r, const char *key, const char *s,
 static void add_head(struct record *r, const char *event, uint64_t time_ns)
 {
 	r->n = 0;
-	add_u(r, "schema", NST_SCHEMA_VERSION, COL_SKIP);
+	record_add_u(r, "schema", NST_SCHEMA_VERSION, COL_SKIP);
 	record_add(r, "time", FIELD_TIME, COL_TIME)->u = time_ns;
-	add_name(r, "event", event, COL_EVENT);
+	record_add_name(r, "event", event, COL_EVENT);
 }
 
 static void add_task(struct record *r, const struct nst_task *t)
 {
-	add_u(r, "pid", t->pid, COL_PID);
-	add_u(r, "tid", t->tid, COL_SKIP);
-	add_u(r, "ppid", t->ppid, COL_SKIP);
-	add_u(r, "uid", t->uid, COL_SKIP);
-	add_s(r, "comm", t->comm, sizeof(t->comm), COL_COMM);
+	record_add_u(r, "pid", t->pid, COL_PID);
+	record_add_u(r, "tid", t->tid, COL_SKIP);
+	record_add_u(r, "ppid", t->ppid, COL_SKIP);
+	record_add_u(r, "uid", t->uid, COL_SKIP);
+	record_add_str(r, "comm", t->comm, sizeof(t->comm), COL_COMM);
 }
 
 /* The kernel's errnos stop at 4095 (MAX_ERRNO). */
@@ -70,34 +70,34 @@ static void add_error(struct record *r, int error)
 
 	/* Anything else is not an errno: never negate INT_MIN. */
 	if (error > 0 || error < -MAX_ERRNO) {
-		add_name(r, "error", "unknown: the kernel gave no answer",
-			 COL_NONE);
+		record_add_name(r, "error",
+				"unknown: the kernel gave no answer", COL_NONE);
 		return;
 	}
 	err = -error;
 	name = strerrorname_np(err);
 	snprintf(r->scratch, sizeof(r->scratch), "%s: %s", name ? name : "E?",
 		 strerror(err));
-	add_name(r, "error", r->scratch, COL_NONE);
+	record_add_name(r, "error", r->scratch, COL_NONE);
 }
 
 static void add_move(struct record *r, const struct nst_netdev_move *m)
 {
-	add_name(r, "ns_type", "net", COL_TYPE);
-	add_s(r, "ifname", m->ifname, sizeof(m->ifname), COL_NONE);
-	add_u(r, "ifindex", m->ifindex, COL_NONE);
+	record_add_name(r, "ns_type", "net", COL_TYPE);
+	record_add_str(r, "ifname", m->ifname, sizeof(m->ifname), COL_NONE);
+	record_add_u(r, "ifindex", m->ifindex, COL_NONE);
 	/* A refused move changed nothing: there is no "after" to show. */
 	if (!m->error) {
-		add_s(r, "new_ifname", m->new_ifname, sizeof(m->new_ifname),
-		      COL_NONE);
-		add_u(r, "new_ifindex", m->new_ifindex, COL_NONE);
+		record_add_str(r, "new_ifname", m->new_ifname,
+			       sizeof(m->new_ifname), COL_NONE);
+		record_add_u(r, "new_ifindex", m->new_ifindex, COL_NONE);
 	}
-	add_u(r, "from_netns", m->from_netns, COL_NS);
-	add_u(r, "to_netns", m->to_netns, COL_NS);
-	add_name(r, "cause", cause_name(m->cause), COL_NONE);
+	record_add_u(r, "from_netns", m->from_netns, COL_NS);
+	record_add_u(r, "to_netns", m->to_netns, COL_NS);
+	record_add_name(r, "cause", cause_name(m->cause), COL_NONE);
 	/* The kernel's own moves (cause netns-exit) come from no syscall. */
 	if (m->origin != NST_ORIGIN_NONE && m->origin != NST_ORIGIN_NETNS_EXIT)
-		add_name(r, "syscall", origin_name(m->origin), COL_NONE);
+		record_add_name(r, "syscall", origin_name(m->origin), COL_NONE);
 	if (m->error)
 		add_error(r, m->error);
 }
@@ -113,22 +113,22 @@ static const char *life_cause(uint32_t origin)
 
 static void add_life(struct record *r, const struct nst_netdev_life *l)
 {
-	add_name(r, "ns_type", "net", COL_TYPE);
-	add_u(r, "netns", l->netns, COL_NS);
-	add_s(r, "ifname", l->ifname, sizeof(l->ifname), COL_NONE);
-	add_u(r, "ifindex", l->ifindex, COL_NONE);
-	add_s(r, "kind", l->kind, sizeof(l->kind), COL_NONE);
-	add_name(r, "cause", life_cause(l->origin), COL_NONE);
+	record_add_name(r, "ns_type", "net", COL_TYPE);
+	record_add_u(r, "netns", l->netns, COL_NS);
+	record_add_str(r, "ifname", l->ifname, sizeof(l->ifname), COL_NONE);
+	record_add_u(r, "ifindex", l->ifindex, COL_NONE);
+	record_add_str(r, "kind", l->kind, sizeof(l->kind), COL_NONE);
+	record_add_name(r, "cause", life_cause(l->origin), COL_NONE);
 	if (l->origin == NST_ORIGIN_SENDMSG || l->origin == NST_ORIGIN_SENDTO)
-		add_name(r, "syscall", origin_name(l->origin), COL_NONE);
+		record_add_name(r, "syscall", origin_name(l->origin), COL_NONE);
 }
 
 static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 {
 	struct field *f;
 
-	add_name(r, "ns_type", ns_type_name(d->ns_type), COL_TYPE);
-	add_u(r, "ns", d->ns, COL_NS);
+	record_add_name(r, "ns_type", ns_type_name(d->ns_type), COL_TYPE);
+	record_add_u(r, "ns", d->ns, COL_NS);
 	if (d->ns_type != NST_NS_NET)
 		return;
 	f = record_add(r, "interfaces", FIELD_DEVS, COL_NONE);
@@ -136,11 +136,11 @@ static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 	f->ndevs = d->nr_devs < NST_MAX_DEVS ? d->nr_devs : NST_MAX_DEVS;
 	/* Say so when the list had to be cut, rather than look complete. */
 	if (d->nr_devs > NST_MAX_DEVS)
-		add_u(r, "interfaces_total", d->nr_devs, COL_NONE);
+		record_add_u(r, "interfaces_total", d->nr_devs, COL_NONE);
 	if (d->killer_pid) {
-		add_u(r, "last_ref_pid", d->killer_pid, COL_NONE);
-		add_s(r, "last_ref_comm", d->killer_comm,
-		      sizeof(d->killer_comm), COL_NONE);
+		record_add_u(r, "last_ref_pid", d->killer_pid, COL_NONE);
+		record_add_str(r, "last_ref_comm", d->killer_comm,
+			       sizeof(d->killer_comm), COL_NONE);
 	}
 }
 
@@ -186,18 +186,20 @@ void record_from_event(struct record *r, const struct nst_event *e,
 	add_task(r, &e->task);
 	switch (e->kind) {
 	case NST_EV_NS_CREATE:
-		add_name(r, "ns_type", ns_type_name(e->create.ns_type),
-			 COL_TYPE);
-		add_u(r, "ns", e->create.ns, COL_NS);
-		add_name(r, "syscall", origin_name(e->create.origin), COL_NONE);
+		record_add_name(r, "ns_type", ns_type_name(e->create.ns_type),
+				COL_TYPE);
+		record_add_u(r, "ns", e->create.ns, COL_NS);
+		record_add_name(r, "syscall", origin_name(e->create.origin),
+				COL_NONE);
 		if (e->create.child_pid)
-			add_u(r, "child_pid", e->create.child_pid, COL_NONE);
+			record_add_u(r, "child_pid", e->create.child_pid,
+				     COL_NONE);
 		break;
 	case NST_EV_NS_SETNS:
-		add_name(r, "ns_type", ns_type_name(e->setns.ns_type),
-			 COL_TYPE);
-		add_u(r, "from_ns", e->setns.from_ns, COL_NS);
-		add_u(r, "to_ns", e->setns.to_ns, COL_NS);
+		record_add_name(r, "ns_type", ns_type_name(e->setns.ns_type),
+				COL_TYPE);
+		record_add_u(r, "from_ns", e->setns.from_ns, COL_NS);
+		record_add_u(r, "to_ns", e->setns.to_ns, COL_NS);
 		break;
 	case NST_EV_NS_DESTROY:
 		add_destroy(r, &e->destroy);
@@ -216,8 +218,8 @@ void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 		 uint64_t total)
 {
 	add_head(r, "lost", now_ns);
-	add_u(r, "count", count, COL_NONE);
-	add_u(r, "total", total, COL_NONE);
+	record_add_u(r, "count", count, COL_NONE);
+	record_add_u(r, "total", total, COL_NONE);
 }
 
 void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
@@ -225,12 +227,12 @@ void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
 		    const char *path)
 {
 	add_head(r, event_name(EV_NS_NAME), now_ns);
-	add_name(r, "ns_type", ns_type_name(type), COL_TYPE);
-	add_u(r, "ns", inum, COL_NS);
-	add_name(r, "op", added ? "add" : "remove", COL_NONE);
+	record_add_name(r, "ns_type", ns_type_name(type), COL_TYPE);
+	record_add_u(r, "ns", inum, COL_NS);
+	record_add_name(r, "op", added ? "add" : "remove", COL_NONE);
 	/* Mount points are whatever bytes the one who mounted chose. */
-	add_s(r, "name", name, strlen(name), COL_NONE);
-	add_s(r, "path", path, strlen(path), COL_NONE);
+	record_add_str(r, "name", name, strlen(name), COL_NONE);
+	record_add_str(r, "path", path, strlen(path), COL_NONE);
 }
 
 void record_head(struct record *r, const char *event, uint64_t time_ns)

@@ -85,5 +85,12 @@ void record_head(struct record *r, const char *event, uint64_t time_ns);
  */
 struct field *record_add(struct record *r, const char *key,
 			 enum field_kind kind, enum field_col col);
+/* The common kinds: a number, untrusted bytes, a string of nstrace's. */
+void record_add_u(struct record *r, const char *key, uint64_t v,
+		  enum field_col col);
+void record_add_str(struct record *r, const char *key, const char *s,
+		    uint32_t len, enum field_col col);
+void record_add_name(struct record *r, const char *key, const char *s,
+		     enum field_col col);
 
 #endif

@@ -13,33 +13,9 @@
 /* ip netns names of one netns listed; more are left out. */
 #define NS_NAMES_MAX 32
 
-static void add_u(struct record *r, const char *key, uint64_t v,
-		  enum field_col col)
-{
-	record_add(r, key, FIELD_U64, col)->u = v;
-}
-
 static void add_bool(struct record *r, const char *key, bool v)
 {
 	record_add(r, key, FIELD_BOOL, COL_NONE)->u = v;
-}
-
-static void add_s(struct record *r, const char *key, const char *s,
-		  uint32_t len)
-{
-	struct field *f = record_add(r, key, FIELD_STR, COL_NONE);
-
-	f->str = s;
-	f->len = len;
-}
-
-static void add_name(struct record *r, const char *key, const char *s,
-		     enum field_col col)
-{
-	struct field *f = record_add(r, key, FIELD_NAME, col);
-
-	f->str = s;
-	f->len = strlen(s);
 }
 
 static void add_strs(struct record *r, const char *key, const char *const *strs,
@@ -55,7 +31,7 @@ static void head(struct record *r, const char *event, uint64_t time_ns,
 		 uint64_t id)
 {
 	record_head(r, event, time_ns);
-	add_u(r, "snapshot", id, COL_NONE);
+	record_add_u(r, "snapshot", id, COL_NONE);
 }
 
 static size_t nprocs(const struct ns_view *nv)
@@ -90,15 +66,15 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 			names[nnames++] = name;
 	}
 	head(&r, "snapshot.netns", time_ns, id);
-	add_name(&r, "ns_type", "net", COL_TYPE);
-	add_u(&r, "inode", nv->ns->inum, COL_NS);
+	record_add_name(&r, "ns_type", "net", COL_TYPE);
+	record_add_u(&r, "inode", nv->ns->inum, COL_NS);
 	add_bool(&r, "init", nv->ns->flags & LS_NS_INIT);
-	add_u(&r, "cookie", nv->net->cookie, COL_NONE);
+	record_add_u(&r, "cookie", nv->net->cookie, COL_NONE);
 	add_bool(&r, "dying", nv->net->flags & LS_NS_DYING);
 	if (nv->ns->owner)
-		add_u(&r, "owner", nv->ns->owner, COL_NONE);
+		record_add_u(&r, "owner", nv->ns->owner, COL_NONE);
 	add_strs(&r, "names", names, nnames);
-	add_u(&r, "nprocs", nprocs(nv), COL_NONE);
+	record_add_u(&r, "nprocs", nprocs(nv), COL_NONE);
 	output_record(o, &r);
 }
 
@@ -126,35 +102,39 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 
 	iff_names(&flags, d->flags, "", ",");
 	head(&r, "snapshot.netdev", time_ns, id);
-	add_name(&r, "ns_type", "net", COL_TYPE);
-	add_u(&r, "netns", nv->ns->inum, COL_NS);
-	add_s(&r, "ifname", d->name, sizeof(d->name));
-	add_u(&r, "ifindex", d->ifindex, COL_NONE);
-	add_s(&r, "kind", d->link_kind, sizeof(d->link_kind));
+	record_add_name(&r, "ns_type", "net", COL_TYPE);
+	record_add_u(&r, "netns", nv->ns->inum, COL_NS);
+	record_add_str(&r, "ifname", d->name, sizeof(d->name), COL_NONE);
+	record_add_u(&r, "ifindex", d->ifindex, COL_NONE);
+	record_add_str(&r, "kind", d->link_kind, sizeof(d->link_kind),
+		       COL_NONE);
 	add_strs(&r, "flags", flag_names,
 		 split((char *)buf_cstr(&flags), flag_names, MAX_FLAG_NAMES));
-	add_name(&r, "operstate", operstate_name(d->operstate), COL_NONE);
-	add_u(&r, "mtu", d->mtu, COL_NONE);
+	record_add_name(&r, "operstate", operstate_name(d->operstate),
+			COL_NONE);
+	record_add_u(&r, "mtu", d->mtu, COL_NONE);
 	if (ltype)
-		add_name(&r, "link_type", ltype, COL_NONE);
+		record_add_name(&r, "link_type", ltype, COL_NONE);
 	else
-		add_u(&r, "link_type", d->type, COL_NONE);
+		record_add_u(&r, "link_type", d->type, COL_NONE);
 	if (d->addr_len) {
 		mac_str(&mac, d->addr,
 			d->addr_len < LS_ADDR_LEN ? d->addr_len : LS_ADDR_LEN);
-		add_name(&r, "mac", buf_cstr(&mac), COL_NONE);
+		record_add_name(&r, "mac", buf_cstr(&mac), COL_NONE);
 	}
 	if (d->master) {
 		const struct ls_dev *m = ls_view_dev(nv, d->master);
 
-		add_u(&r, "master_ifindex", d->master, COL_NONE);
+		record_add_u(&r, "master_ifindex", d->master, COL_NONE);
 		if (m)
-			add_s(&r, "master", m->name, sizeof(m->name));
+			record_add_str(&r, "master", m->name, sizeof(m->name),
+				       COL_NONE);
 	}
 	if (d->peer_ifindex) {
-		add_u(&r, "peer_netns", d->peer_netns, COL_NONE);
-		add_u(&r, "peer_ifindex", d->peer_ifindex, COL_NONE);
-		add_s(&r, "peer_name", d->peer_name, sizeof(d->peer_name));
+		record_add_u(&r, "peer_netns", d->peer_netns, COL_NONE);
+		record_add_u(&r, "peer_ifindex", d->peer_ifindex, COL_NONE);
+		record_add_str(&r, "peer_name", d->peer_name,
+			       sizeof(d->peer_name), COL_NONE);
 	}
 	output_record(o, &r);
 	buf_free(&flags);
@@ -174,7 +154,7 @@ int snapshot_emit(struct output *o, uint64_t id, const char *reason)
 		return -1;
 	}
 	head(&r, "snapshot.begin", begin, id);
-	add_name(&r, "reason", reason, COL_NONE);
+	record_add_name(&r, "reason", reason, COL_NONE);
 	output_record(o, &r);
 	for (size_t i = 0; i < v.inv.nnets; i++) {
 		const struct ns_view *nv = ls_view_ns(&v, v.inv.nets[i].inum);
@@ -185,8 +165,8 @@ int snapshot_emit(struct output *o, uint64_t id, const char *reason)
 		ndevs += nv->ndevs;
 	}
 	head(&r, "snapshot.end", stream_now_realtime_ns(), id);
-	add_u(&r, "netns", v.inv.nnets, COL_NONE);
-	add_u(&r, "netdevs", ndevs, COL_NONE);
+	record_add_u(&r, "netns", v.inv.nnets, COL_NONE);
+	record_add_u(&r, "netdevs", ndevs, COL_NONE);
 	add_bool(&r, "truncated", v.inv.truncated);
 	output_record(o, &r);
 	ls_view_free(&v);
