@@ -64,6 +64,15 @@ teardown_nstrace() {
 	fi
 }
 
+# kill_bg PIDS...: kill and reap a test's background processes.
+kill_bg() {
+	local p
+	for p in "$@"; do
+		kill -KILL "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+}
+
 # events FILTER: the JSON lines that jq FILTER selects, compact.
 events() {
 	jq -c "select($1)" "$TRACE_OUT"

@@ -18,11 +18,9 @@ setup() {
 
 teardown() {
 	teardown_nstrace
-	local p ns
-	for p in $BG; do
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+	local ns
+	# shellcheck disable=SC2086 # a list of pids
+	kill_bg $BG
 	if mountpoint -q "$BATS_TEST_TMPDIR/full" 2>/dev/null; then
 		umount "$BATS_TEST_TMPDIR/full"
 	fi

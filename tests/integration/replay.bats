@@ -21,11 +21,9 @@ setup() {
 
 teardown() {
 	teardown_nstrace
-	local p ns
-	for p in $BG; do
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+	local ns
+	# shellcheck disable=SC2086 # a list of pids
+	kill_bg $BG
 	for ns in $(ip netns list | awk '{print $1}' | grep "^snx-.$$\$"); do
 		ip netns del "$ns"
 	done
