@@ -41,7 +41,7 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 TRACE_BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF))
 OTHER_BPF := $(filter-out $(TRACE_BPF),$(patsubst bpf/%.bpf.c,%,$(BPF_SRCS)))
 SKELS := $(BUILD)/nstrace.skel.h $(patsubst %,$(BUILD)/%.lskel.h,$(OTHER_BPF))
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 
@@ -59,7 +59,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 all: $(BUILD)/nstrace
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tools:
+$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tools:
 	mkdir -p $@
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
@@ -81,7 +81,8 @@ $(BUILD)/%.lskel.h: $(BUILD)/bpf/%.bpf.o
 
 $(USER_OBJS): $(SKELS)
 
-$(BUILD)/user/%.o: user/%.c | $(BUILD)/user
+$(BUILD)/user/%.o: user/%.c
+	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
 $(BUILD)/nstrace: $(USER_OBJS)
@@ -134,7 +135,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/nstrace $(DESTDIR)$(PREFIX)/share/man/man8/nstrace.8
 
 format:
-	clang-format -i bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/unit/*.c
+	clang-format -i bpf/*.c bpf/*.h user/*.c user/*/*.[ch] include/*.h tests/unit/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "doctor.h"
-#include "ls.h"
-#include "opts.h"
-#include "replay.h"
-#include "top.h"
-#include "trace.h"
+#include "lib/commands.h"
+#include "doctor/doctor.h"
+#include "ls/ls.h"
+#include "trace/opts.h"
+#include "replay/replay.h"
+#include "top/top.h"
+#include "trace/trace.h"
 
 /* With no subcommand, nstrace streams events. */
 const struct command commands[] = {

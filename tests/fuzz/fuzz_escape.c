@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "escape.h"
+#include "lib/buf.h"
+#include "lib/escape.h"
 #include "json_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

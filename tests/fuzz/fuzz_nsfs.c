@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "json_check.h"
-#include "nsfs.h"
+#include "trace/nsfs.h"
 #include "nstrace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

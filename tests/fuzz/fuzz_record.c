@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * A ring buffer record of any bytes and any size, through the path the
- * live stream takes (user/trace.c, on_event): the size check, then
+ * live stream takes (user/trace/trace.c, on_event): the size check, then
  * record_from_event, then both renderers. Whatever the BPF side (or a bug
  * in it) hands over, nstrace must not read past the record, and must
  * write one valid JSON line and one terminal-safe text line.
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "output.h"
-#include "record.h"
+#include "lib/buf.h"
+#include "trace/output.h"
+#include "trace/record.h"
 #include "json_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

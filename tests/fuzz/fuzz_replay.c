@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jlog.h"
-#include "ls_render.h"
-#include "replay_apply.h"
-#include "topo.h"
+#include "replay/log.h"
+#include "ls/render.h"
+#include "replay/decode.h"
+#include "topology/topology.h"
 #include "json_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "escape.h"
+#include "lib/buf.h"
+#include "lib/escape.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define RANDOM_STRINGS 20000

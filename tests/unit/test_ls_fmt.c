@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "ls_fmt.h"
+#include "lib/buf.h"
+#include "lib/netfmt.h"
 
 static void test_mac_every_byte(void **state)
 {

@@ -20,13 +20,13 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "enrich.h"
-#include "hmap.h"
-#include "nscache.h"
-#include "nsfs.h"
-#include "output.h"
-#include "record.h"
+#include "lib/buf.h"
+#include "trace/enrich.h"
+#include "lib/hmap.h"
+#include "trace/nscache.h"
+#include "trace/nsfs.h"
+#include "trace/output.h"
+#include "trace/record.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,8 +15,8 @@
 #include <cmocka.h>
 
 #include "nstrace.h"
-#include "names.h"
-#include "opts.h"
+#include "lib/enums.h"
+#include "trace/opts.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "nstrace.h"
-#include "top_model.h"
-#include "top_rows.h"
+#include "top/model.h"
+#include "top/rows.h"
 
 #define INIT 4026531840u
 #define NS_A 4026532300u

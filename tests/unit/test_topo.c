@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "jlog.h"
-#include "ls_render.h"
-#include "topo.h"
+#include "replay/log.h"
+#include "ls/render.h"
+#include "topology/topology.h"
 
 #define INIT 4026531833u
 #define NS_A 4026532385u

@@ -1,8 +1,0 @@
-/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* nstrace doctor: what this kernel allows, and what each event will use. */
-#ifndef NSTRACE_DOCTOR_H
-#define NSTRACE_DOCTOR_H
-
-int doctor_main(int argc, char **argv);
-
-#endif

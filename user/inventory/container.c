@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inventory/container.h"
+
+/* Leaf prefixes of systemd-driven runtimes: "docker-<id>.scope", ... */
+static const struct {
+	const char *prefix;
+	const char *runtime;
+} scopes[] = {
+	{ "docker-", "docker" },
+	{ "cri-containerd-", "containerd" },
+	{ "crio-", "cri-o" },
+	{ "libpod-", "podman" },
+};
+
+static bool all_hex(const char *s, size_t n)
+{
+	if (n < 12)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static void set(char *dst, size_t size, const char *src, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* One path component (not NUL-terminated), with the one before it. */
+static void component(struct container *c, const char *s, size_t n,
+		      const char *prev, size_t prev_n)
+{
+	const char *pod;
+
+	if (n > 6 && !memcmp(s + n - 6, ".scope", 6))
+		n -= 6;
+	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
+		size_t p = strlen(scopes[i].prefix);
+
+		/* "crio-conmon-<id>" and "libpod-conmon-<id>" are monitors. */
+		if (n > p && !memcmp(s, scopes[i].prefix, p) &&
+		    all_hex(s + p, n - p)) {
+			set(c->runtime, sizeof(c->runtime), scopes[i].runtime,
+			    strlen(scopes[i].runtime));
+			set(c->id, sizeof(c->id), s + p, n - p);
+			return;
+		}
+	}
+	/* cgroupfs drivers: /docker/<id>, /libpod_parent/libpod-<id>, ... */
+	if (all_hex(s, n) && prev_n == 6 && !memcmp(prev, "docker", 6)) {
+		set(c->runtime, sizeof(c->runtime), "docker", 6);
+		set(c->id, sizeof(c->id), s, n);
+		return;
+	}
+	if (n > 12 && !memcmp(s, "lxc.payload.", 12)) {
+		set(c->runtime, sizeof(c->runtime), "lxc", 3);
+		set(c->id, sizeof(c->id), s + 12, n - 12);
+		return;
+	}
+	if (prev_n == 3 && !memcmp(prev, "lxc", 3)) {
+		set(c->runtime, sizeof(c->runtime), "lxc", 3);
+		set(c->id, sizeof(c->id), s, n);
+		return;
+	}
+	/* Kubernetes: ".../kubepods-besteffort-pod<uid>.slice" or ".../pod<uid>". */
+	pod = memmem(s, n, "pod", 3);
+	if (pod && (pod == s || pod[-1] == '-') && n - (pod - s) > 3 + 8 &&
+	    (!memcmp(s, "kubepods", 8) ||
+	     (prev_n >= 8 && !memcmp(prev, "kubepods", 8)) ||
+	     memmem(prev, prev_n, "kubepods", 8))) {
+		size_t len = n - (pod - s) - 3;
+
+		if (len > 6 && !memcmp(pod + 3 + len - 6, ".slice", 6))
+			len -= 6;
+		set(c->pod, sizeof(c->pod), pod + 3, len);
+		/* systemd writes the uid's dashes as underscores. */
+		for (char *p = c->pod; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		return;
+	}
+	/* cgroupfs kubepods: .../pod<uid>/<container id> */
+	if (all_hex(s, n) && c->pod[0] && !c->id[0]) {
+		set(c->runtime, sizeof(c->runtime), "kubernetes", 10);
+		set(c->id, sizeof(c->id), s, n);
+	}
+}
+
+bool container_from_cgroup(const char *text, struct container *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* Lines are "ID:CONTROLLERS:PATH"; every hierarchy may tell. */
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n');
+		const char *path = memchr(
+			line, ':', end ? (size_t)(end - line) : strlen(line));
+		const char *prev = "", *s;
+		size_t prev_n = 0;
+
+		if (!end)
+			end = line + strlen(line);
+		if (path)
+			path = memchr(path + 1, ':', end - path - 1);
+		for (s = path ? path + 1 : end; s < end;) {
+			size_t n;
+
+			while (s < end && *s == '/')
+				s++;
+			n = strcspn(s, "/\n");
+			if (s + n > end)
+				n = end - s;
+			if (n)
+				component(c, s, n, prev, prev_n);
+			prev = s;
+			prev_n = n;
+			s += n;
+		}
+		if (c->id[0])
+			return true;
+		line = *end ? end + 1 : NULL;
+	}
+	return c->id[0] || c->pod[0];
+}
+
+bool container_of_pid(uint32_t pid, struct container *c)
+{
+	char path[64], text[8192];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	return container_from_cgroup(text, c);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The inventory joined up: for each namespace, its processes, the fds and
+ * sockets that hold it, its bind mounts and, for a netns, its devices;
+ * for each process, its container. Renderers read this and nothing else.
+ */
+#ifndef NSTRACE_INVENTORY_VIEW_H
+#define NSTRACE_INVENTORY_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "inventory/inventory.h"
+#include "inventory/container.h"
+#include "inventory/mounts.h"
+
+/* A growable array of pointers, in a struct buf. */
+#define PTRS_N(b) ((b).len / sizeof(void *))
+#define PTRS_AT(b, type, i) (((type *const *)(void *)(b).data)[i])
+
+struct ns_view {
+	const struct ls_ns *ns;
+	const struct ls_net *net; /* a netns on the kernel's list, else NULL */
+	struct buf tasks; /* const struct ls_task *, leaders first */
+	struct buf fds; /* const struct ls_nsfd * */
+	struct buf socks; /* const struct ls_sock *, netns only */
+	const struct ns_mount *mounts;
+	size_t nmounts;
+	const struct ls_dev *devs; /* netns only, in the kernel's order */
+	size_t ndevs;
+};
+
+struct ls_view {
+	struct inventory inv;
+	struct ns_mounts mounts;
+	struct ns_view *ns; /* parallel to inv.ns */
+	struct container *containers; /* parallel to inv.tasks */
+	bool *in_container; /* parallel to inv.tasks */
+	bool replayed; /* rebuilt from a log: no processes nor holders known */
+};
+
+/* 0, or -1 after one line on stderr. Namespaces of every type. */
+int ls_view_build(struct ls_view *v);
+/*
+ * The same for the netns view, faster to load: of the other types only
+ * the mount and user namespaces (see inventory_collect()).
+ */
+int ls_view_build_netns(struct ls_view *v);
+/* Joins up an inventory and mounts filled by other means (a log). */
+void ls_view_index(struct ls_view *v);
+void ls_view_free(struct ls_view *v);
+
+const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum);
+/* The process of pid (its leader's record), or NULL. */
+const struct ls_task *ls_view_task(const struct ls_view *v, uint32_t pid);
+/* Its container, or NULL. */
+const struct container *ls_view_container(const struct ls_view *v,
+					  const struct ls_task *t);
+/* The device of nv with that ifindex, or NULL. */
+const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex);
+/* A netns named NAME (ip netns), or NULL. */
+const struct ns_view *ls_view_netns_named(const struct ls_view *v,
+					  const char *name);
+
+#endif

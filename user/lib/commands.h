@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Subcommands: `nstrace NAME ARGS...`. Each gets argv with argv[0] set to
+ * its name and returns the process exit code (0, 1 runtime, 2 usage).
+ */
+#ifndef NSTRACE_LIB_COMMANDS_H
+#define NSTRACE_LIB_COMMANDS_H
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary; /* one line for --help */
+};
+
+extern const struct command commands[];
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The names users type and read for namespace types, events and origins. */
+#ifndef NSTRACE_LIB_ENUMS_H
+#define NSTRACE_LIB_ENUMS_H
+
+#include <stdint.h>
+
+#include "nstrace.h"
+
+/*
+ * ns.name comes from the loader (the mount table), not from the BPF side:
+ * its kind follows the kernel's, and it has a bit of the event mask too.
+ */
+#define EV_NS_NAME NST_EV_KINDS
+#define EV_ALL (NST_EV_ALL | NST_EV_BIT(EV_NS_NAME))
+
+const char *ns_type_name(uint32_t type); /* "net", ... or "?" */
+int ns_type_parse(const char *s); /* enum nst_ns_type, or -1 */
+const char *event_name(uint32_t kind); /* "ns.create", ... or "?" */
+int event_parse(const char *s); /* enum nst_event_kind, or -1 */
+const char *origin_name(uint32_t origin);
+const char *cause_name(uint32_t cause);
+const char *fate_name(uint32_t fate);
+
+/*
+ * A comma-separated list of names into a bit mask, with parse() giving the
+ * bit of one name; "all" is every bit of all_mask. On error, -1 and *bad
+ * points at the offending item (in a static copy).
+ */
+int64_t parse_list(const char *list, int (*parse)(const char *),
+		   uint32_t all_mask, const char **bad);
+
+#endif

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "nstrace.skel.h"
+#include "loader/backend.h"
+#include "nstrace.h"
+#include "loader/probe.h"
+
+#define EV(k) NST_EV_BIT(NST_EV_##k)
+#define RTNL_EVENTS (EV(NETDEV_MOVE) | EV(NETDEV_CREATE) | EV(NETDEV_DELETE))
+#define NETNS_EXIT_EVENTS (EV(NS_DESTROY) | EV(NETDEV_DELETE) | EV(NETDEV_MOVE))
+#define SWITCH_EVENTS (EV(NS_CREATE) | EV(NS_SETNS))
+#define LIFE_EVENTS (EV(NETDEV_CREATE) | EV(NETDEV_DELETE))
+
+#define PROG_OFF(name) offsetof(struct nstrace_bpf, progs.name)
+
+/*
+ * Kernel functions hooked by fentry (+ fexit) or kprobe (+ kretprobe),
+ * in groups: a group is hooked whole or not at all, since one function
+ * without its partner would miss or repeat events.
+ */
+enum group {
+	GROUP_MOVE,    /* __dev_change_net_namespace */
+	GROUP_LIFE,    /* device registration and unregistration */
+	GROUP_SWITCH,  /* unshare and setns, inside the kernel */
+	GROUP_DESTROY, /* the seven free paths; each may lack on its own */
+	GROUPS,
+};
+
+struct func_hook {
+	const char *func;
+	enum group group;
+	uint32_t events;
+	size_t fentry[2]; /* 0: none */
+	size_t kprobe[2];
+};
+
+#define DESTROY_HOOK(f)                                                      \
+	{ #f, GROUP_DESTROY, EV(NS_DESTROY), { PROG_OFF(nst_fentry_##f) },   \
+	  { PROG_OFF(nst_kprobe_##f) } }
+
+static const struct func_hook hooks[] = {
+	{ "__dev_change_net_namespace", GROUP_MOVE, EV(NETDEV_MOVE),
+	  { PROG_OFF(nst_fentry_dev_change_net_namespace),
+	    PROG_OFF(nst_fexit_dev_change_net_namespace) },
+	  { PROG_OFF(nst_kprobe_dev_change_net_namespace),
+	    PROG_OFF(nst_kretprobe_dev_change_net_namespace) } },
+	{ "rtnetlink_rcv_msg", GROUP_MOVE, EV(NETDEV_MOVE),
+	  { PROG_OFF(nst_fentry_rtnetlink_rcv_msg),
+	    PROG_OFF(nst_fexit_rtnetlink_rcv_msg) },
+	  { PROG_OFF(nst_kprobe_rtnetlink_rcv_msg),
+	    PROG_OFF(nst_kretprobe_rtnetlink_rcv_msg) } },
+	{ "register_netdevice", GROUP_LIFE, LIFE_EVENTS,
+	  { PROG_OFF(nst_fexit_register_netdevice) },
+	  { PROG_OFF(nst_kprobe_register_netdevice),
+	    PROG_OFF(nst_kretprobe_register_netdevice) } },
+	{ "unregister_netdevice_queue", GROUP_LIFE, LIFE_EVENTS,
+	  { PROG_OFF(nst_fentry_unregister_netdevice_queue) },
+	  { PROG_OFF(nst_kprobe_unregister_netdevice_queue) } },
+	{ "switch_task_namespaces", GROUP_SWITCH, SWITCH_EVENTS,
+	  { PROG_OFF(nst_fentry_switch_task_namespaces) },
+	  { PROG_OFF(nst_kprobe_switch_task_namespaces) } },
+	{ "commit_creds", GROUP_SWITCH, SWITCH_EVENTS,
+	  { PROG_OFF(nst_fentry_commit_creds) },
+	  { PROG_OFF(nst_kprobe_commit_creds) } },
+	DESTROY_HOOK(free_uts_ns),
+	DESTROY_HOOK(put_ipc_ns),
+	DESTROY_HOOK(put_mnt_ns),
+	DESTROY_HOOK(delayed_free_pidns),
+	DESTROY_HOOK(__put_user_ns),
+	DESTROY_HOOK(free_cgroup_ns),
+	DESTROY_HOOK(free_time_ns),
+};
+
+#define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
+
+/*
+ * Tracepoint programs and what makes them unneeded: a group of hooks that
+ * does their work (with both MOVE and LIFE for the rtnetlink path).
+ */
+struct tp_use {
+	size_t prog;
+	uint32_t events;
+	uint32_t replaced_by; /* bits of enum group, all needed */
+	bool perf; /* a syscall tracepoint: attached through a perf event */
+};
+
+#define G(g) (1u << GROUP_##g)
+
+static const struct tp_use tps[] = {
+	{ PROG_OFF(nst_tp_task_newtask), EV(NS_CREATE), 0, false },
+	{ PROG_OFF(nst_tp_enter_unshare), EV(NS_CREATE), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_exit_unshare), EV(NS_CREATE), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_enter_setns), EV(NS_SETNS), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_exit_setns), EV(NS_SETNS), G(SWITCH), true },
+	{ PROG_OFF(nst_tp_enter_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_exit_sendmsg), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_enter_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_exit_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE),
+	  true },
+	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS, 0, false },
+	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0, false },
+	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0, false },
+};
+
+static const char *const names[] = {
+	[BACKEND_AUTO] = "auto",
+	[BACKEND_FENTRY] = "fentry",
+	[BACKEND_KPROBE] = "kprobe",
+	[BACKEND_TRACEPOINT] = "tracepoint",
+};
+
+static char description[200];
+
+const char *backend_name(enum backend b)
+{
+	return names[b];
+}
+
+int backend_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+enum backend backend_for_func(const char *btf_path, const char *func,
+			      enum backend want, const char **why)
+{
+	const char *reason = NULL;
+
+	*why = NULL;
+	if (want == BACKEND_TRACEPOINT)
+		return BACKEND_TRACEPOINT;
+	if ((want == BACKEND_AUTO || want == BACKEND_FENTRY) &&
+	    !probe_fentry(btf_path, func, &reason))
+		return BACKEND_FENTRY;
+	if (want == BACKEND_FENTRY) {
+		*why = reason;
+		return BACKEND_AUTO;
+	}
+	if (!probe_kprobe(func, &reason))
+		return BACKEND_KPROBE;
+	if (want == BACKEND_KPROBE) {
+		*why = reason;
+		return BACKEND_AUTO;
+	}
+	return BACKEND_TRACEPOINT;
+}
+
+/*
+ * The flavour of each hook, and of each group (BACKEND_TRACEPOINT for a
+ * group not hooked whole, or whose events are not wanted). Destroy hooks
+ * count one by one: *destroy_types says how many of them got one.
+ */
+struct choice {
+	enum backend hook[N_HOOKS];
+	enum backend group[GROUPS];
+	int destroy_types;
+};
+
+static int choose_now(struct choice *c, const char *btf_path,
+		      uint32_t ev_mask, enum backend want)
+{
+	bool whole[GROUPS];
+	const char *why;
+
+	for (int g = 0; g < GROUPS; g++) {
+		whole[g] = true;
+		c->group[g] = BACKEND_TRACEPOINT;
+	}
+	c->destroy_types = 0;
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		const struct func_hook *h = &hooks[i];
+		enum backend b = BACKEND_TRACEPOINT;
+
+		if (h->events & ev_mask)
+			b = backend_for_func(btf_path, h->func, want, &why);
+		/* A forced flavour must at least serve netdev.move. */
+		if (b == BACKEND_AUTO && h->group == GROUP_MOVE) {
+			fprintf(stderr,
+				"nstrace: the %s backend is not available here: %s (see nstrace doctor)\n",
+				backend_name(want), why);
+			return -1;
+		}
+		if (b == BACKEND_AUTO)
+			b = BACKEND_TRACEPOINT;
+		c->hook[i] = b;
+		if (b == BACKEND_TRACEPOINT)
+			whole[h->group] = false;
+		else
+			c->group[h->group] = b;
+		if (h->group == GROUP_DESTROY && b != BACKEND_TRACEPOINT)
+			c->destroy_types++;
+	}
+	for (int g = 0; g < GROUPS; g++)
+		if (!whole[g] && g != GROUP_DESTROY)
+			c->group[g] = BACKEND_TRACEPOINT;
+	for (size_t i = 0; i < N_HOOKS; i++)
+		if (hooks[i].group != GROUP_DESTROY)
+			c->hook[i] = c->group[hooks[i].group];
+	probe_release();
+	return 0;
+}
+
+/* The probes parse the kernel's BTF: doctor asks several times, once is enough. */
+static int choose(struct choice *c, const char *btf_path, uint32_t ev_mask,
+		  enum backend want)
+{
+	static struct choice last;
+	static const char *last_btf;
+	static uint32_t last_mask;
+	static enum backend last_want;
+	static bool have;
+
+	if (!have || last_btf != btf_path || last_mask != ev_mask ||
+	    last_want != want) {
+		if (choose_now(&last, btf_path, ev_mask, want))
+			return -1;
+		have = true;
+		last_btf = btf_path;
+		last_mask = ev_mask;
+		last_want = want;
+	}
+	*c = last;
+	return 0;
+}
+
+static uint32_t hooked_groups(const struct choice *c)
+{
+	uint32_t hooked = 0;
+
+	for (int g = 0; g < GROUPS; g++)
+		if (c->group[g] != BACKEND_TRACEPOINT)
+			hooked |= 1u << g;
+	return hooked;
+}
+
+static bool tp_loads(const struct tp_use *t, uint32_t ev_mask,
+		     uint32_t hooked)
+{
+	bool replaced = t->replaced_by &&
+			(hooked & t->replaced_by) == t->replaced_by;
+
+	return (t->events & ev_mask) && !replaced;
+}
+
+/* 0, or -1 with the reason when a syscall tracepoint needed cannot attach. */
+static int check_perf(const struct choice *c, uint32_t ev_mask,
+		      const char **why)
+{
+	uint32_t hooked = hooked_groups(c);
+
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
+		if (tps[i].perf && tp_loads(&tps[i], ev_mask, hooked) &&
+		    probe_perf_events(why))
+			return -1;
+	return 0;
+}
+
+int backend_usable(const char *btf_path, const char **why)
+{
+	struct choice c;
+
+	*why = "no backend fits (see the checks above)";
+	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
+		return -1;
+	return check_perf(&c, NST_EV_ALL, why);
+}
+
+enum backend backend_for_group_of(const char *btf_path, const char *func)
+{
+	struct choice c;
+
+	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
+		return BACKEND_TRACEPOINT;
+	for (size_t i = 0; i < N_HOOKS; i++)
+		if (!strcmp(hooks[i].func, func))
+			return c.hook[i];
+	return BACKEND_TRACEPOINT;
+}
+
+int backend_destroy_types(const char *btf_path, enum backend *flavour)
+{
+	struct choice c;
+
+	*flavour = BACKEND_TRACEPOINT;
+	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
+		return 0;
+	*flavour = c.group[GROUP_DESTROY];
+	return c.destroy_types;
+}
+
+static struct bpf_program *prog_at(struct nstrace_bpf *skel, size_t off)
+{
+	return *(struct bpf_program **)((char *)skel + off);
+}
+
+static void set_flavour(struct nstrace_bpf *skel, const struct func_hook *h,
+			enum backend keep)
+{
+	for (int i = 0; i < 2; i++) {
+		if (h->fentry[i])
+			bpf_program__set_autoload(prog_at(skel, h->fentry[i]),
+						  keep == BACKEND_FENTRY);
+		if (h->kprobe[i])
+			bpf_program__set_autoload(prog_at(skel, h->kprobe[i]),
+						  keep == BACKEND_KPROBE);
+	}
+}
+
+int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
+		      enum backend want, const char *btf_path)
+{
+	const char *why;
+	uint32_t hooked;
+	struct choice c;
+
+	if (choose(&c, btf_path, ev_mask, want))
+		return -1;
+	if (check_perf(&c, ev_mask, &why)) {
+		if (want == BACKEND_TRACEPOINT)
+			fprintf(stderr,
+				"nstrace: the tracepoint backend needs perf events: %s (see nstrace doctor)\n",
+				why);
+		else
+			fprintf(stderr,
+				"nstrace: fentry does not cover every event here, and syscall tracepoints need perf events: %s (see nstrace doctor)\n",
+				why);
+		return -1;
+	}
+	for (size_t i = 0; i < N_HOOKS; i++)
+		set_flavour(skel, &hooks[i], c.hook[i]);
+	hooked = hooked_groups(&c);
+	skel->rodata->targ_move_hooked = hooked & G(MOVE);
+	skel->rodata->targ_life_hooked = hooked & G(LIFE);
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
+		const struct tp_use *t = &tps[i];
+
+		bpf_program__set_autoload(prog_at(skel, t->prog),
+					  tp_loads(t, ev_mask, hooked));
+	}
+	if (!hooked)
+		snprintf(description, sizeof(description),
+			 "backend: tracepoint, netdev.move by tracepoint");
+	else
+		snprintf(description, sizeof(description),
+			 "backend: netdev.move by %s, netdev.create/delete by %s, unshare/setns by %s, ns.destroy of %d more types by %s",
+			 backend_name(c.group[GROUP_MOVE]),
+			 backend_name(c.group[GROUP_LIFE]),
+			 backend_name(c.group[GROUP_SWITCH]), c.destroy_types,
+			 c.destroy_types ? backend_name(c.group[GROUP_DESTROY])
+					 : "none");
+	return 0;
+}
+
+const char *backend_describe(void)
+{
+	return description;
+}

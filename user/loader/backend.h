@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Which BPF programs run. Each event comes from a hook; some hooks have
+ * several flavours (fentry, kprobe, tracepoint), tried in that order, the
+ * cheapest and most exact first. Before load, the flavours not chosen and
+ * the programs no wanted event needs are switched off.
+ */
+#ifndef NSTRACE_LOADER_BACKEND_H
+#define NSTRACE_LOADER_BACKEND_H
+
+#include <stdint.h>
+
+struct nstrace_bpf;
+
+enum backend {
+	BACKEND_AUTO,
+	BACKEND_FENTRY,
+	BACKEND_KPROBE,
+	BACKEND_TRACEPOINT,
+};
+
+const char *backend_name(enum backend b);
+int backend_parse(const char *s); /* enum backend, or -1 */
+
+/*
+ * The flavour a hook on a kernel function gets here: fentry, else kprobe,
+ * else BACKEND_TRACEPOINT (no hook). With want forced and not available:
+ * BACKEND_AUTO, and the reason in *why.
+ */
+enum backend backend_for_func(const char *btf_path, const char *func,
+			      enum backend want, const char **why);
+/*
+ * The flavour that the group of hooks func belongs to gets here with
+ * --backend auto (BACKEND_TRACEPOINT: not hooked), for nstrace doctor.
+ */
+enum backend backend_for_group_of(const char *btf_path, const char *func);
+
+/* How many of the seven non-net types get ns.destroy here, and by what. */
+int backend_destroy_types(const char *btf_path, enum backend *flavour);
+/*
+ * 0 when the automatic choice can attach everything it picks here, else
+ * -1 with the reason (syscall tracepoints where perf events are refused).
+ */
+int backend_usable(const char *btf_path, const char **why);
+
+/*
+ * Chooses (want: BACKEND_AUTO, or the one forced with --backend) and
+ * switches programs off accordingly. 0, or -1 after one message.
+ */
+int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
+		      enum backend want, const char *btf_path);
+/* For the "tracing" line: which hooks are in use. */
+const char *backend_describe(void);
+
+#endif

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "nstrace.skel.h"
+#include "loader/backend.h"
+#include "loader/preflight.h"
+#include "loader/privs.h"
+#include "trace/record.h"
+#include "loader/stream.h"
+
+volatile sig_atomic_t stream_exiting;
+
+static void on_signal(int sig)
+{
+	stream_exiting = 1;
+}
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int64_t realtime_offset(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (int64_t)(rt.tv_sec - bt.tv_sec) * 1000000000LL +
+	       (rt.tv_nsec - bt.tv_nsec);
+}
+
+uint64_t stream_now_realtime_ns(void)
+{
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	return (uint64_t)rt.tv_sec * 1000000000ULL + rt.tv_nsec;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct stream *s = ctx;
+	const struct nst_event *e = data;
+
+	if (!event_valid(e, size))
+		return 0;
+	s->events++;
+	s->ops->event(s->ctx, e, s->realtime_off);
+	return 0;
+}
+
+/* Reports what the BPF side could not queue. */
+static void check_lost(struct stream *s)
+{
+	uint32_t zero = 0;
+	uint64_t total = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.lost_events), &zero,
+				s->lost_percpu))
+		return;
+	for (int i = 0; i < s->ncpus; i++)
+		total += s->lost_percpu[i];
+	if (total == s->lost_seen)
+		return;
+	s->ops->lost(s->ctx, stream_now_realtime_ns(), total - s->lost_seen,
+		     total);
+	s->lost_seen = total;
+}
+
+int stream_preflight(const struct opts *o)
+{
+	verbose = o->verbose;
+	libbpf_set_print(libbpf_print);
+	if (preflight_caps() || preflight_btf(o->btf) ||
+	    preflight_pid(o->pid) || preflight_tracefs())
+		return -1;
+	return 0;
+}
+
+int stream_open(struct stream *s, const struct opts *o,
+		const struct stream_ops *ops, void *ctx)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = o->btf);
+	int err;
+
+	*s = (struct stream){ .ops = ops, .ctx = ctx };
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus <= 0) {
+		fprintf(stderr, "nstrace: cannot count the possible CPUs\n");
+		return -1;
+	}
+	s->lost_percpu = calloc(s->ncpus, sizeof(*s->lost_percpu));
+	if (!s->lost_percpu) {
+		fprintf(stderr, "nstrace: out of memory\n");
+		return -1;
+	}
+	s->skel = nstrace_bpf__open_opts(&open_opts);
+	if (!s->skel) {
+		fprintf(stderr, "nstrace: cannot open the BPF object: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	s->skel->rodata->targ_tgid = o->pid;
+	s->skel->rodata->targ_ns_mask = o->ns_mask;
+	s->skel->rodata->targ_ev_mask = o->ev_mask & NST_EV_ALL;
+	if (o->buffer_size &&
+	    (err = bpf_map__set_max_entries(s->skel->maps.events,
+					    o->buffer_size))) {
+		fprintf(stderr, "nstrace: cannot size the ring buffer: %s\n",
+			strerror(-err));
+		return -1;
+	}
+	if (backend_configure(s->skel, o->ev_mask, o->backend, o->btf))
+		return -1;
+	err = nstrace_bpf__load(s->skel);
+	if (err) {
+		fprintf(stderr,
+			"nstrace: cannot load the BPF programs: %s (try -v for the verifier's log)\n",
+			strerror(-err));
+		return -1;
+	}
+	err = nstrace_bpf__attach(s->skel);
+	if (err) {
+		fprintf(stderr, "nstrace: cannot attach the BPF programs: %s\n",
+			strerror(-err));
+		return -1;
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event,
+				 s, NULL);
+	if (!s->rb) {
+		fprintf(stderr, "nstrace: cannot open the ring buffer: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int stream_drop_privs(struct stream *s, uint64_t keep_caps)
+{
+	return privs_drop(bpf_map__fd(s->skel->maps.lost_events), keep_caps);
+}
+
+void stream_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	/* No SA_RESTART: the poll must return so that the loop sees the flag. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* A closed pipe shows up as EPIPE from write(), handled there. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int stream_poll(struct stream *s, int timeout_ms)
+{
+	int err;
+
+	s->realtime_off = realtime_offset();
+	err = ring_buffer__poll(s->rb, timeout_ms);
+	if (err < 0 && err != -EINTR) {
+		fprintf(stderr, "nstrace: cannot read the ring buffer: %s\n",
+			strerror(-err));
+		return err;
+	}
+	check_lost(s);
+	return 0;
+}
+
+int stream_fd(const struct stream *s)
+{
+	return ring_buffer__epoll_fd(s->rb);
+}
+
+void stream_drain(struct stream *s)
+{
+	nstrace_bpf__detach(s->skel);
+	ring_buffer__consume(s->rb);
+	check_lost(s);
+}
+
+void stream_close(struct stream *s)
+{
+	ring_buffer__free(s->rb);
+	nstrace_bpf__destroy(s->skel);
+	free(s->lost_percpu);
+	*s = (struct stream){};
+}

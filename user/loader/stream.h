@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The event engine every live view shares (the stream, and whatever else
+ * reads events): open, configure, load, attach, poll, clean up. What a
+ * view does with an event is its own business, through stream_ops.
+ */
+#ifndef NSTRACE_LOADER_STREAM_H
+#define NSTRACE_LOADER_STREAM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nstrace.h"
+#include "trace/opts.h"
+
+struct nstrace_bpf;
+struct ring_buffer;
+
+struct stream_ops {
+	/* A whole, valid record; realtime_off turns its boot time into UTC. */
+	void (*event)(void *ctx, const struct nst_event *e,
+		      int64_t realtime_off);
+	/* count records the kernel could not queue since the last call. */
+	void (*lost)(void *ctx, uint64_t now_ns, uint64_t count,
+		     uint64_t total);
+};
+
+struct stream {
+	struct nstrace_bpf *skel;
+	struct ring_buffer *rb;
+	const struct stream_ops *ops;
+	void *ctx;
+	int64_t realtime_off;
+	uint64_t events;
+	uint64_t lost_seen; /* what the counter said last time we looked */
+	uint64_t *lost_percpu;
+	int ncpus;
+};
+
+/* Set by SIGINT and SIGTERM once stream_signals() has run. */
+extern volatile sig_atomic_t stream_exiting;
+
+/* What must hold before anything is created: capabilities, BTF, pid. */
+int stream_preflight(const struct opts *o);
+/* Opens, configures, loads and attaches. Returns 0 or -1, said on stderr. */
+int stream_open(struct stream *s, const struct opts *o,
+		const struct stream_ops *ops, void *ctx);
+/* Gives up every capability reading events does not need, but keep_caps. */
+int stream_drop_privs(struct stream *s, uint64_t keep_caps);
+void stream_signals(void);
+/*
+ * Waits up to timeout_ms for records and hands them over, then reports
+ * losses. Returns 0 or a negative errno, said on stderr.
+ */
+int stream_poll(struct stream *s, int timeout_ms);
+/* The epoll fd of the ring buffer, for a view that waits on more fds. */
+int stream_fd(const struct stream *s);
+/* Stops the producers, then hands over what they left behind. */
+void stream_drain(struct stream *s);
+void stream_close(struct stream *s);
+uint64_t stream_now_realtime_ns(void);
+
+#endif

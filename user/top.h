@@ -1,8 +1,0 @@
-/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* nstrace top: the network namespaces, live, full screen. */
-#ifndef NSTRACE_TOP_H
-#define NSTRACE_TOP_H
-
-int top_main(int argc, char **argv);
-
-#endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The lines of `nstrace top`'s tree: the model filtered and sorted, one
+ * row per netns followed by one per interface, and each row's text with
+ * every outside byte escaped. No terminal here either.
+ */
+#ifndef NSTRACE_TOP_ROWS_H
+#define NSTRACE_TOP_ROWS_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "top/model.h"
+
+enum top_sort {
+	TOP_SORT_INODE,
+	TOP_SORT_NAME, /* named first, by name; then by inode */
+	TOP_SORT_IFACES, /* most interfaces first */
+	TOP_SORTS,
+};
+
+const char *top_sort_name(enum top_sort s);
+
+/* How a row is to stand out; the text says it as well. */
+enum top_style {
+	TOP_STYLE_PLAIN,
+	TOP_STYLE_NEW,
+	TOP_STYLE_GONE,
+	TOP_STYLE_MOVED,
+};
+
+struct top_row {
+	const struct top_netns *ns;
+	const struct top_iface *ifc; /* NULL: the netns line itself */
+};
+
+struct top_rows {
+	struct top_row *r;
+	size_t n, cap;
+};
+
+/*
+ * The netns whose inode (in decimal) or one of whose names contains
+ * filter ("" or NULL: all), each with its interfaces. The rows point into
+ * the model: build them again after any change to it.
+ */
+void rows_build(struct top_rows *rows, const struct top_model *m,
+		const char *filter, enum top_sort sort);
+void rows_free(struct top_rows *rows);
+
+/* The row's text, escaped, without a newline; and how it stands out. */
+enum top_style row_text(struct buf *b, const struct top_model *m,
+			const struct top_row *r);
+
+#endif

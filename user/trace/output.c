@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "lib/escape.h"
+#include "lib/enums.h"
+#include "trace/output.h"
+
+/* Above this, records are written out even in the middle of a batch. */
+#define OUTPUT_HIGH_WATER (256 * 1024)
+
+int output_open(struct output *o, const char *path, enum output_format format)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = format;
+	if (!path || !strcmp(path, "-")) {
+		o->fd = STDOUT_FILENO;
+	} else {
+		o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0644);
+		if (o->fd < 0)
+			return -errno;
+	}
+	o->color = format == OUTPUT_TEXT && isatty(o->fd) &&
+		   !getenv("NO_COLOR");
+	return 0;
+}
+
+void output_close(struct output *o)
+{
+	output_flush(o);
+	if (o->fd > STDERR_FILENO)
+		close(o->fd);
+	buf_free(&o->pending);
+}
+
+/*
+ * A write that failed half-way (a full disk) left part of a line in the
+ * file: cut a regular file back to its last whole line, so that whoever
+ * reads it never sees a line that stops short. done bytes of pending
+ * were written.
+ */
+static void cut_partial_line(struct output *o, size_t done)
+{
+	const char *nl = done ? memrchr(o->pending.data, '\n', done) : NULL;
+	size_t partial = nl ? done - (size_t)(nl + 1 - o->pending.data) : done;
+	struct stat st;
+	off_t end;
+
+	if (!partial || fstat(o->fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	end = lseek(o->fd, 0, SEEK_CUR);
+	if (end < (off_t)partial)
+		return;
+	if (!ftruncate(o->fd, end - partial))
+		lseek(o->fd, end - partial, SEEK_SET);
+}
+
+int output_flush(struct output *o)
+{
+	size_t done = 0;
+
+	while (!o->err && done < o->pending.len) {
+		ssize_t n = write(o->fd, o->pending.data + done,
+				  o->pending.len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			o->err = errno;
+		else
+			done += n;
+	}
+	if (o->err && done < o->pending.len)
+		cut_partial_line(o, done);
+	o->pending.len = 0;
+	return -o->err;
+}
+
+/*
+ * gmtime_r() and strftime() cost more than the rest of a record: a second
+ * holds many events, so its text is kept and only the fraction changes.
+ */
+static void format_time_rfc3339(struct buf *b, uint64_t ns)
+{
+	static time_t cached_sec = -1;
+	static char cached[24];
+	time_t sec = ns / 1000000000ULL;
+	char frac[10];
+	uint64_t f = ns % 1000000000ULL;
+
+	if (sec != cached_sec) {
+		struct tm tm;
+
+		gmtime_r(&sec, &tm);
+		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_sec = sec;
+	}
+	for (int i = 8; i >= 0; i--, f /= 10)
+		frac[i] = (char)('0' + f % 10);
+	frac[9] = '\0';
+	buf_adds(b, cached);
+	buf_addc(b, '.');
+	buf_add(b, frac, 9);
+	buf_addc(b, 'Z');
+}
+
+static void json_devs(struct buf *b, const struct field *f)
+{
+	buf_addc(b, '[');
+	for (uint32_t i = 0; i < f->ndevs; i++) {
+		const struct nst_dev *d = &f->devs[i];
+
+		buf_adds(b, i ? ",{\"ifname\":" : "{\"ifname\":");
+		json_str(b, d->ifname, sizeof(d->ifname));
+		buf_addf(b, ",\"ifindex\":%u,\"fate\":\"%s\"}", d->ifindex,
+			 fate_name(d->fate));
+	}
+	buf_addc(b, ']');
+}
+
+static void json_pids(struct buf *b, const struct field *f)
+{
+	buf_addc(b, '[');
+	for (uint32_t i = 0; i < f->ndevs; i++) {
+		if (i)
+			buf_addc(b, ',');
+		buf_addu(b, f->pids[i]);
+	}
+	buf_addc(b, ']');
+}
+
+/* Each part only when the cgroup path told it. */
+static void json_container(struct buf *b, const struct container *c)
+{
+	const char *keys[] = { "runtime", "id", "pod" };
+	const char *vals[] = { c->runtime, c->id, c->pod };
+	bool first = true;
+
+	buf_addc(b, '{');
+	for (size_t i = 0; i < 3; i++) {
+		if (!vals[i][0])
+			continue;
+		buf_adds(b, first ? "\"" : ",\"");
+		buf_adds(b, keys[i]);
+		buf_add(b, "\":", 2);
+		json_str(b, vals[i], strlen(vals[i]));
+		first = false;
+	}
+	buf_addc(b, '}');
+}
+
+static void json_strs(struct buf *b, const struct field *f)
+{
+	buf_addc(b, '[');
+	for (uint32_t i = 0; i < f->ndevs; i++) {
+		if (i)
+			buf_addc(b, ',');
+		json_str(b, f->strs[i], strlen(f->strs[i]));
+	}
+	buf_addc(b, ']');
+}
+
+static void json_field(struct buf *b, const struct field *f, bool first)
+{
+	/* Keys are nstrace's own ASCII names: nothing to escape. */
+	buf_adds(b, first ? "\"" : ",\"");
+	buf_adds(b, f->key);
+	buf_add(b, "\":", 2);
+	switch (f->kind) {
+	case FIELD_U64:
+		buf_addu(b, f->u);
+		break;
+	case FIELD_STR:
+	case FIELD_NAME:
+		json_str(b, f->str, f->len);
+		break;
+	case FIELD_TIME:
+		buf_addc(b, '"');
+		format_time_rfc3339(b, f->u);
+		buf_addc(b, '"');
+		break;
+	case FIELD_DEVS:
+		json_devs(b, f);
+		break;
+	case FIELD_STRS:
+		json_strs(b, f);
+		break;
+	case FIELD_PIDS:
+		json_pids(b, f);
+		break;
+	case FIELD_CONTAINER:
+		json_container(b, f->ctr);
+		break;
+	case FIELD_BOOL:
+		buf_adds(b, f->u ? "true" : "false");
+		break;
+	}
+}
+
+void render_json_seq(struct buf *b, const struct record *r, uint64_t seq)
+{
+	buf_addc(b, '{');
+	if (r->n)
+		json_field(b, &r->f[0], true);
+	/* Right after "schema", so that a reader finds it at once. */
+	if (seq) {
+		buf_add(b, ",\"seq\":", 7);
+		buf_addu(b, seq);
+	}
+	for (int i = 1; i < r->n; i++)
+		json_field(b, &r->f[i], false);
+	buf_add(b, "}\n", 2);
+}
+
+void render_json(struct buf *b, const struct record *r)
+{
+	render_json_seq(b, r, 0);
+}
+
+/* Column widths of the text output; DETAILS takes the rest of the line. */
+#define W_TIME 12
+#define W_EVENT 13
+#define W_PID 7
+#define W_COMM 16
+#define W_TYPE 6
+#define W_NS 21
+
+void render_text_header(struct buf *b)
+{
+	buf_addf(b, "%-*s %-*s %*s %-*s %-*s %-*s %s\n", W_TIME, "TIME",
+		 W_EVENT, "EVENT", W_PID, "PID", W_COMM, "COMM", W_TYPE, "TYPE",
+		 W_NS, "NS", "DETAILS");
+}
+
+static void pad_to(struct buf *b, size_t start, int width)
+{
+	while (b->len - start < (size_t)width)
+		buf_addc(b, ' ');
+}
+
+/*
+ * runtime:id, the id cut to the 12 characters runtimes show; then the
+ * Kubernetes pod, when there is one.
+ */
+static void text_container(struct buf *b, const struct container *c)
+{
+	if (c->runtime[0])
+		text_str(b, c->runtime, sizeof(c->runtime));
+	if (c->id[0]) {
+		buf_addc(b, ':');
+		text_str(b, c->id, 12);
+	}
+	if (c->pod[0]) {
+		buf_adds(b, c->runtime[0] || c->id[0] ? ",pod:" : "pod:");
+		text_str(b, c->pod, sizeof(c->pod));
+	}
+}
+
+static void text_value(struct buf *b, const struct field *f)
+{
+	switch (f->kind) {
+	case FIELD_U64:
+		buf_addu(b, f->u);
+		break;
+	case FIELD_STR:
+		text_str(b, f->str, f->len);
+		break;
+	case FIELD_NAME:
+		buf_add(b, f->str, f->len);
+		break;
+	case FIELD_TIME: {
+		static time_t cached_sec = -1;
+		static char cached[16];
+		time_t sec = f->u / 1000000000ULL;
+		unsigned ms = f->u % 1000000000ULL / 1000000;
+
+		if (sec != cached_sec) {
+			struct tm tm;
+
+			localtime_r(&sec, &tm);
+			strftime(cached, sizeof(cached), "%H:%M:%S", &tm);
+			cached_sec = sec;
+		}
+		buf_adds(b, cached);
+		buf_addc(b, '.');
+		buf_addc(b, (char)('0' + ms / 100));
+		buf_addc(b, (char)('0' + ms / 10 % 10));
+		buf_addc(b, (char)('0' + ms % 10));
+		break;
+	}
+	case FIELD_DEVS:
+		for (uint32_t i = 0; i < f->ndevs; i++) {
+			if (i)
+				buf_addc(b, ',');
+			text_str(b, f->devs[i].ifname,
+				 sizeof(f->devs[i].ifname));
+			buf_addf(b, "(%u,%s)", f->devs[i].ifindex,
+				 fate_name(f->devs[i].fate));
+		}
+		if (!f->ndevs)
+			buf_adds(b, "none");
+		break;
+	case FIELD_STRS:
+		for (uint32_t i = 0; i < f->ndevs; i++) {
+			if (i)
+				buf_addc(b, ',');
+			text_str(b, f->strs[i], strlen(f->strs[i]));
+		}
+		if (!f->ndevs)
+			buf_addc(b, '-');
+		break;
+	case FIELD_PIDS:
+		for (uint32_t i = 0; i < f->ndevs; i++) {
+			if (i)
+				buf_addc(b, ',');
+			buf_addu(b, f->pids[i]);
+		}
+		break;
+	case FIELD_CONTAINER:
+		text_container(b, f->ctr);
+		break;
+	case FIELD_BOOL:
+		buf_adds(b, f->u ? "true" : "false");
+		break;
+	}
+}
+
+static const char *event_color(const char *event)
+{
+	if (!strcmp(event, "lost"))
+		return "\033[1;31m";
+	if (strstr(event, "create"))
+		return "\033[32m";
+	if (strstr(event, "destroy") || strstr(event, "delete"))
+		return "\033[31m";
+	if (strstr(event, "move"))
+		return "\033[33m";
+	return "\033[36m";
+}
+
+/* The fields shown in one column, joined by "->" (from and to). */
+static void text_column(struct buf *b, const struct record *r,
+			enum field_col col, int width, bool left, bool color)
+{
+	static struct buf v; /* reused: this runs for every event */
+	size_t value_start;
+	bool any = false;
+
+	v.len = 0;
+	for (int i = 0; i < r->n; i++) {
+		if (r->f[i].col != col)
+			continue;
+		if (any)
+			buf_adds(&v, "->");
+		text_value(&v, &r->f[i]);
+		any = true;
+	}
+	if (!any)
+		buf_addc(&v, '-');
+	if (color)
+		buf_adds(b, event_color(buf_cstr(&v)));
+	value_start = b->len;
+	if (!left)
+		for (size_t i = v.len; i < (size_t)width; i++)
+			buf_addc(b, ' ');
+	buf_add(b, v.data, v.len);
+	if (left)
+		pad_to(b, value_start, width);
+	if (color)
+		buf_adds(b, "\033[0m");
+	buf_addc(b, ' ');
+}
+
+void render_text(struct buf *b, const struct record *r, bool color)
+{
+	bool first = true;
+
+	text_column(b, r, COL_TIME, W_TIME, true, false);
+	text_column(b, r, COL_EVENT, W_EVENT, true, color);
+	text_column(b, r, COL_PID, W_PID, false, false);
+	text_column(b, r, COL_COMM, W_COMM, true, false);
+	text_column(b, r, COL_TYPE, W_TYPE, true, false);
+	text_column(b, r, COL_NS, W_NS, true, false);
+	for (int i = 0; i < r->n; i++) {
+		const struct field *f = &r->f[i];
+
+		if (f->col != COL_NONE)
+			continue;
+		if (!first)
+			buf_addc(b, ' ');
+		buf_addf(b, "%s=", f->key);
+		text_value(b, f);
+		first = false;
+	}
+	/* Columns are padded: no trailing blanks on a line without details. */
+	while (b->len && b->data[b->len - 1] == ' ')
+		b->len--;
+	buf_addc(b, '\n');
+}
+
+void output_header(struct output *o)
+{
+	if (o->format == OUTPUT_TEXT && !o->header_done)
+		render_text_header(&o->pending);
+	o->header_done = true;
+}
+
+void output_record(struct output *o, const struct record *r)
+{
+	output_header(o);
+	if (o->format == OUTPUT_JSON)
+		render_json_seq(&o->pending, r, ++o->seq);
+	else
+		render_text(&o->pending, r, o->color);
+	if (o->pending.len >= OUTPUT_HIGH_WATER)
+		output_flush(o);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A record is an event as a list of named fields, in the order the JSON
+ * schema (docs/events.md) gives them. The text and JSON writers both
+ * render records, so the two outputs never disagree on what an event says.
+ */
+#ifndef NSTRACE_TRACE_RECORD_H
+#define NSTRACE_TRACE_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inventory/container.h"
+#include "nstrace.h"
+
+#define NST_SCHEMA_VERSION 1
+#define RECORD_MAX_FIELDS 32
+
+enum field_kind {
+	FIELD_U64,
+	FIELD_STR, /* bytes of untrusted origin, up to len or a NUL */
+	FIELD_NAME, /* a string of nstrace's own: shown as it is in text */
+	FIELD_TIME, /* u: nanoseconds since the epoch, UTC */
+	FIELD_DEVS, /* devs[0..ndevs): the interfaces of a dying netns */
+	FIELD_STRS, /* strs[0..ndevs): untrusted strings, a JSON array */
+	FIELD_BOOL, /* u: 0 false, else true */
+	FIELD_PIDS, /* pids[0..ndevs) */
+	FIELD_CONTAINER, /* *ctr */
+};
+
+/* Where the text writer shows a field; COL_NONE goes into DETAILS. */
+enum field_col {
+	COL_NONE,
+	COL_TIME,
+	COL_EVENT,
+	COL_PID,
+	COL_COMM,
+	COL_TYPE,
+	COL_NS,
+	COL_SKIP, /* JSON only: the text columns already say it */
+};
+
+struct field {
+	const char *key;
+	enum field_kind kind;
+	enum field_col col;
+	uint64_t u;
+	const char *str;
+	uint32_t len;
+	const struct nst_dev *devs;
+	const char *const *strs; /* FIELD_STRS, NUL-terminated each */
+	const uint32_t *pids; /* FIELD_PIDS */
+	const struct container *ctr; /* FIELD_CONTAINER */
+	uint32_t ndevs; /* the length of devs, strs or pids */
+};
+
+struct record {
+	struct field f[RECORD_MAX_FIELDS];
+	int n;
+	char scratch[64]; /* room for a formatted error name */
+};
+
+/*
+ * Whether size bytes from the ring buffer hold a whole record of a known
+ * kind: a record shorter than its kind says is never read past its end.
+ */
+bool event_valid(const struct nst_event *e, size_t size);
+
+/* realtime_off: CLOCK_REALTIME minus CLOCK_BOOTTIME, in nanoseconds. */
+void record_from_event(struct record *r, const struct nst_event *e,
+		       int64_t realtime_off);
+void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
+		 uint64_t total);
+/* A namespace got (added) or lost a name: an nsfs mount at path. */
+void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
+		    uint32_t inum, bool added, const char *name,
+		    const char *path);
+
+/* For records that are not events (the snapshot's): schema, time, event. */
+void record_head(struct record *r, const char *event, uint64_t time_ns);
+/*
+ * The next field, zeroed but for its key, kind and column; the last one
+ * is overwritten when the record is full.
+ */
+struct field *record_add(struct record *r, const char *key,
+			 enum field_kind kind, enum field_col col);
+/* The common kinds: a number, untrusted bytes, a string of nstrace's. */
+void record_add_u(struct record *r, const char *key, uint64_t v,
+		  enum field_col col);
+void record_add_str(struct record *r, const char *key, const char *s,
+		    uint32_t len, enum field_col col);
+void record_add_name(struct record *r, const char *key, const char *s,
+		     enum field_col col);
+
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "loader/backend.h"
+#include "trace/enrich.h"
+#include "trace/live_names.h"
+#include "lib/enums.h"
+#include "trace/output.h"
+#include "loader/privs.h"
+#include "trace/record.h"
+#include "trace/snapshot.h"
+#include "loader/stream.h"
+#include "trace/trace.h"
+
+#define POLL_TIMEOUT_MS 100
+
+struct trace {
+	struct stream stream;
+	struct output out;
+	const char *out_name;
+	const struct opts *o;
+	bool names; /* enrichment on: names is open */
+	struct live_names names_live;
+	bool snapshots; /* --snapshot */
+	bool resync; /* events were lost: a snapshot is due */
+	uint64_t nsnapshots;
+};
+
+static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
+{
+	struct trace *t = ctx;
+	struct enrich x;
+	struct record r;
+
+	if (t->out.err)
+		return;
+	if (t->names)
+		nscache_event_before(&t->names_live.cache, e);
+	record_from_event(&r, e, realtime_off);
+	if (t->names)
+		enrich_event(&r, &t->names_live.cache, &x, e);
+	output_record(&t->out, &r);
+	if (t->names)
+		nscache_event_after(&t->names_live.cache, e);
+}
+
+/* Losses go into the stream itself, between the events around them. */
+static void on_lost(void *ctx, uint64_t now_ns, uint64_t count, uint64_t total)
+{
+	struct trace *t = ctx;
+	struct record r;
+
+	record_lost(&r, now_ns, count, total);
+	output_record(&t->out, &r);
+	t->resync = t->snapshots;
+}
+
+/*
+ * Taken after attaching: what changes while the inventory is read is
+ * queued and follows the snapshot, so nothing falls between the two.
+ */
+static int take_snapshot(struct trace *t, const char *reason)
+{
+	t->resync = false;
+	return snapshot_emit(&t->out, ++t->nsnapshots, reason);
+}
+
+static const struct stream_ops trace_ops = {
+	.event = on_event,
+	.lost = on_lost,
+};
+
+/* A name came or went: an event of its own, which no process made. */
+static void on_name(void *ctx, bool added, const struct nsfs_name *name)
+{
+	struct trace *t = ctx;
+	struct enrich x;
+	struct record r;
+
+	if (!(t->o->ev_mask & NST_EV_BIT(EV_NS_NAME)) ||
+	    !(t->o->ns_mask & (1u << name->type)) || t->o->pid)
+		return;
+	record_ns_name(&r, stream_now_realtime_ns(), name->type, name->inum,
+		       added, name->name, name->path);
+	x.n = 0;
+	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
+		  name->inum);
+	output_record(&t->out, &r);
+}
+
+static int open_output(struct trace *t, const struct opts *o)
+{
+	int err = output_open(&t->out, o->output,
+			      o->json ? OUTPUT_JSON : OUTPUT_TEXT);
+
+	t->out_name = o->output ? o->output : "standard output";
+	if (err)
+		fprintf(stderr, "nstrace: cannot open %s: %s\n", t->out_name,
+			strerror(-err));
+	return err;
+}
+
+/*
+ * Waits for the ring buffer and the mount table at once. The ring buffer
+ * is read first: a name is mounted after its namespace was created, so
+ * its ns.create is already queued when the mount table says so.
+ */
+static int poll_names(struct trace *t)
+{
+	struct pollfd fds[2] = {
+		{ .fd = stream_fd(&t->stream), .events = POLLIN },
+		{ .fd = t->names_live.fd, .events = POLLPRI },
+	};
+
+	nscache_tick(&t->names_live.cache);
+	if (poll(fds, 2, POLL_TIMEOUT_MS) < 0 && errno != EINTR) {
+		fprintf(stderr, "nstrace: cannot wait for events: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (stream_poll(&t->stream, 0))
+		return -1;
+	if (fds[1].revents & (POLLPRI | POLLERR))
+		return live_names_update(&t->names_live, on_name, t);
+	return 0;
+}
+
+/* On the way out: a name that came or went just before is still told. */
+static void drain_names(struct trace *t)
+{
+	struct pollfd fd = { .fd = t->names_live.fd, .events = POLLPRI };
+
+	if (poll(&fd, 1, 0) > 0 && (fd.revents & (POLLPRI | POLLERR)))
+		live_names_update(&t->names_live, on_name, t);
+}
+
+int trace_run(const struct opts *o)
+{
+	struct trace t = { .o = o };
+	bool attached = false;
+	int ret = 1;
+
+	if (stream_preflight(o))
+		return 1;
+	/* Opened before anything is attached: no privilege is needed later. */
+	if (open_output(&t, o))
+		return 1;
+	t.snapshots = o->snapshot;
+	if (stream_open(&t.stream, o, &trace_ops, &t))
+		goto cleanup;
+	/* After the attach, so that no move between the two goes unseen. */
+	if (!o->no_names) {
+		if (live_names_open(&t.names_live))
+			goto cleanup;
+		t.names = true;
+	}
+	if (stream_drop_privs(&t.stream, t.snapshots ? PRIVS_INVENTORY_CAPS : 0))
+		goto cleanup;
+	stream_signals();
+	output_header(&t.out);
+	attached = true;
+	if (t.snapshots && take_snapshot(&t, "start"))
+		goto cleanup;
+	output_flush(&t.out);
+	fprintf(stderr,
+		"nstrace: tracing namespace events (%s); Ctrl-C to stop\n",
+		backend_describe());
+	while (!stream_exiting && !t.out.err) {
+		if (t.names ? poll_names(&t) :
+			      stream_poll(&t.stream, POLL_TIMEOUT_MS))
+			goto cleanup;
+		/*
+		 * A failed one is said on stderr; the next loss tries again.
+		 * Once a signal came, there is nobody left to resync.
+		 */
+		if (t.resync && !stream_exiting)
+			take_snapshot(&t, "lost");
+		output_flush(&t.out);
+	}
+	stream_drain(&t.stream);
+	if (t.names && !t.out.err)
+		drain_names(&t);
+	output_flush(&t.out);
+	if (t.out.err && t.out.err != EPIPE) {
+		fprintf(stderr, "nstrace: cannot write to %s: %s\n", t.out_name,
+			strerror(t.out.err));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	if (attached)
+		fprintf(stderr, "nstrace: %llu events, %llu lost\n",
+			(unsigned long long)t.stream.events,
+			(unsigned long long)t.stream.lost_seen);
+	stream_close(&t.stream);
+	if (t.names)
+		live_names_close(&t.names_live);
+	output_close(&t.out);
+	return ret;
+}
