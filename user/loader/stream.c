@@ -12,7 +12,7 @@
 #include "loader/backend.h"
 #include "loader/preflight.h"
 #include "loader/privs.h"
-#include "trace/record.h"
+#include "loader/event.h"
 #include "loader/stream.h"
 
 volatile sig_atomic_t stream_exiting;
@@ -55,7 +55,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct stream *s = ctx;
 	const struct nst_event *e = data;
 
-	if (!event_valid(e, size))
+	if (!event_size(e, size))
 		return 0;
 	s->events++;
 	s->ops->event(s->ctx, e, s->realtime_off);

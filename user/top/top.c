@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "loader/backend.h"
+#include "loader/event.h"
 #include "lib/escape.h"
 #include "loader/privs.h"
 #include "loader/stream.h"
@@ -171,28 +172,6 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The bytes of a record of e's kind: some are shorter than the union. */
-static size_t event_size(const struct nst_event *e)
-{
-	size_t head = offsetof(struct nst_event, create);
-
-	if (e->kind == NST_EV_NS_DESTROY && e->destroy.ns_type != NST_NS_NET)
-		return head + offsetof(struct nst_ns_destroy, devs);
-	switch (e->kind) {
-	case NST_EV_NS_CREATE:
-		return head + sizeof(e->create);
-	case NST_EV_NS_SETNS:
-		return head + sizeof(e->setns);
-	case NST_EV_NETDEV_MOVE:
-		return head + sizeof(e->move);
-	case NST_EV_NETDEV_CREATE:
-	case NST_EV_NETDEV_DELETE:
-		return head + sizeof(e->life);
-	default:
-		return head + sizeof(e->destroy);
-	}
-}
-
 static void load_soon(struct top *t, uint64_t at)
 {
 	if (at < t->last_load + LOAD_GAP_MS)
@@ -225,7 +204,8 @@ static void queue_event(struct top *t, const struct nst_event *e)
 			abort();
 	}
 	memset(&t->queue[t->nqueued], 0, sizeof(*t->queue));
-	memcpy(&t->queue[t->nqueued++], e, event_size(e));
+	/* The stream checked e: it holds its kind's bytes, maybe no more. */
+	memcpy(&t->queue[t->nqueued++], e, event_size(e, sizeof(*e)));
 }
 
 static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
