@@ -120,14 +120,14 @@ static void test_defaults(void **state)
 	parse();
 	assert_ok_run();
 	assert_false(r.o.json);
-	assert_false(r.o.verbose);
+	assert_false(r.o.stream.verbose);
 	assert_null(r.o.output);
-	assert_null(r.o.btf);
-	assert_int_equal(r.o.pid, 0);
-	assert_int_equal(r.o.ns_mask, NST_NS_ALL);
-	assert_int_equal(r.o.ev_mask, EV_ALL);
+	assert_null(r.o.stream.btf);
+	assert_int_equal(r.o.stream.pid, 0);
+	assert_int_equal(r.o.stream.ns_mask, NST_NS_ALL);
+	assert_int_equal(r.o.stream.ev_mask, EV_ALL);
 	/* 0 leaves the ring buffer at the size the BPF object gives it. */
-	assert_int_equal(r.o.buffer_size, 0);
+	assert_int_equal(r.o.stream.buffer_size, 0);
 
 	/* Nothing is carried over from an earlier parse. */
 	parse("-j", "-v", "-p", "9", "-t", "net", "-e", "ns.setns");
@@ -135,10 +135,10 @@ static void test_defaults(void **state)
 	parse();
 	assert_ok_run();
 	assert_false(r.o.json);
-	assert_false(r.o.verbose);
-	assert_int_equal(r.o.pid, 0);
-	assert_int_equal(r.o.ns_mask, NST_NS_ALL);
-	assert_int_equal(r.o.ev_mask, EV_ALL);
+	assert_false(r.o.stream.verbose);
+	assert_int_equal(r.o.stream.pid, 0);
+	assert_int_equal(r.o.stream.ns_mask, NST_NS_ALL);
+	assert_int_equal(r.o.stream.ev_mask, EV_ALL);
 }
 
 static void test_json_and_verbose(void **state)
@@ -146,17 +146,17 @@ static void test_json_and_verbose(void **state)
 	parse("-j");
 	assert_ok_run();
 	assert_true(r.o.json);
-	assert_false(r.o.verbose);
+	assert_false(r.o.stream.verbose);
 	parse("--json");
 	assert_ok_run();
 	assert_true(r.o.json);
 	parse("-jv");
 	assert_ok_run();
 	assert_true(r.o.json);
-	assert_true(r.o.verbose);
+	assert_true(r.o.stream.verbose);
 	parse("--verbose");
 	assert_ok_run();
-	assert_true(r.o.verbose);
+	assert_true(r.o.stream.verbose);
 	/* getopt_long() takes any unambiguous prefix. */
 	parse("--js");
 	assert_ok_run();
@@ -226,10 +226,10 @@ static void test_btf_file(void **state)
 {
 	parse("--btf", "/boot/vmlinux.btf");
 	assert_ok_run();
-	assert_string_equal(r.o.btf, "/boot/vmlinux.btf");
+	assert_string_equal(r.o.stream.btf, "/boot/vmlinux.btf");
 	parse("--btf=x");
 	assert_ok_run();
-	assert_string_equal(r.o.btf, "x");
+	assert_string_equal(r.o.stream.btf, "x");
 }
 
 static void test_type_list(void **state)
@@ -252,13 +252,13 @@ static void test_type_list(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		parse("-t", (char *)cases[i].list);
 		assert_ok_run();
-		if (r.o.ns_mask != cases[i].mask)
+		if (r.o.stream.ns_mask != cases[i].mask)
 			fail_msg("-t %s: mask %#x, want %#x", cases[i].list,
-				 r.o.ns_mask, cases[i].mask);
+				 r.o.stream.ns_mask, cases[i].mask);
 	}
 	parse("--type=pid");
 	assert_ok_run();
-	assert_int_equal(r.o.ns_mask, 1u << NST_NS_PID);
+	assert_int_equal(r.o.stream.ns_mask, 1u << NST_NS_PID);
 	assert_int_equal(NST_NS_ALL, 0xff);
 }
 
@@ -282,13 +282,13 @@ static void test_event_list(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		parse("-e", (char *)cases[i].list);
 		assert_ok_run();
-		if (r.o.ev_mask != cases[i].mask)
+		if (r.o.stream.ev_mask != cases[i].mask)
 			fail_msg("-e %s: mask %#x, want %#x", cases[i].list,
-				 r.o.ev_mask, cases[i].mask);
+				 r.o.stream.ev_mask, cases[i].mask);
 	}
 	parse("--event", "ns.create");
 	assert_ok_run();
-	assert_int_equal(r.o.ev_mask, NST_EV_BIT(NST_EV_NS_CREATE));
+	assert_int_equal(r.o.stream.ev_mask, NST_EV_BIT(NST_EV_NS_CREATE));
 	/* Every kind and nothing else: no bit 0, no bit past the last. */
 	assert_int_equal(NST_EV_ALL, 0x7e);
 	/* ns.name, the loader's own, comes after the kernel's. */
@@ -299,17 +299,17 @@ static void test_pid(void **state)
 {
 	parse("-p", "123");
 	assert_ok_run();
-	assert_int_equal(r.o.pid, 123);
+	assert_int_equal(r.o.stream.pid, 123);
 	parse("--pid=1");
 	assert_ok_run();
-	assert_int_equal(r.o.pid, 1);
+	assert_int_equal(r.o.stream.pid, 1);
 	/* PID_MAX_LIMIT, the largest pid the kernel can hand out. */
 	parse("-p4194304");
 	assert_ok_run();
-	assert_int_equal(r.o.pid, 4194304);
+	assert_int_equal(r.o.stream.pid, 4194304);
 	parse("-p", "007");
 	assert_ok_run();
-	assert_int_equal(r.o.pid, 7);
+	assert_int_equal(r.o.stream.pid, 7);
 }
 
 static void test_buffer_size(void **state)
@@ -328,13 +328,13 @@ static void test_buffer_size(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		parse("--buffer-size", (char *)cases[i].arg);
 		assert_ok_run();
-		if (r.o.buffer_size != cases[i].size)
+		if (r.o.stream.buffer_size != cases[i].size)
 			fail_msg("--buffer-size %s: %u, want %u", cases[i].arg,
-				 r.o.buffer_size, cases[i].size);
+				 r.o.stream.buffer_size, cases[i].size);
 	}
 	parse("--buffer-size=16K");
 	assert_ok_run();
-	assert_int_equal(r.o.buffer_size, 16384);
+	assert_int_equal(r.o.stream.buffer_size, 16384);
 }
 
 static void test_help_and_version(void **state)
@@ -601,13 +601,13 @@ static void test_bug_leading_blank_accepted(void **state)
 		if (r.res != OPTS_EXIT_USAGE)
 			len += snprintf(report + len, sizeof(report) - len,
 					"[-p '%s' taken as pid %u] ", pids[i],
-					r.o.pid);
+					r.o.stream.pid);
 	}
 	parse("--buffer-size", " +4K");
 	if (r.res != OPTS_EXIT_USAGE)
 		len += snprintf(report + len, sizeof(report) - len,
 				"[--buffer-size ' +4K' taken as %u]",
-				r.o.buffer_size);
+				r.o.stream.buffer_size);
 	if (len)
 		fail_msg("blanks before a number: %s", report);
 }
@@ -628,10 +628,10 @@ static void test_bug_getopt_state_kept(void **state)
 	/* Not reset by the test: a second caller sees what opts.c leaves. */
 	parse_argv(ARGV("-p", "5"), false);
 	*strchrnul(r.err, '\n') = '\0';
-	if (r.res != OPTS_RUN || r.o.json || r.o.pid != 5)
+	if (r.res != OPTS_RUN || r.o.json || r.o.stream.pid != 5)
 		fail_msg("'-p 5' after '-hj': result %d, json %d, pid %u, "
 			 "err \"%s\"",
-			 r.res, r.o.json, r.o.pid, r.err);
+			 r.res, r.o.json, r.o.stream.pid, r.err);
 }
 
 int main(void)

@@ -29,7 +29,7 @@
 #define FILTER_MAX 64
 
 struct top_opts {
-	struct opts stream;
+	struct stream_config stream;
 	uint64_t mark_ms;
 	uint64_t refresh_ms; /* 0: only when events or losses ask */
 };

@@ -143,8 +143,8 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->ns_mask = NST_NS_ALL;
-	o->ev_mask = EV_ALL;
+	o->stream.ns_mask = NST_NS_ALL;
+	o->stream.ev_mask = EV_ALL;
 	optind = 0; /* a full reset, for callers that parse more than once */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jo:t:p:e:vhV", long_options,
@@ -165,35 +165,35 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			if (mask < 0)
 				return bad(err, "unknown namespace type",
 					   bad_item);
-			o->ns_mask = mask;
+			o->stream.ns_mask = mask;
 			break;
 		case 'e':
 			mask = parse_list(optarg, event_parse, EV_ALL,
 					  &bad_item);
 			if (mask < 0)
 				return bad(err, "unknown event", bad_item);
-			o->ev_mask = mask;
+			o->stream.ev_mask = mask;
 			break;
 		case 'p':
 			/* The kernel's PID_MAX_LIMIT is 4194304. */
-			if (!parse_u32(optarg, 1, 4194304, &o->pid))
+			if (!parse_u32(optarg, 1, 4194304, &o->stream.pid))
 				return bad(err, "not a process id", optarg);
 			break;
 		case OPT_BTF:
 			if (!*optarg)
 				return bad(err, "empty BTF file name", optarg);
-			o->btf = optarg;
+			o->stream.btf = optarg;
 			break;
 		case OPT_BUFFER_SIZE:
-			if (!parse_size(optarg, &o->buffer_size))
+			if (!parse_size(optarg, &o->stream.buffer_size))
 				return bad(
 					err,
 					"buffer size must be a power of two from 4K to 1024M",
 					optarg);
 			break;
 		case OPT_BACKEND:
-			o->backend = backend_parse(optarg);
-			if (o->backend < 0)
+			o->stream.backend = backend_parse(optarg);
+			if (o->stream.backend < 0)
 				return bad(
 					err,
 					"backend must be auto, fentry, kprobe or tracepoint",
@@ -206,7 +206,7 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			o->no_names = true;
 			break;
 		case 'v':
-			o->verbose = true;
+			o->stream.verbose = true;
 			break;
 		case 'h':
 			opts_usage(out);

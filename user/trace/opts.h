@@ -4,21 +4,16 @@
 #define NSTRACE_TRACE_OPTS_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
+
+#include "loader/stream.h"
 
 struct opts {
 	bool json;
-	bool verbose;
 	bool no_names; /* no names, pids or containers; no ns.name events */
 	bool snapshot; /* the inventory first, and again after a loss */
 	const char *output; /* NULL: stdout */
-	const char *btf; /* NULL: the kernel's own */
-	uint32_t pid; /* 0: every process */
-	uint32_t ns_mask; /* bit per enum nst_ns_type */
-	uint32_t ev_mask; /* bit per enum nst_event_kind */
-	uint32_t buffer_size;
-	int backend; /* enum backend */
+	struct stream_config stream; /* what the BPF side is loaded with */
 };
 
 enum opts_result {
