@@ -30,14 +30,13 @@ static int trace_main(int argc, char **argv)
 	struct opts o;
 
 	switch (opts_parse(&o, argc, argv, stdout, stderr)) {
-	case OPTS_EXIT_OK:
-		return 0;
-	case OPTS_EXIT_USAGE:
+	case CLI_RUN:
+		return trace_run(&o);
+	case CLI_USAGE:
 		return 2;
-	case OPTS_RUN:
-		break;
+	default:
+		return 0;
 	}
-	return trace_run(&o);
 }
 
 int main(int argc, char **argv)

@@ -16,6 +16,7 @@
 
 #include "nstrace.h"
 #include "lib/enums.h"
+#include "lib/cli.h"
 #include "trace/opts.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -24,7 +25,7 @@
 #define ARGV(...) ((char *[]){ "nstrace", ##__VA_ARGS__, NULL })
 
 struct run {
-	enum opts_result res;
+	enum cli_result res;
 	struct opts o;
 	char *out, *err;
 	size_t out_len, err_len;
@@ -35,7 +36,7 @@ static char *usage_text;
 
 /*
  * glibc's getopt keeps a pointer into the previous argv between calls;
- * only optind = 0 drops it. opts_parse() sets optind = 1, so each test
+ * only optind = 0 drops it. opts_parse() once set optind = 1, so each test
  * starts from a clean getopt here, except the one that shows why.
  */
 static void getopt_reset(void)
@@ -76,7 +77,7 @@ static void assert_usage_error(const char *line)
 {
 	size_t n = strlen(line);
 
-	assert_int_equal(r.res, OPTS_EXIT_USAGE);
+	assert_int_equal(r.res, CLI_USAGE);
 	assert_int_equal(r.out_len, 0);
 	if (strncmp(r.err, line, n))
 		fail_msg("err is \"%s\", want it to start with \"%s\"", r.err,
@@ -87,7 +88,7 @@ static void assert_usage_error(const char *line)
 
 static void assert_ok_run(void)
 {
-	if (r.res != OPTS_RUN)
+	if (r.res != CLI_RUN)
 		fail_msg("refused: %s", r.err);
 	assert_int_equal(r.out_len, 0);
 	assert_int_equal(r.err_len, 0);
@@ -100,7 +101,7 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	opts_usage(f);
+	cli_help(f, &trace_cli);
 	fclose(f);
 	return 0;
 }
@@ -345,14 +346,14 @@ static void test_help_and_version(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(help); i++) {
 		parse((char *)help[i]);
-		assert_int_equal(r.res, OPTS_EXIT_OK);
+		assert_int_equal(r.res, CLI_HELP);
 		assert_string_equal(r.out, usage_text);
 		assert_int_equal(r.err_len, 0);
 	}
 	assert_non_null(strstr(usage_text, "usage: nstrace"));
 	for (size_t i = 0; i < ARRAY_SIZE(version); i++) {
 		parse((char *)version[i]);
-		assert_int_equal(r.res, OPTS_EXIT_OK);
+		assert_int_equal(r.res, CLI_DONE);
 		assert_int_equal(r.err_len, 0);
 		assert_memory_equal(r.out, "nstrace ", 8);
 		assert_true(r.out_len > strlen(tail) + 8);
@@ -360,7 +361,7 @@ static void test_help_and_version(void **state)
 	}
 	/* Help is help even next to options, and ends the parse. */
 	parse("-j", "--help", "-p", "0");
-	assert_int_equal(r.res, OPTS_EXIT_OK);
+	assert_int_equal(r.res, CLI_HELP);
 	assert_string_equal(r.out, usage_text);
 }
 
@@ -574,7 +575,7 @@ static void test_bug_long_option_named(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		parse((char *)cases[i].arg);
-		assert_int_equal(r.res, OPTS_EXIT_USAGE);
+		assert_int_equal(r.res, CLI_USAGE);
 		*strchrnul(r.err, '\n') = '\0';
 		if (!strstr(r.err, cases[i].name))
 			len += snprintf(report + len, sizeof(report) - len,
@@ -598,13 +599,13 @@ static void test_bug_leading_blank_accepted(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
 		parse("-p", (char *)pids[i]);
-		if (r.res != OPTS_EXIT_USAGE)
+		if (r.res != CLI_USAGE)
 			len += snprintf(report + len, sizeof(report) - len,
 					"[-p '%s' taken as pid %u] ", pids[i],
 					r.o.stream.pid);
 	}
 	parse("--buffer-size", " +4K");
-	if (r.res != OPTS_EXIT_USAGE)
+	if (r.res != CLI_USAGE)
 		len += snprintf(report + len, sizeof(report) - len,
 				"[--buffer-size ' +4K' taken as %u]",
 				r.o.stream.buffer_size);
@@ -624,11 +625,11 @@ static void test_bug_getopt_state_kept(void **state)
 	char *first[] = { "nstrace", hj, NULL };
 
 	parse_argv(first, true);
-	assert_int_equal(r.res, OPTS_EXIT_OK);
+	assert_int_equal(r.res, CLI_HELP);
 	/* Not reset by the test: a second caller sees what opts.c leaves. */
 	parse_argv(ARGV("-p", "5"), false);
 	*strchrnul(r.err, '\n') = '\0';
-	if (r.res != OPTS_RUN || r.o.json || r.o.stream.pid != 5)
+	if (r.res != CLI_RUN || r.o.json || r.o.stream.pid != 5)
 		fail_msg("'-p 5' after '-hj': result %d, json %d, pid %u, "
 			 "err \"%s\"",
 			 r.res, r.o.json, r.o.stream.pid, r.err);

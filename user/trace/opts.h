@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "lib/cli.h"
 #include "loader/stream.h"
 
 struct opts {
@@ -16,18 +17,14 @@ struct opts {
 	struct stream_config stream; /* what the BPF side is loaded with */
 };
 
-enum opts_result {
-	OPTS_RUN,
-	OPTS_EXIT_OK, /* --help, --version: done */
-	OPTS_EXIT_USAGE, /* bad input, already reported on err */
-};
+/* nstrace with no command. */
+extern const struct cli_cmd trace_cli;
 
 /*
- * Parses argv into o. Errors go to err as one line, and the usage follows;
- * nothing is checked against the running system here.
+ * Parses argv into o, from the defaults. Errors go to err as one line,
+ * and the usage follows; nothing is checked against the running system.
  */
-enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
-			    FILE *err);
-void opts_usage(FILE *f);
+enum cli_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
+			   FILE *err);
 
 #endif
