@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * A ring buffer record of any bytes and any size, through the path the
- * live stream takes (user/trace/trace.c, on_event): the size check, then
+ * live stream takes: the size check (user/loader/event.c), then
  * record_from_event, then both renderers. Whatever the BPF side (or a bug
  * in it) hands over, nstrace must not read past the record, and must
  * write one valid JSON line and one terminal-safe text line.
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "lib/buf.h"
+#include "loader/event.h"
 #include "trace/output.h"
 #include "trace/record.h"
 #include "json_check.h"
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
-	if (event_valid(copy, size)) {
+	if (event_size(copy, size)) {
 		struct nst_event *e = copy;
 
 		/*

@@ -71,6 +71,67 @@ usage_error() {
 	[[ $output == "nstrace "*"(JSON schema 1)" ]]
 }
 
+# Every command nstrace has; --help must list each one.
+COMMANDS="doctor help history identify ls pids replay top where"
+
+@test "--help: the stream's options, then every command with its summary" {
+	run --separate-stderr "$NSTRACE" --help
+	assert_eq "$status" 0
+	assert_eq "$stderr" "" stderr
+	[[ ${lines[0]} == "usage: nstrace [OPTIONS]" ]]
+	local cmd opts_end list_start
+	for cmd in $COMMANDS; do
+		grep -Eq "^  $cmd +[a-z]" <<<"$output" || {
+			echo "--help lists no $cmd" >&2
+			return 1
+		}
+	done
+	grep -qx '  top        the network namespaces, live, full screen' <<<"$output"
+	# The commands come after the last option.
+	opts_end=$(grep -n -- '--help  ' <<<"$output" | cut -d: -f1)
+	list_start=$(grep -n '^  doctor ' <<<"$output" | cut -d: -f1)
+	[ "$opts_end" -lt "$list_start" ]
+	# No more commands than nstrace has.
+	assert_eq "$(sed -n "${list_start},\$p" <<<"$output" | wc -l)" \
+		"$(wc -w <<<"$COMMANDS")" "command lines"
+	help=$output
+	run --separate-stderr "$NSTRACE" help
+	assert_eq "$status" 0
+	assert_eq "$output" "$help" "nstrace help"
+}
+
+@test "help CMD and CMD --help: the same options of that command, exit 0" {
+	local cmd own
+	for cmd in $COMMANDS; do
+		run --separate-stderr "$NSTRACE" help "$cmd"
+		assert_eq "$status" 0 "exit of help $cmd"
+		[[ ${lines[0]} == "usage: nstrace $cmd [OPTIONS]"* ]]
+		grep -q -- '^  -h, --help ' <<<"$output"
+		own=$output
+		run --separate-stderr "$NSTRACE" "$cmd" --help
+		assert_eq "$status" 0 "exit of $cmd --help"
+		assert_eq "$output" "$own" "$cmd --help"
+		assert_eq "$stderr" "" "stderr of $cmd --help"
+	done
+	run "$NSTRACE" help top
+	grep -q -- '^  -m, --mark SECS ' <<<"$output"
+	grep -q -- '^      --backend NAME ' <<<"$output"
+	run "$NSTRACE" help ls
+	grep -q -- '^  -a, --all ' <<<"$output"
+	[[ $output != *--backend* ]]
+}
+
+@test "help nosuch: one sentence naming it, exit 2" {
+	run --separate-stderr "$NSTRACE" help nosuch
+	assert_eq "$status" 2
+	assert_eq "$output" "" stdout
+	assert_eq "${stderr_lines[0]}" "nstrace help: no such command: 'nosuch'"
+	[[ ${stderr_lines[1]} == "usage: nstrace help [OPTIONS] [COMMAND]" ]]
+	run --separate-stderr "$NSTRACE" help ls top
+	assert_eq "$status" 2
+	assert_eq "${stderr_lines[0]}" "nstrace help: unexpected argument: 'top'"
+}
+
 @test "without CAP_BPF/CAP_PERFMON: one sentence naming them, exit 1" {
 	need_root
 	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NSTRACE"

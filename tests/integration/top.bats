@@ -294,11 +294,11 @@ make_pair() {
 	[ "$output" = "nstrace: top needs a terminal: its standard output is not one" ]
 	run "$NSTRACE" top --bogus
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "nstrace: unknown option: '--bogus'" ]
+	[ "${lines[0]}" = "nstrace top: unknown option: '--bogus'" ]
 	run "$NSTRACE" top --mark 0
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "nstrace: mark time must be 1 to 3600 seconds: '0'" ]
+	[ "${lines[0]}" = "nstrace top: mark time must be 1 to 3600 seconds: '0'" ]
 	run "$NSTRACE" top extra
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "nstrace: unexpected argument: 'extra'" ]
+	[ "${lines[0]}" = "nstrace top: unexpected argument: 'extra'" ]
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <getopt.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "lib/buf.h"
 #include "doctor/doctor.h"
 #include "lib/escape.h"
+#include "loader/options.h"
 #include "loader/preflight.h"
 #include "loader/probe.h"
 #include "trace/record.h"
@@ -215,62 +216,37 @@ static void print_json(const struct report *r, const char *release)
 	buf_free(&b);
 }
 
-static void usage(FILE *f)
-{
-	fputs("usage: nstrace doctor [-j] [--btf FILE]\n"
-	      "What this kernel allows nstrace to use, and which hook each\n"
-	      "event comes from. Exit 0 when nstrace can run, else 1.\n"
-	      "\n"
-	      "  -j, --json    one JSON document\n"
-	      "      --btf FILE  kernel BTF to use\n"
-	      "  -h, --help    this help\n",
-	      f);
-}
+struct doctor_opts {
+	bool json;
+	const char *btf;
+};
+
+static const struct cli_use doctor_opts_used[] = {
+	{ .opt = &cli_json, .field = offsetof(struct doctor_opts, json) },
+	{ .opt = &loader_opt_btf, .field = offsetof(struct doctor_opts, btf) },
+	{},
+};
+
+const struct cli_cmd doctor_cli = {
+	.name = "doctor",
+	.about = "What this kernel allows nstrace to use, and which hook each\n"
+		 "event comes from. Exit 0 when nstrace can run, else 1.",
+	.opts = doctor_opts_used,
+};
 
 int doctor_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "btf", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
+	struct doctor_opts o = {};
 	struct report r = {};
-	const char *btf = NULL;
 	struct utsname u;
-	bool json = false;
-	int c;
+	int rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'b':
-			btf = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "nstrace: unknown option: '%s'\n",
-				text_shown(argv[optind - 1]));
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "nstrace: unexpected argument: '%s'\n",
-			text_shown(argv[optind]));
-		usage(stderr);
-		return 2;
-	}
+	if (!cli_command(&doctor_cli, &o, argc, argv, &rc))
+		return rc;
 	libbpf_set_print(silent);
 	uname(&u);
-	examine(&r, btf);
-	if (json)
+	examine(&r, o.btf);
+	if (o.json)
 		print_json(&r, u.release);
 	else
 		print_text(&r, u.release);

@@ -3,6 +3,9 @@
 #ifndef NSTRACE_DOCTOR_DOCTOR_H
 #define NSTRACE_DOCTOR_DOCTOR_H
 
+#include "lib/cli.h"
+
+extern const struct cli_cmd doctor_cli;
 int doctor_main(int argc, char **argv);
 
 #endif

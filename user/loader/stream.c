@@ -12,7 +12,7 @@
 #include "loader/backend.h"
 #include "loader/preflight.h"
 #include "loader/privs.h"
-#include "trace/record.h"
+#include "loader/event.h"
 #include "loader/stream.h"
 
 volatile sig_atomic_t stream_exiting;
@@ -55,7 +55,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct stream *s = ctx;
 	const struct nst_event *e = data;
 
-	if (!event_valid(e, size))
+	if (!event_size(e, size))
 		return 0;
 	s->events++;
 	s->ops->event(s->ctx, e, s->realtime_off);
@@ -80,20 +80,21 @@ static void check_lost(struct stream *s)
 	s->lost_seen = total;
 }
 
-int stream_preflight(const struct opts *o)
+int stream_preflight(const struct stream_config *cfg)
 {
-	verbose = o->verbose;
+	verbose = cfg->verbose;
 	libbpf_set_print(libbpf_print);
-	if (preflight_caps() || preflight_btf(o->btf) ||
-	    preflight_pid(o->pid) || preflight_tracefs())
+	if (preflight_caps() || preflight_btf(cfg->btf) ||
+	    preflight_pid(cfg->pid) || preflight_tracefs())
 		return -1;
 	return 0;
 }
 
-int stream_open(struct stream *s, const struct opts *o,
+int stream_open(struct stream *s, const struct stream_config *cfg,
 		const struct stream_ops *ops, void *ctx)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = o->btf);
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
+		    .btf_custom_path = cfg->btf);
 	int err;
 
 	*s = (struct stream){ .ops = ops, .ctx = ctx };
@@ -113,17 +114,17 @@ int stream_open(struct stream *s, const struct opts *o,
 			strerror(errno));
 		return -1;
 	}
-	s->skel->rodata->targ_tgid = o->pid;
-	s->skel->rodata->targ_ns_mask = o->ns_mask;
-	s->skel->rodata->targ_ev_mask = o->ev_mask & NST_EV_ALL;
-	if (o->buffer_size &&
+	s->skel->rodata->targ_tgid = cfg->pid;
+	s->skel->rodata->targ_ns_mask = cfg->ns_mask;
+	s->skel->rodata->targ_ev_mask = cfg->ev_mask & NST_EV_ALL;
+	if (cfg->buffer_size &&
 	    (err = bpf_map__set_max_entries(s->skel->maps.events,
-					    o->buffer_size))) {
+					    cfg->buffer_size))) {
 		fprintf(stderr, "nstrace: cannot size the ring buffer: %s\n",
 			strerror(-err));
 		return -1;
 	}
-	if (backend_configure(s->skel, o->ev_mask, o->backend, o->btf))
+	if (backend_configure(s->skel, cfg->ev_mask, cfg->backend, cfg->btf))
 		return -1;
 	err = nstrace_bpf__load(s->skel);
 	if (err) {

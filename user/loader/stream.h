@@ -8,14 +8,25 @@
 #define NSTRACE_LOADER_STREAM_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "nstrace.h"
-#include "trace/opts.h"
 
 struct nstrace_bpf;
 struct ring_buffer;
+
+/* What the BPF side is loaded with; each view fills it from its options. */
+struct stream_config {
+	int backend; /* enum backend */
+	const char *btf; /* NULL: the kernel's own */
+	uint32_t pid; /* 0: every process */
+	uint32_t ns_mask; /* bit per enum nst_ns_type */
+	uint32_t ev_mask; /* bit per enum nst_event_kind; others are ignored */
+	uint32_t buffer_size; /* ring buffer bytes; 0: the BPF object's */
+	bool verbose; /* libbpf's messages on stderr */
+};
 
 struct stream_ops {
 	/* A whole, valid record; realtime_off turns its boot time into UTC. */
@@ -42,9 +53,9 @@ struct stream {
 extern volatile sig_atomic_t stream_exiting;
 
 /* What must hold before anything is created: capabilities, BTF, pid. */
-int stream_preflight(const struct opts *o);
+int stream_preflight(const struct stream_config *cfg);
 /* Opens, configures, loads and attaches. Returns 0 or -1, said on stderr. */
-int stream_open(struct stream *s, const struct opts *o,
+int stream_open(struct stream *s, const struct stream_config *cfg,
 		const struct stream_ops *ops, void *ctx);
 /* Gives up every capability reading events does not need, but keep_caps. */
 int stream_drop_privs(struct stream *s, uint64_t keep_caps);

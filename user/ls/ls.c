@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "lib/cli.h"
 #include "lib/escape.h"
 #include "ls/ls.h"
 #include "ls/render.h"
@@ -18,100 +19,88 @@ struct ls_opts {
 	const char *arg; /* the query's one argument */
 };
 
-static const struct option long_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "type", required_argument, NULL, 't' },
-	{ "all", no_argument, NULL, 'a' },
-	{ "help", no_argument, NULL, 'h' },
+#define FIELD(f) offsetof(struct ls_opts, f)
+
+/* Each -t adds its types to the ones before. */
+static bool parse_types(void *field, const char *value, const char **shown)
+{
+	int64_t mask = parse_list(value, ns_type_parse, NST_NS_ALL, shown);
+
+	if (mask < 0)
+		return false;
+	*(uint32_t *)field |= (uint32_t)mask;
+	return true;
+}
+
+static bool parse_all(void *field, const char *value, const char **shown)
+{
+	*(uint32_t *)field = NST_NS_ALL;
+	return true;
+}
+
+static const struct cli_opt opt_type = {
+	.name = "type",
+	.letter = 't',
+	.value = "LIST",
+	.help = "namespaces of these types instead:\n"
+		"net,mnt,uts,ipc,pid,user,cgroup,time",
+	.parse = parse_types,
+	.refused = "unknown namespace type",
+};
+
+static const struct cli_opt opt_all = {
+	.name = "all",
+	.letter = 'a',
+	.help = "namespaces of every type",
+	.parse = parse_all,
+};
+
+static const struct cli_use ls_opts_used[] = {
+	{ .opt = &cli_json, .field = FIELD(json) },
+	{ .opt = &opt_type, .field = FIELD(type_mask) },
+	{ .opt = &opt_all, .field = FIELD(type_mask) },
 	{},
 };
 
-static void usage(FILE *f, const char *cmd)
-{
-	if (!strcmp(cmd, "ls"))
-		fputs("usage: nstrace ls [-j] [-t TYPE[,TYPE...] | -a]\n"
-		      "Every network namespace the kernel has, with its names,\n"
-		      "processes, holders and interfaces (docs/ls.md).\n"
-		      "\n"
-		      "  -j, --json        one JSON document\n"
-		      "  -t, --type LIST   namespaces of these types instead:\n"
-		      "                    net,mnt,uts,ipc,pid,user,cgroup,time\n"
-		      "  -a, --all         namespaces of every type\n"
-		      "  -h, --help        this help\n",
-		      f);
-	else if (!strcmp(cmd, "identify"))
-		fputs("usage: nstrace identify [-j] PID\n"
-		      "The network namespace of process PID: its inode, then its names.\n",
-		      f);
-	else if (!strcmp(cmd, "pids"))
-		fputs("usage: nstrace pids [-j] NETNS\n"
-		      "The processes of a network namespace, given by name (ip netns),\n"
-		      "inode, net:[INODE] or the path of an nsfs file.\n",
-		      f);
-	else
-		fputs("usage: nstrace where [-j] IFNAME\n"
-		      "The network namespaces that have an interface named IFNAME,\n"
-		      "one per line: inode, ifindex, names.\n",
-		      f);
-}
+static const struct cli_use query_opts_used[] = {
+	{ .opt = &cli_json, .field = FIELD(json) },
+	{},
+};
 
-static int bad_usage(const char *cmd, const char *what, const char *value)
-{
-	fprintf(stderr, "nstrace %s: %s: '%s'\n", cmd, what, text_shown(value));
-	usage(stderr, cmd);
-	return 2;
-}
+const struct cli_cmd ls_cli = {
+	.name = "ls",
+	.about = "Every network namespace the kernel has, with its names,\n"
+		 "processes, holders and interfaces (docs/ls.md).",
+	.opts = ls_opts_used,
+};
 
-/* 0 to run, else the exit code. */
-static int parse(struct ls_opts *o, int argc, char **argv, bool want_arg)
-{
-	const char *cmd = argv[0], *bad;
-	int64_t mask;
-	int c;
+/* A query's one operand; what follows it is not an option. */
+#define QUERY(operand, missing_what)                               \
+	.operands = operand, .min_operands = 1, .max_operands = 1, \
+	.operand_field = FIELD(arg), .missing = missing_what,      \
+	.options_first = true, .opts = query_opts_used
 
-	memset(o, 0, sizeof(*o));
-	optind = 0; /* glibc's full reset: a parse before may have left state */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, want_arg ? "+:jh" : ":jt:ah",
-				long_options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 't':
-			mask = parse_list(optarg, ns_type_parse, NST_NS_ALL,
-					  &bad);
-			if (mask < 0)
-				return bad_usage(cmd, "unknown namespace type",
-						 bad);
-			o->type_mask |= (uint32_t)mask;
-			break;
-		case 'a':
-			o->type_mask = NST_NS_ALL;
-			break;
-		case 'h':
-			usage(stdout, cmd);
-			return -1;
-		case ':':
-			return bad_usage(cmd, "option needs a value",
-					 argv[optind - 1]);
-		default:
-			return bad_usage(cmd, "unknown option",
-					 argv[optind - 1]);
-		}
-	}
-	if (want_arg) {
-		if (optind >= argc) {
-			fprintf(stderr, "nstrace %s: missing argument\n", cmd);
-			usage(stderr, cmd);
-			return 2;
-		}
-		o->arg = argv[optind++];
-	}
-	if (optind < argc)
-		return bad_usage(cmd, "unexpected argument", argv[optind]);
-	return 0;
-}
+const struct cli_cmd identify_cli = {
+	.name = "identify",
+	.about =
+		"The network namespace of process PID: its inode, then its names.",
+	QUERY("PID", "missing the process id"),
+};
+
+const struct cli_cmd pids_cli = {
+	.name = "pids",
+	.about =
+		"The processes of a network namespace, given by name (ip netns),\n"
+		"inode, net:[INODE] or the path of an nsfs file.",
+	QUERY("NETNS", "missing the network namespace"),
+};
+
+const struct cli_cmd where_cli = {
+	.name = "where",
+	.about = "The network namespaces that have an interface named IFNAME,\n"
+		 "one per line: inode, ifindex, names.",
+	QUERY("IFNAME", "missing the interface name"),
+};
 
 /* Writes the whole document, or says why not; the exit code. */
 static int emit(struct buf *b)
@@ -142,12 +131,12 @@ int ls_main(int argc, char **argv)
 {
 	struct ls_view v;
 	struct buf b = {};
-	struct ls_opts o;
-	int rc = parse(&o, argc, argv, false);
+	struct ls_opts o = {};
+	int rc;
 	bool netns_view;
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (!cli_command(&ls_cli, &o, argc, argv, &rc))
+		return rc;
 	netns_view = !o.type_mask || o.type_mask == 1u << NST_NS_NET;
 	if (netns_view ? ls_view_build_netns(&v) : ls_view_build(&v))
 		return 1;
@@ -168,17 +157,7 @@ int ls_main(int argc, char **argv)
 /* A decimal number with nothing after it. */
 static bool parse_u32(const char *s, uint32_t *v)
 {
-	unsigned long long n;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || *end || n > UINT32_MAX)
-		return false;
-	*v = (uint32_t)n;
-	return true;
+	return cli_number(s, 0, UINT32_MAX, v);
 }
 
 /* " NAME..." after an inode in the queries' text output, if it has names. */
@@ -200,14 +179,15 @@ int identify_main(int argc, char **argv)
 	const struct ns_view *nv;
 	struct ls_view v;
 	struct buf b = {};
-	struct ls_opts o;
+	struct ls_opts o = {};
 	uint32_t pid;
-	int rc = parse(&o, argc, argv, true);
+	int rc;
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (!cli_command(&identify_cli, &o, argc, argv, &rc))
+		return rc;
 	if (!parse_u32(o.arg, &pid) || !pid)
-		return bad_usage("identify", "not a process id", o.arg);
+		return cli_refuse(&identify_cli, stderr, "not a process id",
+				  o.arg);
 	if (ls_view_build_netns(&v))
 		return 1;
 	t = ls_view_task(&v, pid);
@@ -263,14 +243,15 @@ int pids_main(int argc, char **argv)
 	const struct ns_view *nv;
 	struct ls_view v;
 	struct buf b = {};
-	struct ls_opts o;
+	struct ls_opts o = {};
 	uint32_t last = 0;
-	int rc = parse(&o, argc, argv, true);
+	int rc;
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (!cli_command(&pids_cli, &o, argc, argv, &rc))
+		return rc;
 	if (!*o.arg)
-		return bad_usage("pids", "empty network namespace", o.arg);
+		return cli_refuse(&pids_cli, stderr, "empty network namespace",
+				  o.arg);
 	if (ls_view_build_netns(&v))
 		return 1;
 	nv = find_netns(&v, o.arg);
@@ -307,14 +288,15 @@ int where_main(int argc, char **argv)
 {
 	struct ls_view v;
 	struct buf b = {};
-	struct ls_opts o;
+	struct ls_opts o = {};
 	size_t found = 0;
-	int rc = parse(&o, argc, argv, true);
+	int rc;
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (!cli_command(&where_cli, &o, argc, argv, &rc))
+		return rc;
 	if (!*o.arg || strlen(o.arg) >= NST_IFNAME_LEN)
-		return bad_usage("where", "not an interface name", o.arg);
+		return cli_refuse(&where_cli, stderr, "not an interface name",
+				  o.arg);
 	if (ls_view_build_netns(&v))
 		return 1;
 	if (o.json) {

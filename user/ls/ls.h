@@ -6,6 +6,9 @@
 #ifndef NSTRACE_LS_LS_H
 #define NSTRACE_LS_LS_H
 
+#include "lib/cli.h"
+
+extern const struct cli_cmd ls_cli, identify_cli, pids_cli, where_cli;
 int ls_main(int argc, char **argv);
 int identify_main(int argc, char **argv);
 int pids_main(int argc, char **argv);

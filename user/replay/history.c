@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cli.h"
 #include "lib/escape.h"
 #include "replay/log.h"
 #include "nstrace.h"
@@ -31,24 +32,29 @@ struct history {
 	size_t steps;
 };
 
-static void usage(FILE *f)
-{
-	fputs("usage: nstrace history [-j] IFNAME FILE\n"
-	      "Where interfaces named IFNAME have been, by a JSON log (nstrace\n"
-	      "--json, best with --snapshot): created, moved (renames followed),\n"
-	      "handed back, deleted; when, by whom, why (docs/replay.md).\n"
-	      "\n"
-	      "  -j, --json        one JSON document\n"
-	      "  -h, --help        this help\n",
-	      f);
-}
+struct history_opts {
+	bool json;
+	const char *operands[2]; /* IFNAME, FILE */
+};
 
-static int bad_usage(const char *what, const char *value)
-{
-	fprintf(stderr, "nstrace history: %s: '%s'\n", what, text_shown(value));
-	usage(stderr);
-	return 2;
-}
+static const struct cli_use history_opts_used[] = {
+	{ .opt = &cli_json, .field = offsetof(struct history_opts, json) },
+	{},
+};
+
+const struct cli_cmd history_cli = {
+	.name = "history",
+	.operands = "IFNAME FILE",
+	.min_operands = 2,
+	.max_operands = 2,
+	.operand_field = offsetof(struct history_opts, operands),
+	.missing = "wants an interface name and a log file",
+	.about =
+		"Where interfaces named IFNAME have been, by a JSON log (nstrace\n"
+		"--json, best with --snapshot): created, moved (renames followed),\n"
+		"handed back, deleted; when, by whom, why (docs/replay.md).",
+	.opts = history_opts_used,
+};
 
 static struct place *find_place(struct history *h, uint32_t netns,
 				uint32_t ifindex)
@@ -367,42 +373,19 @@ static void history_free(struct history *h)
 
 int history_main(int argc, char **argv)
 {
-	static const struct option long_options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
+	struct history_opts o = {};
 	struct history h = {};
 	struct buf doc = {};
-	int c, rc;
+	int rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			h.json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			return bad_usage("unknown option", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2) {
-		if (argc - optind > 2)
-			return bad_usage("unexpected argument",
-					 argv[optind + 2]);
-		fputs("nstrace history: wants an interface name and a log file\n",
-		      stderr);
-		usage(stderr);
-		return 2;
-	}
-	h.ifname = argv[optind];
+	if (!cli_command(&history_cli, &o, argc, argv, &rc))
+		return rc;
+	h.json = o.json;
+	h.ifname = o.operands[0];
 	if (!*h.ifname || strlen(h.ifname) >= NST_IFNAME_LEN)
-		return bad_usage("not an interface name", h.ifname);
-	if (jlog_read(&h.log, argv[optind + 1], on_record, &h)) {
+		return cli_refuse(&history_cli, stderr, "not an interface name",
+				  h.ifname);
+	if (jlog_read(&h.log, o.operands[1], on_record, &h)) {
 		history_free(&h);
 		return 1;
 	}

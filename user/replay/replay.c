@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cli.h"
 #include "lib/escape.h"
 #include "ls/render.h"
 #include "replay/replay.h"
 #include "replay/decode.h"
-
-enum { OPT_AT = 0x100 };
 
 struct replay {
 	struct jlog log;
@@ -24,41 +23,63 @@ struct replay {
 	uint64_t incomplete; /* a snapshot with no end, 0 if none */
 };
 
-static void usage(FILE *f)
-{
-	fputs("usage: nstrace replay [-j] [--at TIME] FILE\n"
-	      "The network namespaces and interfaces a JSON log (nstrace --json\n"
-	      "--snapshot -o FILE) says there were at TIME, as nstrace ls shows\n"
-	      "them (docs/replay.md). FILE - is standard input.\n"
-	      "\n"
-	      "  -j, --json        one JSON document\n"
-	      "      --at TIME     RFC 3339 (2026-12-01T08:45:05.9Z, offsets too),\n"
-	      "                    or seq:N (the line with that seq); default: the end\n"
-	      "  -h, --help        this help\n",
-	      f);
-}
+/* The last record to take: by its seq, else by its time. */
+struct cut {
+	bool by_seq;
+	uint64_t at;
+};
 
-static int bad_usage(const char *what, const char *value)
-{
-	fprintf(stderr, "nstrace replay: %s: '%s'\n", what, text_shown(value));
-	usage(stderr);
-	return 2;
-}
+struct replay_opts {
+	bool json;
+	struct cut cut;
+	const char *file;
+};
 
-static bool parse_at(struct replay *rp, const char *s)
+static bool parse_at(void *field, const char *s, const char **shown)
 {
+	struct cut *cut = field;
 	char *end;
 
 	if (!strncmp(s, "seq:", 4)) {
 		if (s[4] < '0' || s[4] > '9')
 			return false;
 		errno = 0;
-		rp->at = strtoull(s + 4, &end, 10);
-		rp->by_seq = true;
+		cut->at = strtoull(s + 4, &end, 10);
+		cut->by_seq = true;
 		return !errno && !*end;
 	}
-	return !rfc3339_parse(s, &rp->at);
+	cut->by_seq = false;
+	return !rfc3339_parse(s, &cut->at);
 }
+
+static const struct cli_opt opt_at = {
+	.name = "at",
+	.value = "TIME",
+	.help = "RFC 3339 (2026-12-01T08:45:05.9Z, offsets too),\n"
+		"or seq:N (the line with that seq); default: the end",
+	.parse = parse_at,
+	.refused = "not an RFC 3339 time nor seq:N",
+};
+
+static const struct cli_use replay_opts_used[] = {
+	{ .opt = &cli_json, .field = offsetof(struct replay_opts, json) },
+	{ .opt = &opt_at, .field = offsetof(struct replay_opts, cut) },
+	{},
+};
+
+const struct cli_cmd replay_cli = {
+	.name = "replay",
+	.operands = "FILE",
+	.min_operands = 1,
+	.max_operands = 1,
+	.operand_field = offsetof(struct replay_opts, file),
+	.missing = "missing the log file",
+	.about =
+		"The network namespaces and interfaces a JSON log (nstrace --json\n"
+		"--snapshot -o FILE) says there were at TIME, as nstrace ls shows\n"
+		"them (docs/replay.md). FILE - is standard input.",
+	.opts = replay_opts_used,
+};
 
 static bool in_time(const struct replay *rp, const struct jlog_rec *r)
 {
@@ -178,60 +199,27 @@ int replay_write(struct buf *b)
 
 int replay_main(int argc, char **argv)
 {
-	static const struct option long_options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	struct replay rp = { .at = UINT64_MAX };
+	struct replay_opts o = { .cut.at = UINT64_MAX };
+	struct replay rp = {};
 	struct buf b = {};
-	bool json = false;
-	int c, rc;
+	int rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case OPT_AT:
-			if (!parse_at(&rp, optarg))
-				return bad_usage(
-					"not an RFC 3339 time nor seq:N",
-					optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			return bad_usage("option needs a value",
-					 argv[optind - 1]);
-		default:
-			return bad_usage("unknown option", argv[optind - 1]);
-		}
-	}
-	if (optind + 1 != argc) {
-		if (optind < argc)
-			return bad_usage("unexpected argument",
-					 argv[optind + 1]);
-		fputs("nstrace replay: missing the log file\n", stderr);
-		usage(stderr);
-		return 2;
-	}
-	if (jlog_read(&rp.log, argv[optind], on_record, &rp))
+	if (!cli_command(&replay_cli, &o, argc, argv, &rc))
+		return rc;
+	rp.by_seq = o.cut.by_seq;
+	rp.at = o.cut.at;
+	if (jlog_read(&rp.log, o.file, on_record, &rp))
 		return 1;
 	if (!rp.log.records) {
 		b.len = 0;
-		text_str(&b, argv[optind], strlen(argv[optind]));
+		text_str(&b, o.file, strlen(o.file));
 		fprintf(stderr, "nstrace replay: %s holds no nstrace record\n",
 			buf_cstr(&b));
 		buf_free(&b);
 		return 1;
 	}
 	notes(&rp);
-	render(&b, &rp, json);
+	render(&b, &rp, o.json);
 	rc = replay_write(&b);
 	buf_free(&b);
 	topo_free(&rp.cur);

@@ -8,7 +8,9 @@
 #define NSTRACE_REPLAY_REPLAY_H
 
 #include "lib/buf.h"
+#include "lib/cli.h"
 
+extern const struct cli_cmd replay_cli, history_cli;
 int replay_main(int argc, char **argv);
 int history_main(int argc, char **argv);
 /* Writes b whole to stdout; 0, or 1 after one line on stderr. */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -11,8 +10,10 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "lib/cli.h"
 #include "loader/backend.h"
-#include "lib/escape.h"
+#include "loader/event.h"
+#include "loader/options.h"
 #include "loader/privs.h"
 #include "loader/stream.h"
 #include "top/top.h"
@@ -28,7 +29,7 @@
 #define FILTER_MAX 64
 
 struct top_opts {
-	struct opts stream;
+	struct stream_config stream;
 	uint64_t mark_ms;
 	uint64_t refresh_ms; /* 0: only when events or losses ask */
 };
@@ -53,115 +54,66 @@ struct top {
 	char backend[32];
 };
 
-static const struct option long_options[] = {
-	{ "mark", required_argument, NULL, 'm' },
-	{ "refresh", required_argument, NULL, 'r' },
-	{ "backend", required_argument, NULL, 'b' },
-	{ "btf", required_argument, NULL, 'B' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
-};
-
-static void usage(FILE *f)
-{
-	fputs("usage: nstrace top [OPTIONS]\n"
-	      "The network namespaces, live and full screen: names, process\n"
-	      "counts and interfaces, with moves, new and dying namespaces\n"
-	      "marked as they happen. Keys: q quit, p pause, / filter, s sort,\n"
-	      "arrows and PgUp/PgDn scroll, ? help.\n"
-	      "\n"
-	      "  -m, --mark SECS        how long a change stays marked (default 5)\n"
-	      "  -r, --refresh SECS     read the inventory again every SECS\n"
-	      "                         (default 5; 0: only when events ask)\n"
-	      "      --backend NAME     auto, fentry, kprobe or tracepoint\n"
-	      "      --btf FILE         kernel BTF to use instead of\n"
-	      "                         /sys/kernel/btf/vmlinux\n"
-	      "  -v, --verbose          show libbpf's messages\n"
-	      "  -h, --help             this help\n",
-	      f);
-}
-
-static int bad_usage(const char *what, const char *value)
-{
-	fprintf(stderr, "nstrace: %s: '%s'\n", what, text_shown(value));
-	usage(stderr);
-	return 2;
-}
+#define FIELD(f) offsetof(struct top_opts, f)
 
 /* Whole seconds in [min, 3600], as milliseconds. */
-static bool parse_secs(const char *s, unsigned min, uint64_t *ms)
+static bool parse_secs(void *field, const char *value, uint32_t min)
 {
-	unsigned long n;
-	char *end;
+	uint32_t n;
 
-	if (*s < '0' || *s > '9')
+	if (!cli_number(value, min, 3600, &n))
 		return false;
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || *end || n < min || n > 3600)
-		return false;
-	*ms = (uint64_t)n * 1000;
+	*(uint64_t *)field = (uint64_t)n * 1000;
 	return true;
 }
 
-/* 0 to run, else the exit code (-1: done, exit 0). */
-static int parse(struct top_opts *o, int argc, char **argv)
+static bool parse_mark(void *field, const char *value, const char **shown)
 {
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	o->mark_ms = 5000;
-	o->refresh_ms = 5000;
-	/* Only what the picture is made of: network namespaces, devices. */
-	o->stream.ns_mask = 1u << NST_NS_NET;
-	o->stream.ev_mask = NST_EV_ALL;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:r:vh", long_options, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'm':
-			if (!parse_secs(optarg, 1, &o->mark_ms))
-				return bad_usage(
-					"mark time must be 1 to 3600 seconds",
-					optarg);
-			break;
-		case 'r':
-			if (!parse_secs(optarg, 0, &o->refresh_ms))
-				return bad_usage(
-					"refresh must be 0 to 3600 seconds",
-					optarg);
-			break;
-		case 'b':
-			o->stream.backend = backend_parse(optarg);
-			if (o->stream.backend < 0)
-				return bad_usage(
-					"backend must be auto, fentry, kprobe or tracepoint",
-					optarg);
-			break;
-		case 'B':
-			if (!*optarg)
-				return bad_usage("empty BTF file name", optarg);
-			o->stream.btf = optarg;
-			break;
-		case 'v':
-			o->stream.verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		case ':':
-			return bad_usage("option needs a value",
-					 argv[optind - 1]);
-		default:
-			return bad_usage("unknown option", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return bad_usage("unexpected argument", argv[optind]);
-	return 0;
+	return parse_secs(field, value, 1);
 }
+
+static bool parse_refresh(void *field, const char *value, const char **shown)
+{
+	return parse_secs(field, value, 0);
+}
+
+static const struct cli_opt opt_mark = {
+	.name = "mark",
+	.letter = 'm',
+	.value = "SECS",
+	.help = "how long a change stays marked (default 5)",
+	.parse = parse_mark,
+	.refused = "mark time must be 1 to 3600 seconds",
+};
+
+static const struct cli_opt opt_refresh = {
+	.name = "refresh",
+	.letter = 'r',
+	.value = "SECS",
+	.help = "read the inventory again every SECS\n"
+		"(default 5; 0: only when events ask)",
+	.parse = parse_refresh,
+	.refused = "refresh must be 0 to 3600 seconds",
+};
+
+static const struct cli_use top_opts_used[] = {
+	{ .opt = &opt_mark, .field = FIELD(mark_ms) },
+	{ .opt = &opt_refresh, .field = FIELD(refresh_ms) },
+	{ .opt = &loader_opt_backend, .field = FIELD(stream.backend) },
+	{ .opt = &loader_opt_btf, .field = FIELD(stream.btf) },
+	{ .opt = &loader_opt_verbose, .field = FIELD(stream.verbose) },
+	{},
+};
+
+const struct cli_cmd top_cli = {
+	.name = "top",
+	.about =
+		"The network namespaces, live and full screen: names, process\n"
+		"counts and interfaces, with moves, new and dying namespaces\n"
+		"marked as they happen. Keys: q quit, p pause, / filter, s sort,\n"
+		"arrows and PgUp/PgDn scroll, ? help.",
+	.opts = top_opts_used,
+};
 
 static uint64_t now_ms(void)
 {
@@ -169,28 +121,6 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The bytes of a record of e's kind: some are shorter than the union. */
-static size_t event_size(const struct nst_event *e)
-{
-	size_t head = offsetof(struct nst_event, create);
-
-	if (e->kind == NST_EV_NS_DESTROY && e->destroy.ns_type != NST_NS_NET)
-		return head + offsetof(struct nst_ns_destroy, devs);
-	switch (e->kind) {
-	case NST_EV_NS_CREATE:
-		return head + sizeof(e->create);
-	case NST_EV_NS_SETNS:
-		return head + sizeof(e->setns);
-	case NST_EV_NETDEV_MOVE:
-		return head + sizeof(e->move);
-	case NST_EV_NETDEV_CREATE:
-	case NST_EV_NETDEV_DELETE:
-		return head + sizeof(e->life);
-	default:
-		return head + sizeof(e->destroy);
-	}
 }
 
 static void load_soon(struct top *t, uint64_t at)
@@ -225,7 +155,8 @@ static void queue_event(struct top *t, const struct nst_event *e)
 			abort();
 	}
 	memset(&t->queue[t->nqueued], 0, sizeof(*t->queue));
-	memcpy(&t->queue[t->nqueued++], e, event_size(e));
+	/* The stream checked e: it holds its kind's bytes, maybe no more. */
+	memcpy(&t->queue[t->nqueued++], e, event_size(e, sizeof(*e)));
 }
 
 static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
@@ -661,11 +592,17 @@ static int run(struct top *t, const struct top_opts *o)
 int top_main(int argc, char **argv)
 {
 	struct top t = {};
-	struct top_opts o;
-	int rc = parse(&o, argc, argv);
+	struct top_opts o = {
+		.mark_ms = 5000,
+		.refresh_ms = 5000,
+		/* Only what the picture is made of: network namespaces, devices. */
+		.stream = { .ns_mask = 1u << NST_NS_NET,
+			    .ev_mask = NST_EV_ALL },
+	};
+	int rc;
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (!cli_command(&top_cli, &o, argc, argv, &rc))
+		return rc;
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		fprintf(stderr,
 			"nstrace: top needs a terminal: its standard %s is not one\n",

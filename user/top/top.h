@@ -3,6 +3,9 @@
 #ifndef NSTRACE_TOP_TOP_H
 #define NSTRACE_TOP_TOP_H
 
+#include "lib/cli.h"
+
+extern const struct cli_cmd top_cli;
 int top_main(int argc, char **argv);
 
 #endif

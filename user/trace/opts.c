@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/backend.h"
-#include "lib/escape.h"
-#include "nstrace.h"
 #include "lib/enums.h"
+#include "loader/options.h"
+#include "nstrace.h"
 #include "trace/opts.h"
 #include "trace/record.h"
 
@@ -16,89 +15,47 @@
 #define RINGBUF_MIN (4096u)
 #define RINGBUF_MAX (1u << 30)
 
-enum {
-	OPT_BTF = 0x100,
-	OPT_BUFFER_SIZE,
-	OPT_BACKEND,
-	OPT_NO_NAMES,
-	OPT_SNAPSHOT,
-};
+#define FIELD(f) offsetof(struct opts, f)
 
-static const struct option long_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "type", required_argument, NULL, 't' },
-	{ "pid", required_argument, NULL, 'p' },
-	{ "event", required_argument, NULL, 'e' },
-	{ "btf", required_argument, NULL, OPT_BTF },
-	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
-	{ "backend", required_argument, NULL, OPT_BACKEND },
-	{ "no-names", no_argument, NULL, OPT_NO_NAMES },
-	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{},
-};
-
-void opts_usage(FILE *f)
+/* A list of names into a mask; the offending item quoted. */
+static bool parse_mask(void *field, const char *value, const char **shown,
+		       int (*parse)(const char *), uint32_t all)
 {
-	fputs("usage: nstrace [OPTIONS]\n"
-	      "Trace namespace events live: creation, setns, destruction, and\n"
-	      "network interfaces created, deleted or moved between netns.\n"
-	      "\n"
-	      "  -j, --json             one JSON object per line (docs/events.md)\n"
-	      "  -o, --output FILE      write events to FILE instead of stdout\n"
-	      "  -t, --type LIST        namespace types: net,mnt,uts,ipc,pid,user,\n"
-	      "                         cgroup,time (default: all)\n"
-	      "  -p, --pid PID          only events of this process\n"
-	      "  -e, --event LIST       ns.create,ns.setns,ns.destroy,netdev.move,\n"
-	      "                         netdev.create,netdev.delete,ns.name\n"
-	      "                         (default: all)\n"
-	      "      --btf FILE         kernel BTF to use instead of\n"
-	      "                         /sys/kernel/btf/vmlinux\n"
-	      "      --buffer-size N    ring buffer bytes, a power of two\n"
-	      "                         (K and M suffixes; default 4M)\n"
-	      "      --backend NAME     hook flavour for netdev.move: auto, fentry,\n"
-	      "                         kprobe or tracepoint (default auto)\n"
-	      "      --no-names         leave out the names, processes and container\n"
-	      "                         of each namespace, and the ns.name events\n"
-	      "      --snapshot         first every netns and interface as records,\n"
-	      "                         and again after events were lost\n"
-	      "  -v, --verbose          show libbpf's messages\n"
-	      "  -h, --help             this help\n"
-	      "  -V, --version          the version\n",
-	      f);
-}
+	int64_t mask = parse_list(value, parse, all, shown);
 
-/* A decimal number with nothing after it, within [min, max]. */
-static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v)
-{
-	unsigned long long n;
-	char *end;
-
-	/* strtoull() would skip blanks and take a sign: only digits here. */
-	if (*s < '0' || *s > '9')
+	if (mask < 0)
 		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || *end || n < min || n > max)
-		return false;
-	*v = (uint32_t)n;
+	*(uint32_t *)field = (uint32_t)mask;
 	return true;
 }
 
-static bool parse_size(const char *s, uint32_t *v)
+static bool parse_types(void *field, const char *value, const char **shown)
+{
+	return parse_mask(field, value, shown, ns_type_parse, NST_NS_ALL);
+}
+
+static bool parse_events(void *field, const char *value, const char **shown)
+{
+	return parse_mask(field, value, shown, event_parse, EV_ALL);
+}
+
+static bool parse_pid(void *field, const char *value, const char **shown)
+{
+	/* The kernel's PID_MAX_LIMIT is 4194304. */
+	return cli_number(value, 1, 4194304, field);
+}
+
+static bool parse_size(void *field, const char *value, const char **shown)
 {
 	unsigned long long n, mult = 1;
 	char *end;
 
 	/* strtoull() would skip blanks and take a sign: only digits here. */
-	if (*s < '0' || *s > '9')
+	if (*value < '0' || *value > '9')
 		return false;
 	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || end == s)
+	n = strtoull(value, &end, 10);
+	if (errno || end == value)
 		return false;
 	if (*end == 'K' || *end == 'k')
 		mult = 1024, end++;
@@ -109,121 +66,113 @@ static bool parse_size(const char *s, uint32_t *v)
 	n *= mult;
 	if (n < RINGBUF_MIN || (n & (n - 1)))
 		return false;
-	*v = (uint32_t)n;
+	*(uint32_t *)field = (uint32_t)n;
 	return true;
 }
 
-/*
- * The option getopt choked on, as the user typed it. For a long option
- * glibc sets optopt to its value, so that says nothing; a short one may
- * sit in a cluster ("-jx"), so name that letter alone.
- */
-static const char *option_name(int opt, const char *arg)
+static void show_version(FILE *out)
 {
-	static char s[3] = "-?";
-
-	if (!opt || !strncmp(arg, "--", 2))
-		return arg;
-	s[1] = (char)opt;
-	return s;
+	fprintf(out, "nstrace %s (JSON schema %d)\n", NSTRACE_VERSION,
+		NST_SCHEMA_VERSION);
 }
 
-static enum opts_result bad(FILE *err, const char *what, const char *value)
-{
-	fprintf(err, "nstrace: %s: '%s'\n", what, text_shown(value));
-	opts_usage(err);
-	return OPTS_EXIT_USAGE;
-}
+static const struct cli_opt opt_output = {
+	.name = "output",
+	.letter = 'o',
+	.value = "FILE",
+	.help = "write events to FILE instead of stdout",
+	.parse = cli_name,
+	.refused = "empty output file name",
+};
 
-enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
-			    FILE *err)
-{
-	const char *bad_item;
-	int64_t mask;
-	int c;
+static const struct cli_opt opt_type = {
+	.name = "type",
+	.letter = 't',
+	.value = "LIST",
+	.help = "namespace types: net,mnt,uts,ipc,pid,user,\n"
+		"cgroup,time (default: all)",
+	.parse = parse_types,
+	.refused = "unknown namespace type",
+};
 
+static const struct cli_opt opt_pid = {
+	.name = "pid",
+	.letter = 'p',
+	.value = "PID",
+	.help = "only events of this process",
+	.parse = parse_pid,
+	.refused = "not a process id",
+};
+
+static const struct cli_opt opt_event = {
+	.name = "event",
+	.letter = 'e',
+	.value = "LIST",
+	.help = "ns.create,ns.setns,ns.destroy,netdev.move,\n"
+		"netdev.create,netdev.delete,ns.name\n"
+		"(default: all)",
+	.parse = parse_events,
+	.refused = "unknown event",
+};
+
+static const struct cli_opt opt_buffer_size = {
+	.name = "buffer-size",
+	.value = "N",
+	.help = "ring buffer bytes, a power of two\n"
+		"(K and M suffixes; default 4M)",
+	.parse = parse_size,
+	.refused = "buffer size must be a power of two from 4K to 1024M",
+};
+
+static const struct cli_opt opt_no_names = {
+	.name = "no-names",
+	.help = "leave out the names, processes and container\n"
+		"of each namespace, and the ns.name events",
+};
+
+static const struct cli_opt opt_snapshot = {
+	.name = "snapshot",
+	.help = "first every netns and interface as records,\n"
+		"and again after events were lost",
+};
+
+static const struct cli_opt opt_version = {
+	.name = "version",
+	.letter = 'V',
+	.help = "the version",
+	.show = show_version,
+};
+
+static const struct cli_use trace_opts[] = {
+	{ .opt = &cli_json,
+	  .field = FIELD(json),
+	  .help = "one JSON object per line (docs/events.md)" },
+	{ .opt = &opt_output, .field = FIELD(output) },
+	{ .opt = &opt_type, .field = FIELD(stream.ns_mask) },
+	{ .opt = &opt_pid, .field = FIELD(stream.pid) },
+	{ .opt = &opt_event, .field = FIELD(stream.ev_mask) },
+	{ .opt = &loader_opt_btf, .field = FIELD(stream.btf) },
+	{ .opt = &opt_buffer_size, .field = FIELD(stream.buffer_size) },
+	{ .opt = &loader_opt_backend, .field = FIELD(stream.backend) },
+	{ .opt = &opt_no_names, .field = FIELD(no_names) },
+	{ .opt = &opt_snapshot, .field = FIELD(snapshot) },
+	{ .opt = &loader_opt_verbose, .field = FIELD(stream.verbose) },
+	{ .opt = &opt_version },
+	{},
+};
+
+const struct cli_cmd trace_cli = {
+	.about =
+		"Trace namespace events live: creation, setns, destruction, and\n"
+		"network interfaces created, deleted or moved between netns.",
+	.opts = trace_opts,
+};
+
+enum cli_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
+			   FILE *err)
+{
 	memset(o, 0, sizeof(*o));
-	o->ns_mask = NST_NS_ALL;
-	o->ev_mask = EV_ALL;
-	optind = 0; /* a full reset, for callers that parse more than once */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jo:t:p:e:vhV", long_options,
-				NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'o':
-			if (!*optarg)
-				return bad(err, "empty output file name",
-					   optarg);
-			o->output = optarg;
-			break;
-		case 't':
-			mask = parse_list(optarg, ns_type_parse, NST_NS_ALL,
-					  &bad_item);
-			if (mask < 0)
-				return bad(err, "unknown namespace type",
-					   bad_item);
-			o->ns_mask = mask;
-			break;
-		case 'e':
-			mask = parse_list(optarg, event_parse, EV_ALL,
-					  &bad_item);
-			if (mask < 0)
-				return bad(err, "unknown event", bad_item);
-			o->ev_mask = mask;
-			break;
-		case 'p':
-			/* The kernel's PID_MAX_LIMIT is 4194304. */
-			if (!parse_u32(optarg, 1, 4194304, &o->pid))
-				return bad(err, "not a process id", optarg);
-			break;
-		case OPT_BTF:
-			if (!*optarg)
-				return bad(err, "empty BTF file name", optarg);
-			o->btf = optarg;
-			break;
-		case OPT_BUFFER_SIZE:
-			if (!parse_size(optarg, &o->buffer_size))
-				return bad(
-					err,
-					"buffer size must be a power of two from 4K to 1024M",
-					optarg);
-			break;
-		case OPT_BACKEND:
-			o->backend = backend_parse(optarg);
-			if (o->backend < 0)
-				return bad(
-					err,
-					"backend must be auto, fentry, kprobe or tracepoint",
-					optarg);
-			break;
-		case OPT_SNAPSHOT:
-			o->snapshot = true;
-			break;
-		case OPT_NO_NAMES:
-			o->no_names = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'h':
-			opts_usage(out);
-			return OPTS_EXIT_OK;
-		case 'V':
-			fprintf(out, "nstrace %s (JSON schema %d)\n",
-				NSTRACE_VERSION, NST_SCHEMA_VERSION);
-			return OPTS_EXIT_OK;
-		case ':':
-			return bad(err, "option needs a value",
-				   option_name(optopt, argv[optind - 1]));
-		default:
-			return bad(err, "unknown option",
-				   option_name(optopt, argv[optind - 1]));
-		}
-	}
-	if (optind < argc)
-		return bad(err, "unexpected argument", argv[optind]);
-	return OPTS_RUN;
+	o->stream.ns_mask = NST_NS_ALL;
+	o->stream.ev_mask = EV_ALL;
+	return cli_parse(&trace_cli, o, argc, argv, out, err);
 }

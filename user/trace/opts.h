@@ -4,35 +4,27 @@
 #define NSTRACE_TRACE_OPTS_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
+
+#include "lib/cli.h"
+#include "loader/stream.h"
 
 struct opts {
 	bool json;
-	bool verbose;
 	bool no_names; /* no names, pids or containers; no ns.name events */
 	bool snapshot; /* the inventory first, and again after a loss */
 	const char *output; /* NULL: stdout */
-	const char *btf; /* NULL: the kernel's own */
-	uint32_t pid; /* 0: every process */
-	uint32_t ns_mask; /* bit per enum nst_ns_type */
-	uint32_t ev_mask; /* bit per enum nst_event_kind */
-	uint32_t buffer_size;
-	int backend; /* enum backend */
+	struct stream_config stream; /* what the BPF side is loaded with */
 };
 
-enum opts_result {
-	OPTS_RUN,
-	OPTS_EXIT_OK, /* --help, --version: done */
-	OPTS_EXIT_USAGE, /* bad input, already reported on err */
-};
+/* nstrace with no command. */
+extern const struct cli_cmd trace_cli;
 
 /*
- * Parses argv into o. Errors go to err as one line, and the usage follows;
- * nothing is checked against the running system here.
+ * Parses argv into o, from the defaults. Errors go to err as one line,
+ * and the usage follows; nothing is checked against the running system.
  */
-enum opts_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
-			    FILE *err);
-void opts_usage(FILE *f);
+enum cli_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
+			   FILE *err);
 
 #endif

@@ -144,39 +144,6 @@ static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 	}
 }
 
-bool event_valid(const struct nst_event *e, size_t size)
-{
-	const size_t head = offsetof(struct nst_event, create);
-	size_t want;
-
-	if (size < head)
-		return false;
-	switch (e->kind) {
-	case NST_EV_NS_CREATE:
-		want = sizeof(e->create);
-		break;
-	case NST_EV_NS_SETNS:
-		want = sizeof(e->setns);
-		break;
-	case NST_EV_NS_DESTROY:
-		/* Only a network namespace's record carries interfaces. */
-		want = offsetof(struct nst_ns_destroy, devs);
-		if (size >= head + want && e->destroy.ns_type == NST_NS_NET)
-			want = sizeof(e->destroy);
-		break;
-	case NST_EV_NETDEV_MOVE:
-		want = sizeof(e->move);
-		break;
-	case NST_EV_NETDEV_CREATE:
-	case NST_EV_NETDEV_DELETE:
-		want = sizeof(e->life);
-		break;
-	default:
-		return false;
-	}
-	return size >= head + want;
-}
-
 void record_from_event(struct record *r, const struct nst_event *e,
 		       int64_t realtime_off)
 {

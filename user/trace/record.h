@@ -61,12 +61,6 @@ struct record {
 	char scratch[64]; /* room for a formatted error name */
 };
 
-/*
- * Whether size bytes from the ring buffer hold a whole record of a known
- * kind: a record shorter than its kind says is never read past its end.
- */
-bool event_valid(const struct nst_event *e, size_t size);
-
 /* realtime_off: CLOCK_REALTIME minus CLOCK_BOOTTIME, in nanoseconds. */
 void record_from_event(struct record *r, const struct nst_event *e,
 		       int64_t realtime_off);

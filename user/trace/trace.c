@@ -80,8 +80,8 @@ static void on_name(void *ctx, bool added, const struct nsfs_name *name)
 	struct enrich x;
 	struct record r;
 
-	if (!(t->o->ev_mask & NST_EV_BIT(EV_NS_NAME)) ||
-	    !(t->o->ns_mask & (1u << name->type)) || t->o->pid)
+	if (!(t->o->stream.ev_mask & NST_EV_BIT(EV_NS_NAME)) ||
+	    !(t->o->stream.ns_mask & (1u << name->type)) || t->o->stream.pid)
 		return;
 	record_ns_name(&r, stream_now_realtime_ns(), name->type, name->inum,
 		       added, name->name, name->path);
@@ -143,13 +143,13 @@ int trace_run(const struct opts *o)
 	bool attached = false;
 	int ret = 1;
 
-	if (stream_preflight(o))
+	if (stream_preflight(&o->stream))
 		return 1;
 	/* Opened before anything is attached: no privilege is needed later. */
 	if (open_output(&t, o))
 		return 1;
 	t.snapshots = o->snapshot;
-	if (stream_open(&t.stream, o, &trace_ops, &t))
+	if (stream_open(&t.stream, &o->stream, &trace_ops, &t))
 		goto cleanup;
 	/* After the attach, so that no move between the two goes unseen. */
 	if (!o->no_names) {
