@@ -152,6 +152,16 @@ const struct container *ls_view_container(const struct ls_view *v,
 	return v->in_container[i] ? &v->containers[i] : NULL;
 }
 
+const char *ls_view_name(const struct ns_view *nv, size_t i)
+{
+	const char *name = nv->mounts[i].name;
+
+	for (size_t j = 0; name && j < i; j++)
+		if (nv->mounts[j].name && !strcmp(nv->mounts[j].name, name))
+			return NULL;
+	return name;
+}
+
 const struct ns_view *ls_view_netns_named(const struct ls_view *v,
 					  const char *name)
 {
@@ -165,6 +175,15 @@ const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex)
 {
 	for (size_t i = 0; i < nv->ndevs; i++)
 		if (nv->devs[i].ifindex == ifindex)
+			return &nv->devs[i];
+	return NULL;
+}
+
+const struct ls_dev *ls_view_dev_named(const struct ns_view *nv,
+				       const char *name)
+{
+	for (size_t i = 0; i < nv->ndevs; i++)
+		if (!strncmp(nv->devs[i].name, name, sizeof(nv->devs[i].name)))
 			return &nv->devs[i];
 	return NULL;
 }

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <linux/if.h>
 #include <linux/if_arp.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "lib/netfmt.h"
@@ -69,42 +70,44 @@ const char *family_name(uint32_t family)
 	return NULL;
 }
 
-void iff_names(struct buf *b, uint32_t flags, const char *quote,
-	       const char *sep)
-{
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} bits[] = {
-		{ IFF_UP, "UP" },
-		{ IFF_BROADCAST, "BROADCAST" },
-		{ IFF_DEBUG, "DEBUG" },
-		{ IFF_LOOPBACK, "LOOPBACK" },
-		{ IFF_POINTOPOINT, "POINTOPOINT" },
-		{ IFF_NOTRAILERS, "NOTRAILERS" },
-		{ IFF_RUNNING, "RUNNING" },
-		{ IFF_NOARP, "NOARP" },
-		{ IFF_PROMISC, "PROMISC" },
-		{ IFF_ALLMULTI, "ALLMULTI" },
-		{ IFF_MASTER, "MASTER" },
-		{ IFF_SLAVE, "SLAVE" },
-		{ IFF_MULTICAST, "MULTICAST" },
-		{ IFF_PORTSEL, "PORTSEL" },
-		{ IFF_AUTOMEDIA, "AUTOMEDIA" },
-		{ IFF_DYNAMIC, "DYNAMIC" },
-	};
-	bool first = true;
+static const struct {
+	uint32_t bit;
+	const char *name;
+} iff_bits[IFF_NAMES_MAX] = {
+	{ IFF_UP, "UP" },
+	{ IFF_BROADCAST, "BROADCAST" },
+	{ IFF_DEBUG, "DEBUG" },
+	{ IFF_LOOPBACK, "LOOPBACK" },
+	{ IFF_POINTOPOINT, "POINTOPOINT" },
+	{ IFF_NOTRAILERS, "NOTRAILERS" },
+	{ IFF_RUNNING, "RUNNING" },
+	{ IFF_NOARP, "NOARP" },
+	{ IFF_PROMISC, "PROMISC" },
+	{ IFF_ALLMULTI, "ALLMULTI" },
+	{ IFF_MASTER, "MASTER" },
+	{ IFF_SLAVE, "SLAVE" },
+	{ IFF_MULTICAST, "MULTICAST" },
+	{ IFF_PORTSEL, "PORTSEL" },
+	{ IFF_AUTOMEDIA, "AUTOMEDIA" },
+	{ IFF_DYNAMIC, "DYNAMIC" },
+};
 
-	for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
-		if (!(flags & bits[i].bit))
-			continue;
-		if (!first)
-			buf_adds(b, sep);
-		buf_adds(b, quote);
-		buf_adds(b, bits[i].name);
-		buf_adds(b, quote);
-		first = false;
-	}
+uint32_t iff_names(uint32_t flags, const char *names[IFF_NAMES_MAX])
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(iff_bits); i++)
+		if (flags & iff_bits[i].bit)
+			names[n++] = iff_bits[i].name;
+	return n;
+}
+
+uint32_t iff_parse(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(iff_bits); i++)
+		if (!strcmp(iff_bits[i].name, name))
+			return iff_bits[i].bit;
+	return 0;
 }
 
 void mac_str(struct buf *b, const uint8_t *addr, uint32_t n)

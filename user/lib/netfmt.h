@@ -10,9 +10,11 @@
 const char *operstate_name(uint32_t state); /* "UP", ... as ip shows them */
 const char *link_type_name(uint32_t type); /* "ether", ... or NULL */
 const char *family_name(uint32_t family); /* "inet", ... or NULL */
-/* Names of the IFF_* bits in flags, each followed by sep but the last. */
-void iff_names(struct buf *b, uint32_t flags, const char *quote,
-	       const char *sep);
+/* The IFF_* bits that have a name. */
+#define IFF_NAMES_MAX 16
+/* The names of the IFF_* bits set in flags, in bit order; how many. */
+uint32_t iff_names(uint32_t flags, const char *names[IFF_NAMES_MAX]);
+uint32_t iff_parse(const char *name); /* its IFF_* bit, or 0 */
 /* aa:bb:cc..., n bytes. */
 void mac_str(struct buf *b, const uint8_t *addr, uint32_t n);
 

@@ -143,6 +143,22 @@ static void holders_line(struct buf *b, const struct ls_view *v,
 	buf_free(&item);
 }
 
+void ls_netns_names(struct buf *b, const struct ns_view *nv, const char *sep)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < nv->nmounts; i++) {
+		const char *name = ls_view_name(nv, i);
+
+		if (!name)
+			continue;
+		if (!first)
+			buf_adds(b, sep);
+		first = false;
+		text_str(b, name, strlen(name));
+	}
+}
+
 static void header_line(struct buf *b, const struct ls_view *v,
 			const struct ns_view *nv)
 {
@@ -153,7 +169,7 @@ static void header_line(struct buf *b, const struct ls_view *v,
 	if (nv->ns->flags & LS_NS_INIT)
 		buf_adds(b, " init");
 	if (nv->nmounts && (buf_addc(b, ' '), 1))
-		ls_netns_names(b, nv, ",", false);
+		ls_netns_names(b, nv, ",");
 	for (size_t i = 0; i < PTRS_N(nv->tasks) && !container; i++) {
 		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
 		const struct container *c = ls_view_container(v, t);

@@ -47,20 +47,11 @@ static bool snapshot_netns(struct topo *t, struct jlog *log,
 static uint32_t flag_bits(const json_t *flags)
 {
 	uint32_t bits = 0;
-	struct buf b = {};
 	size_t i;
 	json_t *v;
 
-	/* Back from names to bits with ls_fmt's own table, bit by bit. */
-	json_array_foreach(flags, i, v) for (int bit = 0; bit < 32; bit++)
-	{
-		b.len = 0;
-		iff_names(&b, 1u << bit, "", "");
-		if (b.len && json_is_string(v) &&
-		    !strcmp(buf_cstr(&b), json_string_value(v)))
-			bits |= 1u << bit;
-	}
-	buf_free(&b);
+	json_array_foreach(flags, i, v) if (json_is_string(v))
+		bits |= iff_parse(json_string_value(v));
 	return bits;
 }
 

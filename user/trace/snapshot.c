@@ -8,8 +8,6 @@
 #include "trace/snapshot.h"
 #include "loader/stream.h"
 
-/* IFF_* has fewer than 32 names; ls_fmt gives them as one list. */
-#define MAX_FLAG_NAMES 32
 /* ip netns names of one netns listed; more are left out. */
 #define NS_NAMES_MAX 32
 
@@ -55,14 +53,10 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	uint32_t nnames = 0;
 	struct record r;
 
-	/* /run/netns/x and /var/run/netns/x name one thing, as in ls. */
 	for (size_t i = 0; i < nv->nmounts && nnames < NS_NAMES_MAX; i++) {
-		const char *name = nv->mounts[i].name;
-		bool dup = false;
+		const char *name = ls_view_name(nv, i);
 
-		for (uint32_t j = 0; name && j < nnames && !dup; j++)
-			dup = !strcmp(names[j], name);
-		if (name && !dup)
+		if (name)
 			names[nnames++] = name;
 	}
 	head(&r, "snapshot.netns", time_ns, id);
@@ -78,29 +72,14 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	output_record(o, &r);
 }
 
-/* Splits "A,B,C" in place into names. */
-static uint32_t split(char *s, const char **names, uint32_t max)
-{
-	uint32_t n = 0;
-
-	while (*s && n < max) {
-		names[n++] = s;
-		s = strchrnul(s, ',');
-		if (*s)
-			*s++ = '\0';
-	}
-	return n;
-}
-
 static void emit_netdev(struct output *o, const struct ns_view *nv,
 			const struct ls_dev *d, uint64_t time_ns, uint64_t id)
 {
-	const char *flag_names[MAX_FLAG_NAMES];
+	const char *flag_names[IFF_NAMES_MAX];
 	const char *ltype = link_type_name(d->type);
-	struct buf flags = {}, mac = {};
+	struct buf mac = {};
 	struct record r;
 
-	iff_names(&flags, d->flags, "", ",");
 	head(&r, "snapshot.netdev", time_ns, id);
 	record_add_name(&r, "ns_type", "net", COL_TYPE);
 	record_add_u(&r, "netns", nv->ns->inum, COL_NS);
@@ -108,8 +87,7 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 	record_add_u(&r, "ifindex", d->ifindex, COL_NONE);
 	record_add_str(&r, "kind", d->link_kind, sizeof(d->link_kind),
 		       COL_NONE);
-	add_strs(&r, "flags", flag_names,
-		 split((char *)buf_cstr(&flags), flag_names, MAX_FLAG_NAMES));
+	add_strs(&r, "flags", flag_names, iff_names(d->flags, flag_names));
 	record_add_name(&r, "operstate", operstate_name(d->operstate),
 			COL_NONE);
 	record_add_u(&r, "mtu", d->mtu, COL_NONE);
@@ -137,7 +115,6 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 			       sizeof(d->peer_name), COL_NONE);
 	}
 	output_record(o, &r);
-	buf_free(&flags);
 	buf_free(&mac);
 }
 
