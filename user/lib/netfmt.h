@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Names of interface flags, states, link types and socket families. */
+/*
+ * Names of interface flags, states, link types and socket families, as ip
+ * shows them, and back (a log read again).
+ */
 #ifndef NSTRACE_LIB_NETFMT_H
 #define NSTRACE_LIB_NETFMT_H
 
@@ -8,7 +11,9 @@
 #include "lib/buf.h"
 
 const char *operstate_name(uint32_t state); /* "UP", ... as ip shows them */
+uint32_t operstate_parse(const char *name); /* IF_OPER_UNKNOWN if unknown */
 const char *link_type_name(uint32_t type); /* "ether", ... or NULL */
+int64_t link_type_parse(const char *name); /* ARPHRD_*, or -1 */
 const char *family_name(uint32_t family); /* "inet", ... or NULL */
 /* The IFF_* bits that have a name. */
 #define IFF_NAMES_MAX 16
