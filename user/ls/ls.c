@@ -116,26 +116,10 @@ static int parse(struct ls_opts *o, int argc, char **argv, bool want_arg)
 /* Writes the whole document, or says why not; the exit code. */
 static int emit(struct buf *b)
 {
-	size_t off = 0;
+	int rc = buf_write_stdout(b);
 
-	while (off < b->len) {
-		ssize_t n = write(STDOUT_FILENO, b->data + off, b->len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			if (errno == EPIPE)
-				break;
-			fprintf(stderr,
-				"nstrace: cannot write to standard output: %s\n",
-				strerror(errno));
-			buf_free(b);
-			return 1;
-		}
-		off += n;
-	}
 	buf_free(b);
-	return 0;
+	return rc;
 }
 
 int ls_main(int argc, char **argv)

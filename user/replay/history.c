@@ -435,7 +435,7 @@ int history_main(int argc, char **argv)
 	} else {
 		buf_add(&doc, h.out.data, h.out.len);
 	}
-	rc = replay_write(&doc);
+	rc = buf_write_stdout(&doc);
 	buf_free(&doc);
 	history_free(&h);
 	return rc;

@@ -150,28 +150,6 @@ static void render(struct buf *b, const struct replay *rp, bool json)
 	ls_view_free(&v);
 }
 
-int replay_write(struct buf *b)
-{
-	size_t off = 0;
-
-	while (off < b->len) {
-		ssize_t n = write(STDOUT_FILENO, b->data + off, b->len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EPIPE) {
-			fprintf(stderr,
-				"nstrace: cannot write to standard output: %s\n",
-				strerror(errno));
-			return 1;
-		}
-		if (n < 0)
-			break;
-		off += n;
-	}
-	return 0;
-}
-
 int replay_main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
@@ -228,7 +206,7 @@ int replay_main(int argc, char **argv)
 	}
 	notes(&rp);
 	render(&b, &rp, json);
-	rc = replay_write(&b);
+	rc = buf_write_stdout(&b);
 	buf_free(&b);
 	topo_free(&rp.cur);
 	topo_free(&rp.next);

@@ -64,21 +64,17 @@ static void cut_partial_line(struct output *o, size_t done)
 
 int output_flush(struct output *o)
 {
-	size_t done = 0;
+	size_t done;
+	int err;
 
-	while (!o->err && done < o->pending.len) {
-		ssize_t n = write(o->fd, o->pending.data + done,
-				  o->pending.len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			o->err = errno;
-		else
-			done += n;
+	/* After an error nothing more is written: the file ends whole. */
+	if (!o->err) {
+		err = buf_write_all(o->fd, &o->pending, &done);
+		if (err) {
+			o->err = -err;
+			cut_partial_line(o, done);
+		}
 	}
-	if (o->err && done < o->pending.len)
-		cut_partial_line(o, done);
 	o->pending.len = 0;
 	return -o->err;
 }
