@@ -363,6 +363,43 @@ static void test_json_unknown_kind(void **state)
 	assert_json(&e, "?", "}\n");
 }
 
+/* A record from the ring buffer is read only as far as it goes. */
+static void test_event_valid(void **state)
+{
+	static const struct {
+		uint32_t kind, ns_type;
+		size_t body;
+	} cases[] = {
+		{ NST_EV_NS_CREATE, 0, sizeof(struct nst_ns_create) },
+		{ NST_EV_NS_SETNS, 0, sizeof(struct nst_ns_setns) },
+		/* Only a netns's destroy carries the interfaces. */
+		{ NST_EV_NS_DESTROY, NST_NS_NET,
+		  sizeof(struct nst_ns_destroy) },
+		{ NST_EV_NS_DESTROY, NST_NS_UTS,
+		  offsetof(struct nst_ns_destroy, devs) },
+		{ NST_EV_NETDEV_MOVE, 0, sizeof(struct nst_netdev_move) },
+		{ NST_EV_NETDEV_CREATE, 0, sizeof(struct nst_netdev_life) },
+		{ NST_EV_NETDEV_DELETE, 0, sizeof(struct nst_netdev_life) },
+	};
+	const size_t head = offsetof(struct nst_event, create);
+	struct nst_event e;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		e = task_event(cases[i].kind);
+		e.destroy.ns_type = cases[i].ns_type;
+		assert_true(event_valid(&e, head + cases[i].body));
+		assert_true(event_valid(&e, sizeof(e)));
+		assert_false(event_valid(&e, head + cases[i].body - 1));
+		assert_false(event_valid(&e, head - 1));
+	}
+	for (uint32_t kind = 0; kind < 3 * NST_EV_KINDS; kind++) {
+		if (kind && kind < NST_EV_KINDS)
+			continue;
+		e = task_event(kind);
+		assert_false(event_valid(&e, sizeof(e)));
+	}
+}
+
 /* Boot time plus the offset, to the nanosecond, in UTC whatever TZ is. */
 static void test_json_time(void **state)
 {
@@ -740,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_json_lost),
 		cmocka_unit_test(test_json_strs_bool_seq),
 		cmocka_unit_test(test_json_unknown_kind),
+		cmocka_unit_test(test_event_valid),
 		cmocka_unit_test(test_json_time),
 		cmocka_unit_test(test_json_hostile_names),
 		cmocka_unit_test(test_json_appends),
