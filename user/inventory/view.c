@@ -139,6 +139,20 @@ const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum)
 	return ns ? &v->ns[ns - v->inv.ns] : NULL;
 }
 
+size_t ls_view_nprocs(const struct ns_view *nv)
+{
+	uint32_t last = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
+		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
+
+		n += t->pid != last;
+		last = t->pid;
+	}
+	return n;
+}
+
 const struct ls_task *ls_view_task(const struct ls_view *v, uint32_t pid)
 {
 	return inventory_task(&v->inv, pid);

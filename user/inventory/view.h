@@ -52,6 +52,8 @@ void ls_view_index(struct ls_view *v);
 void ls_view_free(struct ls_view *v);
 
 const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum);
+/* How many processes have a thread in nv (its tasks are by pid). */
+size_t ls_view_nprocs(const struct ns_view *nv);
 /* The process of pid (its leader's record), or NULL. */
 const struct ls_task *ls_view_task(const struct ls_view *v, uint32_t pid);
 /* Its container, or NULL. */

@@ -158,15 +158,14 @@ static void json_field(struct jw *j, const struct field *f)
 		json_devs(j, f);
 		break;
 	case FIELD_STRS:
-		jw_arr_open(j);
-		for (uint32_t i = 0; i < f->ndevs; i++)
-			jw_str(j, f->strs[i]);
-		jw_arr_close(j);
-		break;
 	case FIELD_PIDS:
 		jw_arr_open(j);
-		for (uint32_t i = 0; i < f->ndevs; i++)
-			jw_u(j, f->pids[i]);
+		for (uint32_t i = 0; i < f->ndevs; i++) {
+			if (f->kind == FIELD_STRS)
+				jw_str(j, f->strs[i]);
+			else
+				jw_u(j, f->pids[i]);
+		}
 		jw_arr_close(j);
 		break;
 	case FIELD_CONTAINER:

@@ -32,20 +32,6 @@ static void head(struct record *r, const char *event, uint64_t time_ns,
 	record_add_u(r, "snapshot", id, COL_NONE);
 }
 
-static size_t nprocs(const struct ns_view *nv)
-{
-	uint32_t last = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
-		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-
-		n += t->pid != last;
-		last = t->pid;
-	}
-	return n;
-}
-
 static void emit_netns(struct output *o, const struct ns_view *nv,
 		       uint64_t time_ns, uint64_t id)
 {
@@ -68,7 +54,7 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	if (nv->ns->owner)
 		record_add_u(&r, "owner", nv->ns->owner, COL_NONE);
 	add_strs(&r, "names", names, nnames);
-	record_add_u(&r, "nprocs", nprocs(nv), COL_NONE);
+	record_add_u(&r, "nprocs", ls_view_nprocs(nv), COL_NONE);
 	output_record(o, &r);
 }
 
