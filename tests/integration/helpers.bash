@@ -4,6 +4,10 @@
 
 : "${NSTRACE:=$BATS_TEST_DIRNAME/../../build/nstrace}"
 
+# run ! and run --separate-stderr, in every suite. (Not when bench/run.sh
+# sources this file for wait_attached: it is no bats test.)
+[ -z "${BATS_VERSION:-}" ] || bats_require_minimum_version 1.5.0
+
 # Lacking root or kernel support is a skip on a laptop, a failure in CI.
 skip_or_fail() {
 	if [ "${CI:-}" = true ]; then
@@ -71,6 +75,17 @@ kill_bg() {
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
+}
+
+# lacks GREP_ARGS...: fails, showing them, when lines of stdin match. A
+# bare "! grep ..." would not do: bats fails a test on it only when it is
+# the test's last line.
+lacks() {
+	local hits
+	hits=$(grep "$@") || return 0
+	echo "unexpected: grep ${*@Q} matched:" >&2
+	printf '%s\n' "$hits" | cat -v >&2
+	return 1
 }
 
 # events FILTER: the JSON lines that jq FILTER selects, compact.

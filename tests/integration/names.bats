@@ -244,7 +244,7 @@ assert found == 3, found
 	wait "$TRACE_PID"
 	TRACE_PID=
 	grep -F "name=$P-\\x1b[31m\\x09\"\\\\\\xff\\x01x path=" "$BATS_TEST_TMPDIR/out.txt"
-	! grep -q $'\033' "$BATS_TEST_TMPDIR/out.txt"
+	lacks $'\033' <"$BATS_TEST_TMPDIR/out.txt"
 }
 
 @test "--no-names: no names, pids or containers, and no ns.name" {

@@ -239,7 +239,7 @@ clone_case() {
 	wait $TRACE_PID
 	TRACE_PID=
 	grep -F '\x1b[31m"\x0a\\\x0d\x7f\xff' "$TRACE_OUT"
-	! grep -q $'\x1b' "$TRACE_OUT"
-	! grep -q $'\r' "$TRACE_OUT"
+	lacks $'\x1b' <"$TRACE_OUT"
+	lacks $'\r' <"$TRACE_OUT"
 	head -1 "$TRACE_OUT" | grep -q '^TIME  *EVENT  *PID  *COMM  *TYPE  *NS  *DETAILS$'
 }

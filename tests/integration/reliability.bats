@@ -4,7 +4,6 @@
 # never gets half a line, it stays flat over time, hostile names can't
 # break its output, and it gives up its capabilities once attached.
 
-bats_require_minimum_version 1.5.0
 load helpers
 
 NSTOOL=$BATS_TEST_DIRNAME/../../build/tools/nstool
