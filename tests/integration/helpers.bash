@@ -26,6 +26,20 @@ tname() {
 	echo "nst$$_$1"
 }
 
+# wait_attached PID ERRFILE [SECS]: until that nstrace says "tracing" in
+# ERRFILE, for SECS (10) at most; fails, showing ERRFILE, if it ends first
+# or the time runs out. (bench/run.sh uses it too.)
+wait_attached() {
+	for _ in $(seq $((${3:-10} * 20))); do
+		grep -q '^nstrace: tracing' "$2" && return 0
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "nstrace $1 did not start:" >&2
+	cat "$2" >&2
+	return 1
+}
+
 # start_nstrace [ARGS...]: runs nstrace --json in the background into
 # $TRACE_OUT, stderr into $TRACE_ERR, and waits for its "tracing" line.
 start_nstrace() {
@@ -36,14 +50,7 @@ start_nstrace() {
 	# shellcheck disable=SC2086
 	"$NSTRACE" --json ${NSTRACE_BACKEND_ARGS:-} "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	for _ in $(seq 200); do
-		grep -q '^nstrace: tracing' "$TRACE_ERR" && return 0
-		kill -0 "$TRACE_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "nstrace did not start:" >&2
-	cat "$TRACE_ERR" >&2
-	return 1
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
 }
 
 # stop_nstrace: SIGINT, then wait; nstrace drains its ring buffer on the way
