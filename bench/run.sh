@@ -45,6 +45,10 @@ die() {
 	exit 1
 }
 
+# wait_attached, as the integration tests wait for nstrace.
+# shellcheck source=tests/integration/helpers.bash
+. tests/integration/helpers.bash
+
 cleanup() {
 	local ns
 	[ -z "$TRACER_PID" ] || kill -KILL "$TRACER_PID" 2>/dev/null || true
@@ -101,13 +105,7 @@ nst_start() {
 	shift
 	"$NSTRACE" "$@" >/dev/null 2>"$err" &
 	TRACER_PID=$!
-	for _ in $(seq 400); do
-		grep -q '^nstrace: tracing' "$err" && return 0
-		kill -0 "$TRACER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$err" >&2
-	die "nstrace did not start"
+	wait_attached "$TRACER_PID" "$err" 20 || die "nstrace did not start"
 }
 
 # tracer_stop: SIGINT, wait; for nstrace, note its peak RSS first.

@@ -2,7 +2,6 @@
 # Hook flavours: nstrace doctor says what this kernel allows, --backend
 # forces a flavour, and every flavour reports the same events.
 
-bats_require_minimum_version 1.5.0
 load helpers
 
 setup() {

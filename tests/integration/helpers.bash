@@ -4,6 +4,10 @@
 
 : "${NSTRACE:=$BATS_TEST_DIRNAME/../../build/nstrace}"
 
+# run ! and run --separate-stderr, in every suite. (Not when bench/run.sh
+# sources this file for wait_attached: it is no bats test.)
+[ -z "${BATS_VERSION:-}" ] || bats_require_minimum_version 1.5.0
+
 # Lacking root or kernel support is a skip on a laptop, a failure in CI.
 skip_or_fail() {
 	if [ "${CI:-}" = true ]; then
@@ -22,6 +26,20 @@ tname() {
 	echo "nst$$_$1"
 }
 
+# wait_attached PID ERRFILE [SECS]: until that nstrace says "tracing" in
+# ERRFILE, for SECS (10) at most; fails, showing ERRFILE, if it ends first
+# or the time runs out. (bench/run.sh uses it too.)
+wait_attached() {
+	for _ in $(seq $((${3:-10} * 20))); do
+		grep -q '^nstrace: tracing' "$2" && return 0
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "nstrace $1 did not start:" >&2
+	cat "$2" >&2
+	return 1
+}
+
 # start_nstrace [ARGS...]: runs nstrace --json in the background into
 # $TRACE_OUT, stderr into $TRACE_ERR, and waits for its "tracing" line.
 start_nstrace() {
@@ -32,14 +50,7 @@ start_nstrace() {
 	# shellcheck disable=SC2086
 	"$NSTRACE" --json ${NSTRACE_BACKEND_ARGS:-} "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	for _ in $(seq 200); do
-		grep -q '^nstrace: tracing' "$TRACE_ERR" && return 0
-		kill -0 "$TRACE_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "nstrace did not start:" >&2
-	cat "$TRACE_ERR" >&2
-	return 1
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
 }
 
 # stop_nstrace: SIGINT, then wait; nstrace drains its ring buffer on the way
@@ -71,6 +82,17 @@ kill_bg() {
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
+}
+
+# lacks GREP_ARGS...: fails, showing them, when lines of stdin match. A
+# bare "! grep ..." would not do: bats fails a test on it only when it is
+# the test's last line.
+lacks() {
+	local hits
+	hits=$(grep "$@") || return 0
+	echo "unexpected: grep ${*@Q} matched:" >&2
+	printf '%s\n' "$hits" | cat -v >&2
+	return 1
 }
 
 # events FILTER: the JSON lines that jq FILTER selects, compact.

@@ -51,6 +51,15 @@ bg() {
 	BG+=($!)
 }
 
+# bg_in WRAPPER...: a sleeping sh started by WRAPPER (unshare -n, ip netns
+# exec NAME, ...), remembered for teardown; its pid in PID once it runs.
+bg_in() {
+	local ready=$BATS_TEST_TMPDIR/ready.${#BG[@]}
+	bg "$@" sh -c "echo >$ready; exec sleep 60"
+	wait_for "$ready"
+	PID=${BG[-1]}
+}
+
 # wait_for FILE: until FILE has a line (a background helper is ready).
 wait_for() {
 	for _ in $(seq 100); do
@@ -111,10 +120,8 @@ wait_for() {
 }
 
 @test "ls: an unnamed netns with a process, found by identify and pids" {
-	ready=$BATS_TEST_TMPDIR/ready
-	bg unshare -n sh -c "echo >$ready; exec sleep 60"
-	pid=${BG[0]}
-	wait_for "$ready"
+	bg_in unshare -n
+	pid=$PID
 	ino=$(ns_inode "$pid" net)
 	ls_json
 	n=$(netns "$ino")
@@ -139,10 +146,8 @@ wait_for() {
 }
 
 @test "ls: a netns held only by another process's fd names that fd" {
-	ready=$BATS_TEST_TMPDIR/ready
-	bg unshare -n sh -c "echo >$ready; exec sleep 60"
-	owner=${BG[0]}
-	wait_for "$ready"
+	bg_in unshare -n
+	owner=$PID
 	ino=$(ns_inode "$owner" net)
 	# The holder opens the namespace, then its only process goes away.
 	bg sh -c "exec 7</proc/$owner/ns/net; exec sleep 60"
@@ -219,10 +224,8 @@ time.sleep(60)
 }
 
 @test "ls -t and --all: the other types, with processes, owners and parents" {
-	ready=$BATS_TEST_TMPDIR/ready
-	bg unshare -u -i sh -c "echo >$ready; exec sleep 60"
-	pid=${BG[0]}
-	wait_for "$ready"
+	bg_in unshare -u -i
+	pid=$PID
 	ls_json -t uts,ipc
 	for type in uts ipc; do
 		ino=$(ns_inode "$pid" "$type")
@@ -259,10 +262,8 @@ time.sleep(60)
 
 @test "pids NAME: the processes ip netns exec runs in it" {
 	ip netns add "$A"
-	ready=$BATS_TEST_TMPDIR/ready
-	bg ip netns exec "$A" sh -c "echo >$ready; exec sleep 60"
-	pid=${BG[0]}
-	wait_for "$ready"
+	bg_in ip netns exec "$A"
+	pid=$PID
 	run "$NSTRACE" pids "$A"
 	[ "$status" -eq 0 ]
 	assert_eq "$output" "$pid" pids
@@ -320,11 +321,8 @@ time.sleep(60)
 }
 
 @test "ls: an fd of each type is named by --all, and the net one by the netns view" {
-	ready=$BATS_TEST_TMPDIR/ready
-	bg unshare -U -n -u -i -m -C -p -T -f --kill-child sh -c \
-		"echo >$ready; exec sleep 60"
-	owner=${BG[0]}
-	wait_for "$ready"
+	bg_in unshare -U -n -u -i -m -C -p -T -f --kill-child
+	owner=$PID
 	# pid and time apply to the children: the *_for_children links.
 	held=$BATS_TEST_TMPDIR/held
 	bg bash -c "exec 3</proc/$owner/ns/net 4</proc/$owner/ns/uts \

@@ -33,6 +33,11 @@ netns_ino() { # NAME
 	stat -L -c %i "/run/netns/$1"
 }
 
+# dev_event KIND IFNAME NETNS: the filter of netdev.KIND of IFNAME there.
+dev_event() {
+	echo ".event==\"netdev.$1\" and .ifname==\"$2\" and .netns==$3"
+}
+
 @test "ip netns add and del: ns.name add with the inode, then remove" {
 	start_nstrace
 	ip netns add "$A"
@@ -126,11 +131,11 @@ EOF
 	wait_for comm_is "$BG" sleep
 	[ "$(ns_inode "$BG" net)" = "$ia" ]
 	ip -n "$A" link add "$VA" type veth peer name "$VB"
-	wait_events 1 ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia"
+	wait_events 1 "$(dev_event create "$VA" "$ia")"
 	kill "$BG"
 	wait "$BG" || true
 	ip -n "$A" link del "$VA"
-	wait_events 1 ".event==\"netdev.delete\" and .ifname==\"$VA\" and .netns==$ia"
+	wait_events 1 "$(dev_event delete "$VA" "$ia")"
 	stop_nstrace
 
 	# The setns of ip netns exec put it there.
@@ -138,10 +143,10 @@ EOF
 	assert_eq "$(jq -r .to_ns <<<"$e")" "$ia" to_ns
 	assert_eq "$(jq -c .to_ns_names <<<"$e")" "[\"$A\"]" to_ns_names
 	jq -e ".to_ns_pids | index($BG)" <<<"$e"
-	e=$(one ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia")
+	e=$(one "$(dev_event create "$VA" "$ia")")
 	jq -e ".netns_pids | index($BG)" <<<"$e"
 	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$A\"]" netns_names
-	e=$(one ".event==\"netdev.delete\" and .ifname==\"$VA\" and .netns==$ia")
+	e=$(one "$(dev_event delete "$VA" "$ia")")
 	assert_eq "$(jq -c ".netns_pids // [] | index($BG)" <<<"$e")" null "dead pid dropped"
 	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$A\"]" "netns_names after"
 }
@@ -167,10 +172,10 @@ cgroup2_root() {
 	wait_for comm_is "$BG" sleep
 	grep -q "docker-$id.scope" "/proc/$BG/cgroup"
 	ip -n "$A" link add "$VA" type veth peer name "$VB"
-	wait_events 1 ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia"
+	wait_events 1 "$(dev_event create "$VA" "$ia")"
 	stop_nstrace
 
-	e=$(one ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia")
+	e=$(one "$(dev_event create "$VA" "$ia")")
 	assert_eq "$(jq -c .netns_container <<<"$e")" "{\"runtime\":\"docker\",\"id\":\"$id\"}" netns_container
 	jq -e ".netns_pids | index($BG)" <<<"$e"
 	kill "$BG"
@@ -244,7 +249,7 @@ assert found == 3, found
 	wait "$TRACE_PID"
 	TRACE_PID=
 	grep -F "name=$P-\\x1b[31m\\x09\"\\\\\\xff\\x01x path=" "$BATS_TEST_TMPDIR/out.txt"
-	! grep -q $'\033' "$BATS_TEST_TMPDIR/out.txt"
+	lacks $'\033' <"$BATS_TEST_TMPDIR/out.txt"
 }
 
 @test "--no-names: no names, pids or containers, and no ns.name" {
@@ -305,7 +310,7 @@ assert found == 3, found
 	ip -n "$A" link add "$VA" type veth peer name "$VB" netns "$B"
 	wait_events 1 ".event==\"netdev.create\" and .ifname==\"$VB\""
 	stop_nstrace
-	e=$(one ".event==\"netdev.create\" and .ifname==\"$VA\" and .netns==$ia")
+	e=$(one "$(dev_event create "$VA" "$ia")")
 	assert_eq "$(jq -c .netns_names <<<"$e")" "[\"$A\"]" netns_names
 	jq -e ".netns_pids | index($BG)" <<<"$e"
 	one ".event==\"ns.name\" and .name==\"$B\" and .op==\"add\""

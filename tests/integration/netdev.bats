@@ -193,7 +193,7 @@ assert_life() {
 	assert_life netdev.delete "$ino" lo 1 "" netns-exit
 	# The peer outside dies too, in the netns it was in.
 	assert_life netdev.delete "$HOST" nste$$ "$ie" veth netns-exit
-	! ip link show nste$$ 2>/dev/null
+	run ! ip link show "nste$$"
 }
 
 @test "a netns that dies with its last process: ns.destroy" {

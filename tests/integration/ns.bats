@@ -11,6 +11,21 @@ setup() {
 	NETNS=$(tname ns)
 }
 
+# assert_setns_from_ours PID COMM TARGET TYPE...: one ns.setns of PID (a
+# child of ours) per TYPE, from our namespace of that type to TARGET's,
+# and no other event of PID.
+assert_setns_from_ours() {
+	local p=$1 comm=$2 t=$3 type e
+	shift 3
+	for type in "$@"; do
+		e=$(one ".pid == $p and .ns_type == \"$type\"")
+		assert_task "$e" "$p" "$comm" "$BASHPID"
+		assert_eq "$(jq -r .from_ns <<<"$e")" "$(ns_inode $$ "$type")" "$type from"
+		assert_eq "$(jq -r .to_ns <<<"$e")" "$(ns_inode "$t" "$type")" "$type to"
+	done
+	assert_eq "$(count ".pid == $p")" $# "events of $comm"
+}
+
 teardown() {
 	teardown_nstrace
 	ip netns del "$NETNS" 2>/dev/null || true
@@ -165,13 +180,7 @@ clone_case() {
 	wait_for comm_is $p sleep
 	kill $p
 	stop_nstrace
-	for type in net uts; do
-		e=$(one ".pid == $p and .ns_type == \"$type\"")
-		assert_task "$e" $p nsenter "$BASHPID"
-		assert_eq "$(jq -r .from_ns <<<"$e")" "$(ns_inode $$ $type)" "$type from"
-		assert_eq "$(jq -r .to_ns <<<"$e")" "$(ns_inode $t $type)" "$type to"
-	done
-	assert_eq "$(count ".pid == $p")" 2 "events of nsenter"
+	assert_setns_from_ours $p nsenter $t net uts
 }
 
 @test "setns with a pidfd switching three types: three ns.setns events" {
@@ -184,13 +193,7 @@ clone_case() {
 	"$NSTOOL" setns-pidfd $t net,uts,ipc >"$out"
 	p=$(cat "$out")
 	stop_nstrace
-	for type in net uts ipc; do
-		e=$(one ".pid == $p and .ns_type == \"$type\"")
-		assert_task "$e" $p nstool "$BASHPID"
-		assert_eq "$(jq -r .from_ns <<<"$e")" "$(ns_inode $$ $type)" "$type from"
-		assert_eq "$(jq -r .to_ns <<<"$e")" "$(ns_inode $t $type)" "$type to"
-	done
-	assert_eq "$(count ".pid == $p")" 3 "events of nstool"
+	assert_setns_from_ours $p nstool $t net uts ipc
 }
 
 @test "-p PID: only that process's events" {
@@ -239,7 +242,7 @@ clone_case() {
 	wait $TRACE_PID
 	TRACE_PID=
 	grep -F '\x1b[31m"\x0a\\\x0d\x7f\xff' "$TRACE_OUT"
-	! grep -q $'\x1b' "$TRACE_OUT"
-	! grep -q $'\r' "$TRACE_OUT"
+	lacks $'\x1b' <"$TRACE_OUT"
+	lacks $'\r' <"$TRACE_OUT"
 	head -1 "$TRACE_OUT" | grep -q '^TIME  *EVENT  *PID  *COMM  *TYPE  *NS  *DETAILS$'
 }

@@ -4,7 +4,6 @@
 # never gets half a line, it stays flat over time, hostile names can't
 # break its output, and it gives up its capabilities once attached.
 
-bats_require_minimum_version 1.5.0
 load helpers
 
 NSTOOL=$BATS_TEST_DIRNAME/../../build/tools/nstool
@@ -80,19 +79,6 @@ assert_gone() {
 	}
 }
 
-# started PID ERRFILE: waits (10 s at most) for that nstrace's "tracing"
-# line.
-started() {
-	for _ in $(seq 200); do
-		grep -q '^nstrace: tracing' "$2" && return 0
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "nstrace $1 did not start:" >&2
-	cat "$2" >&2
-	return 1
-}
-
 # no_caps_left STATUSFILE: nothing in any set, or CAP_BPF alone in the
 # effective and permitted sets on kernels whose bpf() wants it for every
 # map read (before 6.5, with unprivileged BPF disabled).
@@ -152,7 +138,7 @@ end_with() {
 	BG=$!
 	"$NSTRACE" --json >"$fifo" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	started "$TRACE_PID" "$TRACE_ERR"
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
 	save_ids "$TRACE_PID" "$ids"
 	touch "$BATS_TEST_TMPDIR/go"
 	# The closed pipe shows at the next write: keep events coming.
@@ -195,8 +181,8 @@ has_creates() {
 	"$NSTRACE" --json -e ns.create >"$d/b.json" 2>"$d/b.err" &
 	local b=$!
 	BG="$a $b"
-	started $a "$d/a.err"
-	started $b "$d/b.err"
+	wait_attached $a "$d/a.err"
+	wait_attached $b "$d/b.err"
 	save_ids $a "$d/a.ids"
 	save_ids $b "$d/b.ids"
 	# Each has objects of its own.
@@ -237,7 +223,7 @@ has_creates() {
 	TRACE_ERR=$BATS_TEST_TMPDIR/err
 	"$NSTRACE" --json -p "$BG" -o "$full/events.json" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	started "$TRACE_PID" "$TRACE_ERR"
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
 	echo go >&9
 	exec 9>&-
 	# Never a hang: it must give up on its own once the disk is full.
@@ -352,8 +338,8 @@ IFNAMES=(
 	"$NSTRACE" -o "$d/events.txt" 2>"$d/text.err" &
 	local x=$!
 	BG="$j $x"
-	started $j "$d/json.err"
-	started $x "$d/text.err"
+	wait_attached $j "$d/json.err"
+	wait_attached $x "$d/text.err"
 	for hex in "${COMMS[@]}"; do
 		p=$("$NSTOOL" comm "$hex" unshare net)
 		printf 'comm\t%s\t%s\n' "$hex" "$p" >>"$manifest"
@@ -499,7 +485,7 @@ EOF
 	setpriv --bounding-set -all,+bpf,+perfmon --inh-caps -all \
 		"$NSTRACE" --json -e ns.create >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	started "$TRACE_PID" "$TRACE_ERR"
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
 	save_ids "$TRACE_PID" "$ids"
 	no_caps_left "/proc/$TRACE_PID/status"
 	ino=$(netns_of_unshare)

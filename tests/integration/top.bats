@@ -141,7 +141,7 @@ make_pair() {
 		return 1
 	}
 	section "$INO_B" | grep -q "^     tpxm0 if$NEW veth peer tpxm1"
-	! section "$INO_A" | grep -qE "^  .. tpxm0 if"
+	section "$INO_A" | lacks -E "^  .. tpxm0 if"
 }
 
 @test "top marks a new netns and a dying one, then lets the dead one go" {
@@ -192,7 +192,7 @@ make_pair() {
 	ip -n $B link set tpxb1 netns $A
 	wait_screen "^PAUSED \([1-9][0-9]* queued\)" 5
 	sleep 1
-	! screen | grep -q "tpxb1 if[0-9]* \(moved\|from\)"
+	screen | lacks "tpxb1 if[0-9]* \(moved\|from\)"
 	section "$INO_B" | grep -q "^     tpxb1 if"
 	T send-keys -t top p
 	wait_screen "^  <- tpxb1 if[0-9]+ from $INO_B $B" 3

@@ -272,15 +272,20 @@ static void text_of(struct buf *b, const void *s, size_t n)
 	free(copy);
 }
 
-/* For failure messages: the bytes as C escapes. */
+/*
+ * For failure messages: the bytes as C escapes, in one of two buffers in
+ * turn, so that one message can show two strings.
+ */
 static const char *show(const void *s, size_t n)
 {
-	static char out[1024];
+	static char outs[2][1024];
+	static int turn;
+	char *out = outs[turn ^= 1];
 	const unsigned char *p = s;
 	size_t o = 0;
 
-	for (size_t i = 0; i < n && o + 5 < sizeof(out); i++)
-		o += snprintf(out + o, sizeof(out) - o,
+	for (size_t i = 0; i < n && o + 5 < sizeof(outs[0]); i++)
+		o += snprintf(out + o, sizeof(outs[0]) - o,
 			      p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' ?
 				      "%c" :
 				      "\\x%02x",
@@ -288,22 +293,6 @@ static const char *show(const void *s, size_t n)
 	out[o] = '\0';
 	return out;
 }
-
-#define check_json(in, want)                        \
-	do {                                        \
-		struct buf b_ = { 0 };              \
-		json_of(&b_, in, sizeof(in) - 1);   \
-		assert_string_equal(b_.data, want); \
-		buf_free(&b_);                      \
-	} while (0)
-
-#define check_text(in, want)                        \
-	do {                                        \
-		struct buf b_ = { 0 };              \
-		text_of(&b_, in, sizeof(in) - 1);   \
-		assert_string_equal(b_.data, want); \
-		buf_free(&b_);                      \
-	} while (0)
 
 /* ---------------------------- utf8_seq_len ---------------------------- */
 
@@ -435,81 +424,116 @@ static void test_json_every_single_byte(void **state)
 	buf_free(&b);
 }
 
-static void test_json_valid_multibyte_passes(void **state)
-{
-	check_json("caf\xc3\xa9", "\"caf\xc3\xa9\"");
-	check_json("\xc2\x80", "\"\xc2\x80\""); /* C1 is valid JSON */
-	check_json("\xdf\xbf", "\"\xdf\xbf\"");
-	check_json("\xe0\xa0\x80", "\"\xe0\xa0\x80\"");
-	check_json("\xe2\x82\xac", "\"\xe2\x82\xac\"");
-	check_json("\xed\x9f\xbf\xee\x80\x80", "\"\xed\x9f\xbf\xee\x80\x80\"");
-	check_json("\xef\xbf\xbf", "\"\xef\xbf\xbf\"");
-	check_json("\xf0\x90\x80\x80", "\"\xf0\x90\x80\x80\"");
-	check_json("a\xf0\x9f\x98\x80z", "\"a\xf0\x9f\x98\x80z\"");
-	check_json("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"");
-}
+/* -------------------- fixed cases, for both escapers ------------------ */
 
-static void test_json_invalid_utf8(void **state)
-{
-	/* Overlong forms: U+0000 and U+002F in disguise. */
-	check_json("\xc0\x80", "\"\\ufffd\\ufffd\"");
-	check_json("\xc0\xaf", "\"\\ufffd\\ufffd\"");
-	check_json("\xe0\x80\x80", "\"\\ufffd\\ufffd\\ufffd\"");
-	check_json("\xf0\x80\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+/*
+ * Fixed cases for both escapers: n bytes of input (NULs included), what
+ * json_str() writes and what text_str() writes.
+ */
+#define IN(s) s, sizeof(s) - 1
+static const struct {
+	const char *in;
+	size_t n;
+	const char *json, *text;
+} cases[] = {
+	/* Valid UTF-8 passes as it is, into text too but for C1 controls. */
+	{ IN("caf\xc3\xa9"), "\"caf\xc3\xa9\"", "caf\xc3\xa9" },
+	/* C1 controls are valid JSON, yet terminals obey them (CSI). */
+	{ IN("\xc2\x80"), "\"\xc2\x80\"", "\\xc2\\x80" },
+	{ IN("\xdf\xbf"), "\"\xdf\xbf\"", "\xdf\xbf" },
+	{ IN("\xe0\xa0\x80"), "\"\xe0\xa0\x80\"", "\xe0\xa0\x80" },
+	{ IN("\xe2\x82\xac"), "\"\xe2\x82\xac\"", "\xe2\x82\xac" },
+	{ IN("\xed\x9f\xbf\xee\x80\x80"), "\"\xed\x9f\xbf\xee\x80\x80\"",
+	  "\xed\x9f\xbf\xee\x80\x80" },
+	{ IN("\xef\xbf\xbf"), "\"\xef\xbf\xbf\"", "\xef\xbf\xbf" },
+	{ IN("\xf0\x90\x80\x80"), "\"\xf0\x90\x80\x80\"", "\xf0\x90\x80\x80" },
+	{ IN("a\xf0\x9f\x98\x80z"), "\"a\xf0\x9f\x98\x80z\"",
+	  "a\xf0\x9f\x98\x80z" },
+	{ IN("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"", "\xf4\x8f\xbf\xbf" },
+	/*
+	 * Invalid UTF-8: U+FFFD for each byte in JSON, the bytes one by one in
+	 * text. Overlong forms: U+0000 and U+002F in disguise.
+	 */
+	{ IN("\xc0\x80"), "\"\\ufffd\\ufffd\"", "\\xc0\\x80" },
+	{ IN("\xc0\xaf"), "\"\\ufffd\\ufffd\"", "\\xc0\\xaf" },
+	{ IN("\xe0\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\"", "\\xe0\\x80\\x80" },
+	{ IN("\xf0\x80\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"",
+	  "\\xf0\\x80\\x80\\xaf" },
 	/* UTF-16 surrogates have no business in UTF-8. */
-	check_json("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
-	check_json("\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"");
+	{ IN("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"", "\\xed\\xa0\\x80" },
+	{ IN("\xed\xbf\xbf"), "\"\\ufffd\\ufffd\\ufffd\"", "\\xed\\xbf\\xbf" },
 	/* Past U+10FFFF, and lead bytes that can never start anything. */
-	check_json("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
-	check_json("\xf5\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
-	check_json("\xfe\xff", "\"\\ufffd\\ufffd\"");
+	{ IN("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"",
+	  "\\xf4\\x90\\x80\\x80" },
+	{ IN("\xf5\x80\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"",
+	  "\\xf5\\x80\\x80\\x80" },
+	{ IN("\xfe\xff"), "\"\\ufffd\\ufffd\"", "\\xfe\\xff" },
 	/* Truncated at the end of the input. */
-	check_json("ab\xc3", "\"ab\\ufffd\"");
-	check_json("ab\xe2\x82", "\"ab\\ufffd\\ufffd\"");
-	check_json("ab\xf0\x9f\x98", "\"ab\\ufffd\\ufffd\\ufffd\"");
+	{ IN("ab\xc3"), "\"ab\\ufffd\"", "ab\\xc3" },
+	{ IN("ab\xe2\x82"), "\"ab\\ufffd\\ufffd\"", "ab\\xe2\\x82" },
+	{ IN("ab\xf0\x9f\x98"), "\"ab\\ufffd\\ufffd\\ufffd\"",
+	  "ab\\xf0\\x9f\\x98" },
 	/* Truncated by an ASCII byte, which survives. */
-	check_json("\xe2\x82\x41", "\"\\ufffd\\ufffdA\"");
-	check_json("\xc3\"", "\"\\ufffd\\\"\"");
+	{ IN("\xe2\x82\x41"), "\"\\ufffd\\ufffdA\"", "\\xe2\\x82A" },
+	{ IN("\xc3\""), "\"\\ufffd\\\"\"", "\\xc3\"" },
 	/* Stray continuation bytes, alone and after a complete sequence. */
-	check_json("\x80", "\"\\ufffd\"");
-	check_json("\xbf\x80x", "\"\\ufffd\\ufffdx\"");
-	check_json("\xc3\xa9\xa9", "\"\xc3\xa9\\ufffd\"");
-}
-
-static void test_json_escapes(void **state)
-{
-	check_json("", "\"\"");
-	check_json("a\"b\\c", "\"a\\\"b\\\\c\"");
-	check_json("\x1b[31m", "\"\\u001b[31m\"");
-	check_json("\b\f\x7f", "\"\\u0008\\u000c\\u007f\"");
-	check_json("tab\there\r\n", "\"tab\\there\\r\\n\"");
-	check_json("/", "\"/\""); /* legal unescaped, left alone */
-}
-
-static void test_json_nul_stops(void **state)
-{
-	check_json("ab\0cd", "\"ab\"");
-	check_json("\0\xff", "\"\"");
+	{ IN("\x80"), "\"\\ufffd\"", "\\x80" },
+	{ IN("\xbf\x80x"), "\"\\ufffd\\ufffdx\"", "\\xbf\\x80x" },
+	{ IN("\xc3\xa9\xa9"), "\"\xc3\xa9\\ufffd\"", "\xc3\xa9\\xa9" },
+	/* Escapes: quotes, backslashes, controls. */
+	{ IN(""), "\"\"", "" },
+	{ IN("a\"b\\c"), "\"a\\\"b\\\\c\"", "a\"b\\\\c" },
+	{ IN("\x1b[31m"), "\"\\u001b[31m\"", "\\x1b[31m" },
+	{ IN("\b\f\x7f"), "\"\\u0008\\u000c\\u007f\"", "\\x08\\x0c\\x7f" },
+	{ IN("tab\there\r\n"), "\"tab\\there\\r\\n\"",
+	  "tab\\x09here\\x0d\\x0a" },
+	{ IN("/"), "\"/\"", "/" }, /* legal unescaped, left alone */
+	/* NUL stops. */
+	{ IN("ab\0cd"), "\"ab\"", "ab" },
+	{ IN("\0\xff"), "\"\"", "" },
 	/* A truncated sequence right before the NUL is cut at the NUL. */
-	check_json("\xe2\x82\0\xac", "\"\\ufffd\\ufffd\"");
-}
+	{ IN("\xe2\x82\0\xac"), "\"\\ufffd\\ufffd\"", "\\xe2\\x82" },
+	/* Names in kernel records fill their array, with no NUL. */
+	{ "0123456789abcdef", 16, "\"0123456789abcdef\"", "0123456789abcdef" },
+	{ "abcdef", 3, "\"abc\"", "abc" },
+	{ "abcdef", 0, "\"\"", "" },
+	/* A sequence cut by n is invalid, not read past n. */
+	{ "x\xe2\x82\xac", 3, "\"x\\ufffd\\ufffd\"", "x\\xe2\\x82" },
+	{ "x\xe2\x82\xac", 4, "\"x\xe2\x82\xac\"", "x\xe2\x82\xac" },
+	/* Text: a space would break columns; nothing a terminal acts on. */
+	{ IN("bash"), "\"bash\"", "bash" },
+	{ IN("a b"), "\"a b\"", "a\\x20b" },
+	{ IN("C:\\x"), "\"C:\\\\x\"", "C:\\\\x" },
+	{ IN("\x1b]0;pwned\a"), "\"\\u001b]0;pwned\\u0007\"",
+	  "\\x1b]0;pwned\\x07" },
+	{ IN("line\nfeed\r"), "\"line\\nfeed\\r\"", "line\\x0afeed\\x0d" },
+	{ IN("\"quoted\""), "\"\\\"quoted\\\"\"", "\"quoted\"" },
+	{ IN("\xc2\x9b\x32J"),
+	  "\"\xc2\x9b"
+	  "2J\"",
+	  "\\xc2\\x9b2J" },
+	{ IN("\xc2\x9f"), "\"\xc2\x9f\"", "\\xc2\\x9f" },
+	/* U+00A0 and above print as themselves. */
+	{ IN("\xc2\xa0"), "\"\xc2\xa0\"", "\xc2\xa0" },
+	{ IN("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"", "\xf0\x9f\x98\x80" },
+	{ IN("\xff\xfe"), "\"\\ufffd\\ufffd\"", "\\xff\\xfe" },
+	{ IN("ab\0\x1b"), "\"ab\"", "ab" },
+	/* Cut by n. */
+	{ "abc def", 4, "\"abc \"", "abc\\x20" },
+	{ "anything", 0, "\"\"", "" },
+};
 
-static void test_json_n_bounds(void **state)
+static void test_json_cases(void **state)
 {
 	struct buf b = { 0 };
 
-	/* Names in kernel records fill their array, with no NUL. */
-	json_of(&b, "0123456789abcdef", 16);
-	assert_string_equal(b.data, "\"0123456789abcdef\"");
-	json_of(&b, "abcdef", 3);
-	assert_string_equal(b.data, "\"abc\"");
-	json_of(&b, "abcdef", 0);
-	assert_string_equal(b.data, "\"\"");
-	/* A sequence cut by n is invalid, not read past n. */
-	json_of(&b, "x\xe2\x82\xac", 3);
-	assert_string_equal(b.data, "\"x\\ufffd\\ufffd\"");
-	json_of(&b, "x\xe2\x82\xac", 4);
-	assert_string_equal(b.data, "\"x\xe2\x82\xac\"");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		json_of(&b, cases[i].in, cases[i].n);
+		if (strcmp(b.data, cases[i].json))
+			fail_msg("json_str(%s, %zu) = %s",
+				 show(cases[i].in, cases[i].n), cases[i].n,
+				 show(b.data, b.len));
+	}
 	buf_free(&b);
 }
 
@@ -678,47 +702,15 @@ static void test_text_every_single_byte(void **state)
 
 static void test_text_cases(void **state)
 {
-	check_text("", "");
-	check_text("bash", "bash");
-	check_text("a b", "a\\x20b");
-	check_text("C:\\x", "C:\\\\x");
-	check_text("\x1b]0;pwned\a", "\\x1b]0;pwned\\x07");
-	check_text("line\nfeed\r", "line\\x0afeed\\x0d");
-	check_text("\"quoted\"", "\"quoted\"");
-	/* C1 controls are valid UTF-8 yet terminals obey them (CSI). */
-	check_text("\xc2\x80", "\\xc2\\x80");
-	check_text("\xc2\x9b\x32J", "\\xc2\\x9b2J");
-	check_text("\xc2\x9f", "\\xc2\\x9f");
-	/* U+00A0 and above print as themselves. */
-	check_text("\xc2\xa0", "\xc2\xa0");
-	check_text("caf\xc3\xa9", "caf\xc3\xa9");
-	check_text("\xe2\x82\xac", "\xe2\x82\xac");
-	check_text("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");
-	check_text("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf");
-	/* Invalid UTF-8 is shown byte by byte. */
-	check_text("\xc0\x80", "\\xc0\\x80");
-	check_text("\xed\xa0\x80", "\\xed\\xa0\\x80");
-	check_text("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
-	check_text("ab\xe2\x82", "ab\\xe2\\x82");
-	check_text("\xe2\x82\x41", "\\xe2\\x82A");
-	check_text("\xc3\xa9\xa9", "\xc3\xa9\\xa9");
-	check_text("\xff\xfe", "\\xff\\xfe");
-	/* NUL stops. */
-	check_text("ab\0\x1b", "ab");
-}
-
-static void test_text_n_bounds(void **state)
-{
 	struct buf b = { 0 };
 
-	text_of(&b, "0123456789abcdef", 16);
-	assert_string_equal(b.data, "0123456789abcdef");
-	text_of(&b, "abc def", 4);
-	assert_string_equal(b.data, "abc\\x20");
-	text_of(&b, "x\xe2\x82\xac", 3);
-	assert_string_equal(b.data, "x\\xe2\\x82");
-	text_of(&b, "anything", 0);
-	assert_string_equal(b.data, "");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		text_of(&b, cases[i].in, cases[i].n);
+		if (strcmp(b.data, cases[i].text))
+			fail_msg("text_str(%s, %zu) = %s",
+				 show(cases[i].in, cases[i].n), cases[i].n,
+				 show(b.data, b.len));
+	}
 	buf_free(&b);
 }
 
@@ -813,17 +805,12 @@ int main(void)
 		cmocka_unit_test(test_utf8_seq_len_edges),
 		cmocka_unit_test(test_utf8_seq_len_matches_table),
 		cmocka_unit_test(test_json_every_single_byte),
-		cmocka_unit_test(test_json_valid_multibyte_passes),
-		cmocka_unit_test(test_json_invalid_utf8),
-		cmocka_unit_test(test_json_escapes),
-		cmocka_unit_test(test_json_nul_stops),
-		cmocka_unit_test(test_json_n_bounds),
+		cmocka_unit_test(test_json_cases),
 		cmocka_unit_test(test_json_appends),
 		cmocka_unit_test(test_json_validator_rejects),
 		cmocka_unit_test(test_json_random_is_valid),
 		cmocka_unit_test(test_text_every_single_byte),
 		cmocka_unit_test(test_text_cases),
-		cmocka_unit_test(test_text_n_bounds),
 		cmocka_unit_test(test_text_random_is_safe),
 		cmocka_unit_test(test_text_shown),
 	};

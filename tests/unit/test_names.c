@@ -202,6 +202,15 @@ static struct nst_event setns_event(uint32_t tid, uint32_t type, uint32_t from,
 	return e;
 }
 
+/* Nothing left to say of the namespace, the last one known: no room kept. */
+static void assert_forgotten(struct nscache *c, uint32_t type, uint32_t inum)
+{
+	struct nsc_view v;
+
+	assert_false(nscache_view(c, type, inum, &v));
+	assert_int_equal(nscache_namespaces(c), 0);
+}
+
 static void test_cache_names(void **state)
 {
 	struct nscache c;
@@ -225,9 +234,7 @@ static void test_cache_names(void **state)
 	assert_int_equal(v.nnames, 1);
 	assert_string_equal(v.names[0], "sky");
 	nscache_name_remove(&c, NST_NS_NET, NS_A, "/tmp/sky");
-	assert_false(nscache_view(&c, NST_NS_NET, NS_A, &v));
-	/* Nothing left to say: it takes no room. */
-	assert_int_equal(nscache_namespaces(&c), 0);
+	assert_forgotten(&c, NST_NS_NET, NS_A);
 	nscache_free(&c);
 }
 
@@ -400,8 +407,7 @@ static void test_cache_pid_reused(void **state)
 	assert_true(nscache_view(&c, NST_NS_NET, NS_A, &v));
 	fake_start[6] = 0;
 	nscache_tick(&c);
-	assert_false(nscache_view(&c, NST_NS_NET, NS_A, &v));
-	assert_int_equal(nscache_namespaces(&c), 0);
+	assert_forgotten(&c, NST_NS_NET, NS_A);
 	nscache_free(&c);
 }
 

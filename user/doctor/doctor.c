@@ -11,6 +11,7 @@
 #include "lib/buf.h"
 #include "doctor/doctor.h"
 #include "lib/escape.h"
+#include "lib/json.h"
 #include "loader/options.h"
 #include "loader/preflight.h"
 #include "loader/probe.h"
@@ -99,22 +100,25 @@ static void examine(struct report *r, const char *btf)
 	add_check(r, "kprobe", false, err, "on __dev_change_net_namespace",
 		  kprobe_why);
 	err = backend_usable(btf, &why);
-	add_check(r, "backend", true, err, "every event kind has a hook",
-		  why);
+	add_check(r, "backend", true, err, "every event kind has a hook", why);
 
 	move = backend_for_group_of(btf, "__dev_change_net_namespace");
 	sw = backend_for_group_of(btf, "switch_task_namespaces");
 	r->events[0] = (struct event_use){
-		"ns.create", sw == BACKEND_TRACEPOINT ? "tracepoint" : backend_name(sw),
+		"ns.create",
+		sw == BACKEND_TRACEPOINT ? "tracepoint" : backend_name(sw),
 		true,
-		sw == BACKEND_TRACEPOINT ? "task_newtask, unshare syscall"
-					 : "task_newtask, switch_task_namespaces"
+		sw == BACKEND_TRACEPOINT ?
+			"task_newtask, unshare syscall" :
+			"task_newtask, switch_task_namespaces"
 	};
 	r->events[1] = (struct event_use){
-		"ns.setns", sw == BACKEND_TRACEPOINT ? "tracepoint" : backend_name(sw),
+		"ns.setns",
+		sw == BACKEND_TRACEPOINT ? "tracepoint" : backend_name(sw),
 		true,
-		sw == BACKEND_TRACEPOINT ? "setns syscall"
-					 : "switch_task_namespaces, commit_creds"
+		sw == BACKEND_TRACEPOINT ?
+			"setns syscall" :
+			"switch_task_namespaces, commit_creds"
 	};
 	if (backend_destroy_types(btf, &destroy) == 7)
 		r->events[2] = (struct event_use){
@@ -177,41 +181,40 @@ static void print_text(const struct report *r, const char *release)
 	}
 }
 
-static void json_kv(struct buf *b, const char *key, const char *value)
-{
-	json_str(b, key, strlen(key));
-	buf_addc(b, ':');
-	json_str(b, value, strlen(value));
-}
-
 static void print_json(const struct report *r, const char *release)
 {
 	struct buf b = {};
+	struct jw j;
 
-	buf_addf(&b, "{\"schema\":%d,", NST_SCHEMA_VERSION);
-	json_kv(&b, "kernel", release);
-	buf_adds(&b, ",\"checks\":[");
+	jw_init(&j, &b);
+	jw_obj_open(&j);
+	jw_key_u(&j, "schema", NST_SCHEMA_VERSION);
+	jw_key_str(&j, "kernel", release);
+	jw_key(&j, "checks");
+	jw_arr_open(&j);
 	for (int i = 0; i < r->n; i++) {
-		buf_adds(&b, i ? ",{" : "{");
-		json_kv(&b, "name", r->checks[i].name);
-		buf_addf(&b, ",\"ok\":%s,\"required\":%s,",
-			 r->checks[i].ok ? "true" : "false",
-			 r->checks[i].required ? "true" : "false");
-		json_kv(&b, "detail", r->checks[i].detail);
-		buf_addc(&b, '}');
+		jw_obj_open(&j);
+		jw_key_str(&j, "name", r->checks[i].name);
+		jw_key_bool(&j, "ok", r->checks[i].ok);
+		jw_key_bool(&j, "required", r->checks[i].required);
+		jw_key_str(&j, "detail", r->checks[i].detail);
+		jw_obj_close(&j);
 	}
-	buf_adds(&b, "],\"events\":[");
+	jw_arr_close(&j);
+	jw_key(&j, "events");
+	jw_arr_open(&j);
 	for (int i = 0; r->can_run && i < 6; i++) {
-		buf_adds(&b, i ? ",{" : "{");
-		json_kv(&b, "event", r->events[i].event);
-		buf_addc(&b, ',');
-		json_kv(&b, "backend", r->events[i].backend);
-		buf_addf(&b, ",\"exact\":%s,",
-			 r->events[i].exact ? "true" : "false");
-		json_kv(&b, "note", r->events[i].note);
-		buf_addc(&b, '}');
+		jw_obj_open(&j);
+		jw_key_str(&j, "event", r->events[i].event);
+		jw_key_str(&j, "backend", r->events[i].backend);
+		jw_key_bool(&j, "exact", r->events[i].exact);
+		jw_key_str(&j, "note", r->events[i].note);
+		jw_obj_close(&j);
 	}
-	buf_addf(&b, "],\"can_run\":%s}\n", r->can_run ? "true" : "false");
+	jw_arr_close(&j);
+	jw_key_bool(&j, "can_run", r->can_run);
+	jw_obj_close(&j);
+	buf_addc(&b, '\n');
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 }

@@ -139,6 +139,20 @@ const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum)
 	return ns ? &v->ns[ns - v->inv.ns] : NULL;
 }
 
+size_t ls_view_nprocs(const struct ns_view *nv)
+{
+	uint32_t last = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
+		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
+
+		n += t->pid != last;
+		last = t->pid;
+	}
+	return n;
+}
+
 const struct ls_task *ls_view_task(const struct ls_view *v, uint32_t pid)
 {
 	return inventory_task(&v->inv, pid);
@@ -150,6 +164,16 @@ const struct container *ls_view_container(const struct ls_view *v,
 	size_t i = t - v->inv.tasks;
 
 	return v->in_container[i] ? &v->containers[i] : NULL;
+}
+
+const char *ls_view_name(const struct ns_view *nv, size_t i)
+{
+	const char *name = nv->mounts[i].name;
+
+	for (size_t j = 0; name && j < i; j++)
+		if (nv->mounts[j].name && !strcmp(nv->mounts[j].name, name))
+			return NULL;
+	return name;
 }
 
 const struct ns_view *ls_view_netns_named(const struct ls_view *v,
@@ -165,6 +189,15 @@ const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex)
 {
 	for (size_t i = 0; i < nv->ndevs; i++)
 		if (nv->devs[i].ifindex == ifindex)
+			return &nv->devs[i];
+	return NULL;
+}
+
+const struct ls_dev *ls_view_dev_named(const struct ns_view *nv,
+				       const char *name)
+{
+	for (size_t i = 0; i < nv->ndevs; i++)
+		if (!strncmp(nv->devs[i].name, name, sizeof(nv->devs[i].name)))
 			return &nv->devs[i];
 	return NULL;
 }

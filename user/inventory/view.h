@@ -52,6 +52,8 @@ void ls_view_index(struct ls_view *v);
 void ls_view_free(struct ls_view *v);
 
 const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum);
+/* How many processes have a thread in nv (its tasks are by pid). */
+size_t ls_view_nprocs(const struct ns_view *nv);
 /* The process of pid (its leader's record), or NULL. */
 const struct ls_task *ls_view_task(const struct ls_view *v, uint32_t pid);
 /* Its container, or NULL. */
@@ -59,6 +61,15 @@ const struct container *ls_view_container(const struct ls_view *v,
 					  const struct ls_task *t);
 /* The device of nv with that ifindex, or NULL. */
 const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex);
+/* The device of nv with that name (names are unique in a netns), or NULL. */
+const struct ls_dev *ls_view_dev_named(const struct ns_view *nv,
+				       const char *name);
+/*
+ * The ip netns name of nv's mount i, or NULL when it has none or an
+ * earlier mount has the same: /run/netns/x and /var/run/netns/x name one
+ * thing.
+ */
+const char *ls_view_name(const struct ns_view *nv, size_t i);
 /* A netns named NAME (ip netns), or NULL. */
 const struct ns_view *ls_view_netns_named(const struct ls_view *v,
 					  const char *name);

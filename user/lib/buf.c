@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/buf.h"
 
@@ -78,4 +80,36 @@ const char *buf_cstr(struct buf *b)
 	buf_reserve(b, 0);
 	b->data[b->len] = '\0';
 	return b->data;
+}
+
+int buf_write_all(int fd, const struct buf *b, size_t *done)
+{
+	size_t off = 0;
+	int err = 0;
+
+	while (off < b->len) {
+		ssize_t n = write(fd, b->data + off, b->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		off += n;
+	}
+	if (done)
+		*done = off;
+	return err;
+}
+
+int buf_write_stdout(const struct buf *b)
+{
+	int err = buf_write_all(STDOUT_FILENO, b, NULL);
+
+	if (!err || err == -EPIPE)
+		return 0;
+	fprintf(stderr, "nstrace: cannot write to standard output: %s\n",
+		strerror(-err));
+	return 1;
 }

@@ -43,4 +43,16 @@ static inline void buf_addc(struct buf *b, char c)
 /* NUL-terminates without counting the NUL, for tests and stdio. */
 const char *buf_cstr(struct buf *b);
 
+/*
+ * All of b to fd, again after EINTR and short writes. 0 or a negative
+ * errno; done, when not NULL, says how many bytes went out.
+ */
+int buf_write_all(int fd, const struct buf *b, size_t *done);
+/*
+ * All of b to stdout, for a command's one document: 0, or 1 after one
+ * line on stderr. A closed pipe is no error: the reader took what it
+ * wanted.
+ */
+int buf_write_stdout(const struct buf *b);
+
 #endif

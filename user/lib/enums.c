@@ -37,12 +37,13 @@ static const char *const origins[] = {
 	/* clang-format on */
 };
 
-static const char *name_of(const char *const *names, size_t n, uint32_t i)
+const char *enum_name(const char *const *names, size_t n, uint32_t i,
+		      const char *none)
 {
-	return i < n && names[i] ? names[i] : "?";
+	return i < n && names[i] ? names[i] : none;
 }
 
-static int index_of(const char *const *names, size_t n, const char *s)
+int enum_parse(const char *const *names, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (names[i] && names[i][0] && !strcmp(names[i], s))
@@ -50,29 +51,46 @@ static int index_of(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
+const char *enum_pair_name(const struct enum_pair *pairs, size_t n,
+			   uint32_t value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pairs[i].value == value)
+			return pairs[i].name;
+	return NULL;
+}
+
+int64_t enum_pair_parse(const struct enum_pair *pairs, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(pairs[i].name, s))
+			return pairs[i].value;
+	return -1;
+}
+
 const char *ns_type_name(uint32_t type)
 {
-	return name_of(ns_types, ARRAY_SIZE(ns_types), type);
+	return enum_name(ns_types, ARRAY_SIZE(ns_types), type, "?");
 }
 
 int ns_type_parse(const char *s)
 {
-	return index_of(ns_types, ARRAY_SIZE(ns_types), s);
+	return enum_parse(ns_types, ARRAY_SIZE(ns_types), s);
 }
 
 const char *event_name(uint32_t kind)
 {
-	return name_of(events, ARRAY_SIZE(events), kind);
+	return enum_name(events, ARRAY_SIZE(events), kind, "?");
 }
 
 int event_parse(const char *s)
 {
-	return index_of(events, ARRAY_SIZE(events), s);
+	return enum_parse(events, ARRAY_SIZE(events), s);
 }
 
 const char *origin_name(uint32_t origin)
 {
-	return name_of(origins, ARRAY_SIZE(origins), origin);
+	return enum_name(origins, ARRAY_SIZE(origins), origin, "?");
 }
 
 const char *cause_name(uint32_t cause)

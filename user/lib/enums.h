@@ -3,9 +3,28 @@
 #ifndef NSTRACE_LIB_ENUMS_H
 #define NSTRACE_LIB_ENUMS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nstrace.h"
+
+/* A value of a sparse enum (ARPHRD_*, AF_*, IFF_*) and its name. */
+struct enum_pair {
+	uint32_t value;
+	const char *name;
+};
+
+/*
+ * The two ways of a table: names[i] (none when i is past the table or has
+ * no name there), and the i of a name (-1 when none has it).
+ */
+const char *enum_name(const char *const *names, size_t n, uint32_t i,
+		      const char *none);
+int enum_parse(const char *const *names, size_t n, const char *s);
+/* The same for pairs: the name of value or NULL; the value of s, or -1. */
+const char *enum_pair_name(const struct enum_pair *pairs, size_t n,
+			   uint32_t value);
+int64_t enum_pair_parse(const struct enum_pair *pairs, size_t n, const char *s);
 
 /*
  * ns.name comes from the loader (the mount table), not from the BPF side:

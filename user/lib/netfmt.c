@@ -1,110 +1,103 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <stdbool.h>
 #include <linux/if.h>
 #include <linux/if_arp.h>
 #include <sys/socket.h>
 
+#include "lib/enums.h"
 #include "lib/netfmt.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+static const char *const operstates[] = {
+	[IF_OPER_UNKNOWN] = "UNKNOWN",
+	[IF_OPER_NOTPRESENT] = "NOTPRESENT",
+	[IF_OPER_DOWN] = "DOWN",
+	[IF_OPER_LOWERLAYERDOWN] = "LOWERLAYERDOWN",
+	[IF_OPER_TESTING] = "TESTING",
+	[IF_OPER_DORMANT] = "DORMANT",
+	[IF_OPER_UP] = "UP",
+};
+
+static const struct enum_pair link_types[] = {
+	{ ARPHRD_ETHER, "ether" },
+	{ ARPHRD_LOOPBACK, "loopback" },
+	{ ARPHRD_NONE, "none" },
+	{ ARPHRD_TUNNEL, "ipip" },
+	{ ARPHRD_SIT, "sit" },
+	{ ARPHRD_TUNNEL6, "tunnel6" },
+	{ ARPHRD_IPGRE, "gre" },
+	{ ARPHRD_IP6GRE, "gre6" },
+	{ ARPHRD_INFINIBAND, "infiniband" },
+	{ ARPHRD_IEEE80211, "ieee802.11" },
+};
+
+static const struct enum_pair families[] = {
+	{ AF_UNIX, "unix" },	 { AF_INET, "inet" },
+	{ AF_INET6, "inet6" },	 { AF_NETLINK, "netlink" },
+	{ AF_PACKET, "packet" }, { AF_VSOCK, "vsock" },
+};
+
+static const struct enum_pair iff_bits[IFF_NAMES_MAX] = {
+	{ IFF_UP, "UP" },
+	{ IFF_BROADCAST, "BROADCAST" },
+	{ IFF_DEBUG, "DEBUG" },
+	{ IFF_LOOPBACK, "LOOPBACK" },
+	{ IFF_POINTOPOINT, "POINTOPOINT" },
+	{ IFF_NOTRAILERS, "NOTRAILERS" },
+	{ IFF_RUNNING, "RUNNING" },
+	{ IFF_NOARP, "NOARP" },
+	{ IFF_PROMISC, "PROMISC" },
+	{ IFF_ALLMULTI, "ALLMULTI" },
+	{ IFF_MASTER, "MASTER" },
+	{ IFF_SLAVE, "SLAVE" },
+	{ IFF_MULTICAST, "MULTICAST" },
+	{ IFF_PORTSEL, "PORTSEL" },
+	{ IFF_AUTOMEDIA, "AUTOMEDIA" },
+	{ IFF_DYNAMIC, "DYNAMIC" },
+};
+
 const char *operstate_name(uint32_t state)
 {
-	static const char *const names[] = {
-		[IF_OPER_UNKNOWN] = "UNKNOWN",
-		[IF_OPER_NOTPRESENT] = "NOTPRESENT",
-		[IF_OPER_DOWN] = "DOWN",
-		[IF_OPER_LOWERLAYERDOWN] = "LOWERLAYERDOWN",
-		[IF_OPER_TESTING] = "TESTING",
-		[IF_OPER_DORMANT] = "DORMANT",
-		[IF_OPER_UP] = "UP",
-	};
+	return enum_name(operstates, ARRAY_SIZE(operstates), state, "UNKNOWN");
+}
 
-	return state < ARRAY_SIZE(names) ? names[state] : "UNKNOWN";
+uint32_t operstate_parse(const char *name)
+{
+	int state = enum_parse(operstates, ARRAY_SIZE(operstates), name);
+
+	return state < 0 ? IF_OPER_UNKNOWN : (uint32_t)state;
 }
 
 const char *link_type_name(uint32_t type)
 {
-	switch (type) {
-	case ARPHRD_ETHER:
-		return "ether";
-	case ARPHRD_LOOPBACK:
-		return "loopback";
-	case ARPHRD_NONE:
-		return "none";
-	case ARPHRD_TUNNEL:
-		return "ipip";
-	case ARPHRD_SIT:
-		return "sit";
-	case ARPHRD_TUNNEL6:
-		return "tunnel6";
-	case ARPHRD_IPGRE:
-		return "gre";
-	case ARPHRD_IP6GRE:
-		return "gre6";
-	case ARPHRD_INFINIBAND:
-		return "infiniband";
-	case ARPHRD_IEEE80211:
-		return "ieee802.11";
-	}
-	return NULL;
+	return enum_pair_name(link_types, ARRAY_SIZE(link_types), type);
+}
+
+int64_t link_type_parse(const char *name)
+{
+	return enum_pair_parse(link_types, ARRAY_SIZE(link_types), name);
 }
 
 const char *family_name(uint32_t family)
 {
-	switch (family) {
-	case AF_UNIX:
-		return "unix";
-	case AF_INET:
-		return "inet";
-	case AF_INET6:
-		return "inet6";
-	case AF_NETLINK:
-		return "netlink";
-	case AF_PACKET:
-		return "packet";
-	case AF_VSOCK:
-		return "vsock";
-	}
-	return NULL;
+	return enum_pair_name(families, ARRAY_SIZE(families), family);
 }
 
-void iff_names(struct buf *b, uint32_t flags, const char *quote,
-	       const char *sep)
+uint32_t iff_names(uint32_t flags, const char *names[IFF_NAMES_MAX])
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} bits[] = {
-		{ IFF_UP, "UP" },
-		{ IFF_BROADCAST, "BROADCAST" },
-		{ IFF_DEBUG, "DEBUG" },
-		{ IFF_LOOPBACK, "LOOPBACK" },
-		{ IFF_POINTOPOINT, "POINTOPOINT" },
-		{ IFF_NOTRAILERS, "NOTRAILERS" },
-		{ IFF_RUNNING, "RUNNING" },
-		{ IFF_NOARP, "NOARP" },
-		{ IFF_PROMISC, "PROMISC" },
-		{ IFF_ALLMULTI, "ALLMULTI" },
-		{ IFF_MASTER, "MASTER" },
-		{ IFF_SLAVE, "SLAVE" },
-		{ IFF_MULTICAST, "MULTICAST" },
-		{ IFF_PORTSEL, "PORTSEL" },
-		{ IFF_AUTOMEDIA, "AUTOMEDIA" },
-		{ IFF_DYNAMIC, "DYNAMIC" },
-	};
-	bool first = true;
+	uint32_t n = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
-		if (!(flags & bits[i].bit))
-			continue;
-		if (!first)
-			buf_adds(b, sep);
-		buf_adds(b, quote);
-		buf_adds(b, bits[i].name);
-		buf_adds(b, quote);
-		first = false;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(iff_bits); i++)
+		if (flags & iff_bits[i].value)
+			names[n++] = iff_bits[i].name;
+	return n;
+}
+
+uint32_t iff_parse(const char *name)
+{
+	int64_t bit = enum_pair_parse(iff_bits, ARRAY_SIZE(iff_bits), name);
+
+	return bit < 0 ? 0 : (uint32_t)bit;
 }
 
 void mac_str(struct buf *b, const uint8_t *addr, uint32_t n)

@@ -3,33 +3,24 @@
 
 size_t event_size(const struct nst_event *e, size_t size)
 {
+	/* What each kind has after the head; 0: not a kind. */
+	static const size_t body[NST_EV_KINDS] = {
+		[NST_EV_NS_CREATE] = sizeof(struct nst_ns_create),
+		[NST_EV_NS_SETNS] = sizeof(struct nst_ns_setns),
+		[NST_EV_NS_DESTROY] = offsetof(struct nst_ns_destroy, devs),
+		[NST_EV_NETDEV_MOVE] = sizeof(struct nst_netdev_move),
+		[NST_EV_NETDEV_CREATE] = sizeof(struct nst_netdev_life),
+		[NST_EV_NETDEV_DELETE] = sizeof(struct nst_netdev_life),
+	};
 	const size_t head = offsetof(struct nst_event, create);
 	size_t want;
 
-	if (size < head)
+	if (size < head || e->kind >= NST_EV_KINDS || !body[e->kind])
 		return 0;
-	switch (e->kind) {
-	case NST_EV_NS_CREATE:
-		want = sizeof(e->create);
-		break;
-	case NST_EV_NS_SETNS:
-		want = sizeof(e->setns);
-		break;
-	case NST_EV_NS_DESTROY:
-		/* Only a network namespace's record carries interfaces. */
-		want = offsetof(struct nst_ns_destroy, devs);
-		if (size >= head + want && e->destroy.ns_type == NST_NS_NET)
-			want = sizeof(e->destroy);
-		break;
-	case NST_EV_NETDEV_MOVE:
-		want = sizeof(e->move);
-		break;
-	case NST_EV_NETDEV_CREATE:
-	case NST_EV_NETDEV_DELETE:
-		want = sizeof(e->life);
-		break;
-	default:
-		return 0;
-	}
+	want = body[e->kind];
+	/* Only a network namespace's record carries interfaces. */
+	if (e->kind == NST_EV_NS_DESTROY && size >= head + want &&
+	    e->destroy.ns_type == NST_NS_NET)
+		want = sizeof(e->destroy);
 	return size >= head + want ? head + want : 0;
 }

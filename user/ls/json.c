@@ -1,172 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
 
-#include "lib/escape.h"
+#include "lib/enums.h"
+#include "lib/json.h"
 #include "lib/netfmt.h"
 #include "ls/render.h"
-#include "lib/enums.h"
 
-static void key(struct buf *b, bool *first, const char *k)
-{
-	if (!*first)
-		buf_addc(b, ',');
-	*first = false;
-	/* Keys are ours, plain ASCII: no escaping, and no printf per field. */
-	buf_addc(b, '"');
-	buf_adds(b, k);
-	buf_adds(b, "\":");
-}
-
-static void key_u(struct buf *b, bool *first, const char *k, uint64_t u)
-{
-	key(b, first, k);
-	buf_addu(b, u);
-}
-
-static void key_str(struct buf *b, bool *first, const char *k, const char *s,
-		    size_t n)
-{
-	key(b, first, k);
-	json_str(b, s, n);
-}
-
-static void key_bool(struct buf *b, bool *first, const char *k, bool v)
-{
-	key(b, first, k);
-	buf_adds(b, v ? "true" : "false");
-}
-
-static void comm_of(struct buf *b, bool *first, const struct ls_view *v,
-		    uint32_t pid)
+static void comm_of(struct jw *j, const struct ls_view *v, uint32_t pid)
 {
 	const struct ls_task *t = ls_view_task(v, pid);
 
 	if (t)
-		key_str(b, first, "comm", t->comm, sizeof(t->comm));
+		jw_key_strn(j, "comm", t->comm, sizeof(t->comm));
 }
 
-void ls_netns_names(struct buf *b, const struct ns_view *nv, const char *sep,
-		    bool json)
+static void names_array(struct jw *j, const struct ns_view *nv)
 {
-	bool first = true;
-
+	jw_arr_open(j);
 	for (size_t i = 0; i < nv->nmounts; i++) {
-		const char *name = nv->mounts[i].name;
-		bool dup = false;
+		const char *name = ls_view_name(nv, i);
 
-		if (!name)
-			continue;
-		/* /run/netns/x and /var/run/netns/x name one thing. */
-		for (size_t j = 0; j < i && !dup; j++)
-			dup = nv->mounts[j].name &&
-			      !strcmp(nv->mounts[j].name, name);
-		if (dup)
-			continue;
-		if (!first)
-			buf_adds(b, sep);
-		first = false;
-		if (json)
-			json_str(b, name, strlen(name));
-		else
-			text_str(b, name, strlen(name));
+		if (name)
+			jw_str(j, name);
 	}
+	jw_arr_close(j);
 }
 
-static void mount_obj(struct buf *b, const struct ns_mount *m, bool holder)
+static void mount_obj(struct jw *j, const struct ns_mount *m, bool holder)
 {
-	bool first = true;
-
-	buf_addc(b, '{');
+	jw_obj_open(j);
 	if (holder)
-		key_str(b, &first, "kind", "mount", 5);
-	key_str(b, &first, "path", m->path, strlen(m->path));
-	key_u(b, &first, "mntns", m->mntns);
-	key_u(b, &first, "pid", m->pid);
-	buf_addc(b, '}');
+		jw_key_str(j, "kind", "mount");
+	jw_key_str(j, "path", m->path);
+	jw_key_u(j, "mntns", m->mntns);
+	jw_key_u(j, "pid", m->pid);
+	jw_obj_close(j);
 }
 
-static void mounts_array(struct buf *b, const struct ns_view *nv)
+static void container_obj(struct jw *j, const struct container *c)
 {
-	buf_addc(b, '[');
-	for (size_t i = 0; i < nv->nmounts; i++) {
-		if (i)
-			buf_addc(b, ',');
-		mount_obj(b, &nv->mounts[i], false);
-	}
-	buf_addc(b, ']');
-}
-
-static void container_obj(struct buf *b, const struct container *c)
-{
-	bool first = true;
-
-	buf_addc(b, '{');
+	jw_obj_open(j);
 	if (c->id[0]) {
-		key_str(b, &first, "runtime", c->runtime, sizeof(c->runtime));
-		key_str(b, &first, "id", c->id, sizeof(c->id));
+		jw_key_strn(j, "runtime", c->runtime, sizeof(c->runtime));
+		jw_key_strn(j, "id", c->id, sizeof(c->id));
 	}
 	if (c->pod[0])
-		key_str(b, &first, "pod", c->pod, sizeof(c->pod));
-	buf_addc(b, '}');
+		jw_key_strn(j, "pod", c->pod, sizeof(c->pod));
+	jw_obj_close(j);
 }
 
 /* "pids": each process once, though a thread of it may be listed too. */
-static void pids_array(struct buf *b, const struct ns_view *nv)
+static void pids_array(struct jw *j, const struct ns_view *nv)
 {
 	uint32_t last = 0;
-	bool first = true;
 
-	buf_addc(b, '[');
+	jw_key(j, "pids");
+	jw_arr_open(j);
 	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
 		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
 
-		if (t->pid == last)
-			continue;
+		if (t->pid != last)
+			jw_u(j, t->pid);
 		last = t->pid;
-		if (!first)
-			buf_addc(b, ',');
-		first = false;
-		buf_addu(b, t->pid);
 	}
-	buf_addc(b, ']');
+	jw_arr_close(j);
 }
 
-static void processes_array(struct buf *b, const struct ls_view *v,
+static void processes_array(struct jw *j, const struct ls_view *v,
 			    const struct ns_view *nv)
 {
-	buf_addc(b, '[');
+	jw_key(j, "processes");
+	jw_arr_open(j);
 	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
 		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
 		const struct container *c = ls_view_container(v, t);
-		bool first = true;
 
-		if (i)
-			buf_addc(b, ',');
-		buf_addc(b, '{');
-		key_u(b, &first, "pid", t->pid);
+		jw_obj_open(j);
+		jw_key_u(j, "pid", t->pid);
 		if (t->flags & LS_TASK_THREAD)
-			key_u(b, &first, "tid", t->tid);
-		key_str(b, &first, "comm", t->comm, sizeof(t->comm));
-		key_u(b, &first, "ppid", t->ppid);
-		key_u(b, &first, "uid", t->uid);
+			jw_key_u(j, "tid", t->tid);
+		jw_key_strn(j, "comm", t->comm, sizeof(t->comm));
+		jw_key_u(j, "ppid", t->ppid);
+		jw_key_u(j, "uid", t->uid);
 		if (t->flags & LS_TASK_KTHREAD)
-			key_bool(b, &first, "kthread", true);
+			jw_key_bool(j, "kthread", true);
 		if (c) {
-			key(b, &first, "container");
-			container_obj(b, c);
+			jw_key(j, "container");
+			container_obj(j, c);
 		}
-		buf_addc(b, '}');
+		jw_obj_close(j);
 	}
-	buf_addc(b, ']');
+	jw_arr_close(j);
 }
 
 /* Distinct containers of the processes. */
-static void containers_array(struct buf *b, const struct ls_view *v,
+static void containers_array(struct jw *j, const struct ls_view *v,
 			     const struct ns_view *nv)
 {
-	bool first = true;
-
-	buf_addc(b, '[');
+	jw_key(j, "containers");
+	jw_arr_open(j);
 	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
 		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
 		const struct container *c = ls_view_container(v, t);
@@ -174,98 +106,87 @@ static void containers_array(struct buf *b, const struct ls_view *v,
 
 		if (!c)
 			continue;
-		for (size_t j = 0; j < i && !dup; j++) {
+		for (size_t k = 0; k < i && !dup; k++) {
 			const struct container *o = ls_view_container(
-				v, PTRS_AT(nv->tasks, struct ls_task, j));
+				v, PTRS_AT(nv->tasks, struct ls_task, k));
 
 			dup = o && !memcmp(o, c, sizeof(*c));
 		}
-		if (dup)
-			continue;
-		if (!first)
-			buf_addc(b, ',');
-		first = false;
-		container_obj(b, c);
+		if (!dup)
+			container_obj(j, c);
 	}
-	buf_addc(b, ']');
+	jw_arr_close(j);
 }
 
-static void holders_array(struct buf *b, const struct ls_view *v,
+/* "family" and "link_type": a name when nstrace knows one, else the number. */
+static void key_name_or_u(struct jw *j, const char *key, const char *name,
+			  uint32_t v)
+{
+	if (name)
+		jw_key_str(j, key, name);
+	else
+		jw_key_u(j, key, v);
+}
+
+static void holders_array(struct jw *j, const struct ls_view *v,
 			  const struct ns_view *nv)
 {
-	bool first_holder = true;
-
-	buf_addc(b, '[');
-	for (size_t i = 0; i < nv->nmounts; i++) {
-		if (!first_holder)
-			buf_addc(b, ',');
-		first_holder = false;
-		mount_obj(b, &nv->mounts[i], true);
-	}
+	jw_key(j, "holders");
+	jw_arr_open(j);
+	for (size_t i = 0; i < nv->nmounts; i++)
+		mount_obj(j, &nv->mounts[i], true);
 	for (size_t i = 0; i < PTRS_N(nv->fds); i++) {
 		const struct ls_nsfd *f = PTRS_AT(nv->fds, struct ls_nsfd, i);
-		bool first = true;
 
-		if (!first_holder)
-			buf_addc(b, ',');
-		first_holder = false;
-		buf_addc(b, '{');
-		key_str(b, &first, "kind", "fd", 2);
-		key_u(b, &first, "pid", f->pid);
-		comm_of(b, &first, v, f->pid);
-		key_u(b, &first, "fd", f->fd);
-		buf_addc(b, '}');
+		jw_obj_open(j);
+		jw_key_str(j, "kind", "fd");
+		jw_key_u(j, "pid", f->pid);
+		comm_of(j, v, f->pid);
+		jw_key_u(j, "fd", f->fd);
+		jw_obj_close(j);
 	}
 	for (size_t i = 0; i < PTRS_N(nv->socks); i++) {
 		const struct ls_sock *s = PTRS_AT(nv->socks, struct ls_sock, i);
-		const char *family = family_name(s->family);
-		bool first = true;
 
-		if (!first_holder)
-			buf_addc(b, ',');
-		first_holder = false;
-		buf_addc(b, '{');
-		key_str(b, &first, "kind", "socket", 6);
-		key_u(b, &first, "pid", s->pid);
-		comm_of(b, &first, v, s->pid);
-		key_u(b, &first, "fd", s->fd);
-		if (family)
-			key_str(b, &first, "family", family, strlen(family));
-		else
-			key_u(b, &first, "family", s->family);
-		key_u(b, &first, "protocol", s->protocol);
-		buf_addc(b, '}');
+		jw_obj_open(j);
+		jw_key_str(j, "kind", "socket");
+		jw_key_u(j, "pid", s->pid);
+		comm_of(j, v, s->pid);
+		jw_key_u(j, "fd", s->fd);
+		key_name_or_u(j, "family", family_name(s->family), s->family);
+		jw_key_u(j, "protocol", s->protocol);
+		jw_obj_close(j);
 	}
-	buf_addc(b, ']');
+	jw_arr_close(j);
 }
 
-static void interface_obj(struct buf *b, const struct ns_view *nv,
+static void interface_obj(struct jw *j, const struct ns_view *nv,
 			  const struct ls_dev *d)
 {
-	const char *ltype = link_type_name(d->type);
-	bool first = true;
+	const char *flags[IFF_NAMES_MAX];
+	uint32_t nflags = iff_names(d->flags, flags);
 
-	buf_addc(b, '{');
-	key_str(b, &first, "name", d->name, sizeof(d->name));
-	key_u(b, &first, "ifindex", d->ifindex);
-	key(b, &first, "kind");
+	jw_obj_open(j);
+	jw_key_strn(j, "name", d->name, sizeof(d->name));
+	jw_key_u(j, "ifindex", d->ifindex);
+	jw_key(j, "kind");
 	if (d->link_kind[0])
-		json_str(b, d->link_kind, sizeof(d->link_kind));
+		jw_strn(j, d->link_kind, sizeof(d->link_kind));
 	else
-		buf_adds(b, "null");
-	key(b, &first, "flags");
-	buf_addc(b, '[');
-	iff_names(b, d->flags, "\"", ",");
-	buf_addc(b, ']');
-	key_str(b, &first, "operstate", operstate_name(d->operstate),
-		strlen(operstate_name(d->operstate)));
-	key_u(b, &first, "mtu", d->mtu);
-	if (ltype)
-		key_str(b, &first, "link_type", ltype, strlen(ltype));
-	else
-		key_u(b, &first, "link_type", d->type);
+		jw_null(j);
+	jw_key(j, "flags");
+	jw_arr_open(j);
+	for (uint32_t i = 0; i < nflags; i++)
+		jw_str(j, flags[i]);
+	jw_arr_close(j);
+	jw_key_str(j, "operstate", operstate_name(d->operstate));
+	jw_key_u(j, "mtu", d->mtu);
+	key_name_or_u(j, "link_type", link_type_name(d->type), d->type);
 	if (d->addr_len) {
-		key(b, &first, "mac");
+		struct buf *b;
+
+		jw_key(j, "mac");
+		b = jw_raw(j);
 		buf_addc(b, '"');
 		mac_str(b, d->addr,
 			d->addr_len < LS_ADDR_LEN ? d->addr_len : LS_ADDR_LEN);
@@ -274,109 +195,163 @@ static void interface_obj(struct buf *b, const struct ns_view *nv,
 	if (d->master) {
 		const struct ls_dev *m = ls_view_dev(nv, d->master);
 
-		key_u(b, &first, "master_ifindex", d->master);
+		jw_key_u(j, "master_ifindex", d->master);
 		if (m)
-			key_str(b, &first, "master", m->name, sizeof(m->name));
+			jw_key_strn(j, "master", m->name, sizeof(m->name));
 	}
 	if (d->peer_ifindex) {
-		key_u(b, &first, "peer_netns", d->peer_netns);
-		key_u(b, &first, "peer_ifindex", d->peer_ifindex);
-		key_str(b, &first, "peer_name", d->peer_name,
-			sizeof(d->peer_name));
+		jw_key_u(j, "peer_netns", d->peer_netns);
+		jw_key_u(j, "peer_ifindex", d->peer_ifindex);
+		jw_key_strn(j, "peer_name", d->peer_name, sizeof(d->peer_name));
 	}
-	buf_addc(b, '}');
+	jw_obj_close(j);
 }
 
-void ls_json_one_netns(struct buf *b, const struct ls_view *v,
+void ls_json_one_netns(struct jw *j, const struct ls_view *v,
 		       const struct ns_view *nv)
 {
 	const struct ls_net *net = nv->net;
-	bool first = true;
 
-	buf_addc(b, '{');
-	key_u(b, &first, "inode", nv->ns->inum);
-	key_bool(b, &first, "init", nv->ns->flags & LS_NS_INIT);
+	jw_obj_open(j);
+	jw_key_u(j, "inode", nv->ns->inum);
+	jw_key_bool(j, "init", nv->ns->flags & LS_NS_INIT);
 	if (net) {
-		key_u(b, &first, "cookie", net->cookie);
+		jw_key_u(j, "cookie", net->cookie);
 		/* A log does not carry the count. */
 		if (!v->replayed)
-			key_u(b, &first, "refs", (uint32_t)net->refs);
-		key_bool(b, &first, "dying", net->flags & LS_NS_DYING);
+			jw_key_u(j, "refs", (uint32_t)net->refs);
+		jw_key_bool(j, "dying", net->flags & LS_NS_DYING);
 	}
 	if (nv->ns->owner)
-		key_u(b, &first, "owner", nv->ns->owner);
-	key(b, &first, "names");
-	buf_addc(b, '[');
-	ls_netns_names(b, nv, ",", true);
-	buf_addc(b, ']');
-	key(b, &first, "mounts");
-	mounts_array(b, nv);
-	key(b, &first, "pids");
-	pids_array(b, nv);
-	key(b, &first, "processes");
-	processes_array(b, v, nv);
-	key(b, &first, "containers");
-	containers_array(b, v, nv);
-	key(b, &first, "holders");
-	holders_array(b, v, nv);
-	key(b, &first, "interfaces");
-	buf_addc(b, '[');
-	for (size_t i = 0; i < nv->ndevs; i++) {
-		if (i)
-			buf_addc(b, ',');
-		interface_obj(b, nv, &nv->devs[i]);
-	}
-	buf_adds(b, "]}");
+		jw_key_u(j, "owner", nv->ns->owner);
+	jw_key(j, "names");
+	names_array(j, nv);
+	jw_key(j, "mounts");
+	jw_arr_open(j);
+	for (size_t i = 0; i < nv->nmounts; i++)
+		mount_obj(j, &nv->mounts[i], false);
+	jw_arr_close(j);
+	pids_array(j, nv);
+	processes_array(j, v, nv);
+	containers_array(j, v, nv);
+	holders_array(j, v, nv);
+	jw_key(j, "interfaces");
+	jw_arr_open(j);
+	for (size_t i = 0; i < nv->ndevs; i++)
+		interface_obj(j, nv, &nv->devs[i]);
+	jw_arr_close(j);
+	jw_obj_close(j);
+}
+
+void ls_json_netns_list(struct jw *j, const struct ls_view *v)
+{
+	jw_key(j, "netns");
+	jw_arr_open(j);
+	for (size_t i = 0; i < v->inv.nnets; i++)
+		ls_json_one_netns(j, v, ls_view_ns(v, v->inv.nets[i].inum));
+	jw_arr_close(j);
+}
+
+void ls_json_begin(struct jw *j, struct buf *b)
+{
+	jw_init(j, b);
+	jw_obj_open(j);
+	jw_key_u(j, "schema", LS_SCHEMA_VERSION);
+}
+
+void ls_json_end(struct jw *j)
+{
+	jw_obj_close(j);
+	buf_addc(j->b, '\n');
 }
 
 void ls_json_netns(struct buf *b, const struct ls_view *v)
 {
-	const struct inventory *inv = &v->inv;
+	struct jw j;
 
-	buf_addf(b, "{\"schema\":%d,\"truncated\":%s,\"netns\":[",
-		 LS_SCHEMA_VERSION, inv->truncated ? "true" : "false");
-	for (size_t i = 0; i < inv->nnets; i++) {
-		const struct ns_view *nv = ls_view_ns(v, inv->nets[i].inum);
-
-		if (i)
-			buf_addc(b, ',');
-		ls_json_one_netns(b, v, nv);
-	}
-	buf_adds(b, "]}\n");
+	ls_json_begin(&j, b);
+	jw_key_bool(&j, "truncated", v->inv.truncated);
+	ls_json_netns_list(&j, v);
+	ls_json_end(&j);
 }
 
 void ls_json_namespaces(struct buf *b, const struct ls_view *v,
 			uint32_t type_mask)
 {
 	const struct inventory *inv = &v->inv;
-	bool first_ns = true;
+	struct jw j;
 
-	buf_addf(b, "{\"schema\":%d,\"namespaces\":[", LS_SCHEMA_VERSION);
+	ls_json_begin(&j, b);
+	jw_key(&j, "namespaces");
+	jw_arr_open(&j);
 	for (size_t i = 0; i < inv->nns; i++) {
 		const struct ns_view *nv = &v->ns[i];
-		const char *type = ns_type_name(nv->ns->type);
-		bool first = true;
 
 		if (!(type_mask & (1u << nv->ns->type)))
 			continue;
-		if (!first_ns)
-			buf_addc(b, ',');
-		first_ns = false;
-		buf_addc(b, '{');
-		key_u(b, &first, "inode", nv->ns->inum);
-		key_str(b, &first, "type", type, strlen(type));
-		key_bool(b, &first, "init", nv->ns->flags & LS_NS_INIT);
+		jw_obj_open(&j);
+		jw_key_u(&j, "inode", nv->ns->inum);
+		jw_key_str(&j, "type", ns_type_name(nv->ns->type));
+		jw_key_bool(&j, "init", nv->ns->flags & LS_NS_INIT);
 		if (nv->ns->owner)
-			key_u(b, &first, "owner", nv->ns->owner);
+			jw_key_u(&j, "owner", nv->ns->owner);
 		if (nv->ns->parent)
-			key_u(b, &first, "parent", nv->ns->parent);
-		key(b, &first, "pids");
-		pids_array(b, nv);
-		key(b, &first, "processes");
-		processes_array(b, v, nv);
-		key(b, &first, "holders");
-		holders_array(b, v, nv);
-		buf_addc(b, '}');
+			jw_key_u(&j, "parent", nv->ns->parent);
+		pids_array(&j, nv);
+		processes_array(&j, v, nv);
+		holders_array(&j, v, nv);
+		jw_obj_close(&j);
 	}
-	buf_adds(b, "]}\n");
+	jw_arr_close(&j);
+	ls_json_end(&j);
+}
+
+void ls_json_identify(struct buf *b, const struct ls_view *v, uint32_t pid,
+		      const struct ns_view *nv)
+{
+	struct jw j;
+
+	ls_json_begin(&j, b);
+	jw_key_u(&j, "pid", pid);
+	jw_key(&j, "netns");
+	ls_json_one_netns(&j, v, nv);
+	ls_json_end(&j);
+}
+
+void ls_json_pids(struct buf *b, const struct ns_view *nv)
+{
+	struct jw j;
+
+	ls_json_begin(&j, b);
+	jw_key_u(&j, "netns", nv->ns->inum);
+	pids_array(&j, nv);
+	ls_json_end(&j);
+}
+
+size_t ls_json_where(struct buf *b, const struct ls_view *v, const char *ifname)
+{
+	size_t found = 0;
+	struct jw j;
+
+	ls_json_begin(&j, b);
+	jw_key_str(&j, "interface", ifname);
+	jw_key(&j, "netns");
+	jw_arr_open(&j);
+	for (size_t i = 0; i < v->inv.nnets; i++) {
+		const struct ns_view *nv = ls_view_ns(v, v->inv.nets[i].inum);
+		const struct ls_dev *d = ls_view_dev_named(nv, ifname);
+
+		if (!d)
+			continue;
+		jw_obj_open(&j);
+		jw_key_u(&j, "inode", nv->ns->inum);
+		jw_key_u(&j, "ifindex", d->ifindex);
+		jw_key(&j, "names");
+		names_array(&j, nv);
+		jw_obj_close(&j);
+		found++;
+	}
+	jw_arr_close(&j);
+	ls_json_end(&j);
+	return found;
 }

@@ -105,26 +105,10 @@ const struct cli_cmd where_cli = {
 /* Writes the whole document, or says why not; the exit code. */
 static int emit(struct buf *b)
 {
-	size_t off = 0;
+	int rc = buf_write_stdout(b);
 
-	while (off < b->len) {
-		ssize_t n = write(STDOUT_FILENO, b->data + off, b->len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			if (errno == EPIPE)
-				break;
-			fprintf(stderr,
-				"nstrace: cannot write to standard output: %s\n",
-				strerror(errno));
-			buf_free(b);
-			return 1;
-		}
-		off += n;
-	}
 	buf_free(b);
-	return 0;
+	return rc;
 }
 
 int ls_main(int argc, char **argv)
@@ -165,7 +149,7 @@ static void names_suffix(struct buf *b, const struct ns_view *nv)
 {
 	struct buf names = {};
 
-	ls_netns_names(&names, nv, " ", false);
+	ls_netns_names(&names, nv, " ");
 	if (names.len) {
 		buf_addc(b, ' ');
 		buf_add(b, names.data, names.len);
@@ -202,10 +186,7 @@ int identify_main(int argc, char **argv)
 			pid);
 		rc = 1;
 	} else if (o.json) {
-		buf_addf(&b, "{\"schema\":%d,\"pid\":%u,\"netns\":",
-			 LS_SCHEMA_VERSION, pid);
-		ls_json_one_netns(&b, &v, nv);
-		buf_adds(&b, "}\n");
+		ls_json_identify(&b, &v, pid, nv);
 	} else {
 		buf_addf(&b, "%u", nv->ns->inum);
 		names_suffix(&b, nv);
@@ -238,13 +219,26 @@ static const struct ns_view *find_netns(const struct ls_view *v,
 	return nv && nv->ns->type == NST_NS_NET ? nv : NULL;
 }
 
+/* One pid a line, each process once. */
+static void text_pids(struct buf *b, const struct ns_view *nv)
+{
+	uint32_t last = 0;
+
+	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
+		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
+
+		if (t->pid != last)
+			buf_addf(b, "%u\n", t->pid);
+		last = t->pid;
+	}
+}
+
 int pids_main(int argc, char **argv)
 {
 	const struct ns_view *nv;
 	struct ls_view v;
 	struct buf b = {};
 	struct ls_opts o = {};
-	uint32_t last = 0;
 	int rc;
 
 	if (!cli_command(&pids_cli, &o, argc, argv, &rc))
@@ -265,23 +259,31 @@ int pids_main(int argc, char **argv)
 		return 1;
 	}
 	if (o.json)
-		buf_addf(&b, "{\"schema\":%d,\"netns\":%u,\"pids\":[",
-			 LS_SCHEMA_VERSION, nv->ns->inum);
-	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
-		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-
-		if (t->pid == last)
-			continue;
-		if (o.json)
-			buf_addf(&b, last ? ",%u" : "%u", t->pid);
-		else
-			buf_addf(&b, "%u\n", t->pid);
-		last = t->pid;
-	}
-	if (o.json)
-		buf_adds(&b, "]}\n");
+		ls_json_pids(&b, nv);
+	else
+		text_pids(&b, nv);
 	ls_view_free(&v);
 	return emit(&b);
+}
+
+/* "INODE IFINDEX NAMES..." a line; how many. */
+static size_t text_where(struct buf *b, const struct ls_view *v,
+			 const char *ifname)
+{
+	size_t found = 0;
+
+	for (size_t i = 0; i < v->inv.nnets; i++) {
+		const struct ns_view *nv = ls_view_ns(v, v->inv.nets[i].inum);
+		const struct ls_dev *d = ls_view_dev_named(nv, ifname);
+
+		if (!d)
+			continue;
+		buf_addf(b, "%u %u", nv->ns->inum, d->ifindex);
+		names_suffix(b, nv);
+		buf_addc(b, '\n');
+		found++;
+	}
+	return found;
 }
 
 int where_main(int argc, char **argv)
@@ -299,36 +301,8 @@ int where_main(int argc, char **argv)
 				  o.arg);
 	if (ls_view_build_netns(&v))
 		return 1;
-	if (o.json) {
-		buf_addf(&b,
-			 "{\"schema\":%d,\"interface\":", LS_SCHEMA_VERSION);
-		json_str(&b, o.arg, strlen(o.arg));
-		buf_adds(&b, ",\"netns\":[");
-	}
-	for (size_t i = 0; i < v.inv.nnets; i++) {
-		const struct ns_view *nv = ls_view_ns(&v, v.inv.nets[i].inum);
-
-		for (size_t j = 0; j < nv->ndevs; j++) {
-			const struct ls_dev *d = &nv->devs[j];
-
-			if (strncmp(d->name, o.arg, sizeof(d->name)))
-				continue;
-			if (o.json) {
-				buf_addf(
-					&b,
-					"%s{\"inode\":%u,\"ifindex\":%u,\"names\":[",
-					found ? "," : "", nv->ns->inum,
-					d->ifindex);
-				ls_netns_names(&b, nv, ",", true);
-				buf_adds(&b, "]}");
-			} else {
-				buf_addf(&b, "%u %u", nv->ns->inum, d->ifindex);
-				names_suffix(&b, nv);
-				buf_addc(&b, '\n');
-			}
-			found++;
-		}
-	}
+	found = o.json ? ls_json_where(&b, &v, o.arg) :
+			 text_where(&b, &v, o.arg);
 	ls_view_free(&v);
 	if (!found) {
 		buf_free(&b);
@@ -340,7 +314,5 @@ int where_main(int argc, char **argv)
 		buf_free(&b);
 		return 1;
 	}
-	if (o.json)
-		buf_adds(&b, "]}\n");
 	return emit(&b);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "lib/json.h"
 #include "inventory/view.h"
 
 #define LS_SCHEMA_VERSION 1
@@ -24,11 +25,25 @@ void ls_json_namespaces(struct buf *b, const struct ls_view *v,
 void ls_text_namespaces(struct buf *b, const struct ls_view *v,
 			uint32_t type_mask);
 
-/* One netns object of ls_json_netns, for the queries. */
-void ls_json_one_netns(struct buf *b, const struct ls_view *v,
+/* The queries' documents (docs/ls.md); where's says how many it found. */
+void ls_json_identify(struct buf *b, const struct ls_view *v, uint32_t pid,
+		      const struct ns_view *nv);
+void ls_json_pids(struct buf *b, const struct ns_view *nv);
+size_t ls_json_where(struct buf *b, const struct ls_view *v,
+		     const char *ifname);
+
+/*
+ * For documents of the same shape (replay): the document's open and its
+ * "schema"; one netns object of ls_json_netns; "netns": and the list of
+ * them all; the document's close and its newline.
+ */
+void ls_json_begin(struct jw *j, struct buf *b);
+void ls_json_one_netns(struct jw *j, const struct ls_view *v,
 		       const struct ns_view *nv);
+void ls_json_netns_list(struct jw *j, const struct ls_view *v);
+void ls_json_end(struct jw *j);
+
 /* "name1,name2" (ip netns names), or "" */
-void ls_netns_names(struct buf *b, const struct ns_view *nv, const char *sep,
-		    bool json);
+void ls_netns_names(struct buf *b, const struct ns_view *nv, const char *sep);
 
 #endif

@@ -47,47 +47,23 @@ static bool snapshot_netns(struct topo *t, struct jlog *log,
 static uint32_t flag_bits(const json_t *flags)
 {
 	uint32_t bits = 0;
-	struct buf b = {};
 	size_t i;
 	json_t *v;
 
-	/* Back from names to bits with ls_fmt's own table, bit by bit. */
-	json_array_foreach(flags, i, v) for (int bit = 0; bit < 32; bit++)
-	{
-		b.len = 0;
-		iff_names(&b, 1u << bit, "", "");
-		if (b.len && json_is_string(v) &&
-		    !strcmp(buf_cstr(&b), json_string_value(v)))
-			bits |= 1u << bit;
-	}
-	buf_free(&b);
+	json_array_foreach(flags, i, v) if (json_is_string(v))
+		bits |= iff_parse(json_string_value(v));
 	return bits;
 }
 
-static uint32_t operstate_of(const char *name)
-{
-	for (uint32_t s = 0; s <= IF_OPER_UP; s++)
-		if (!strcmp(operstate_name(s), name))
-			return s;
-	return IF_OPER_UNKNOWN;
-}
-
+/* A name nstrace gives, else the ARPHRD_* number it wrote instead. */
 static uint16_t link_type_of(const json_t *v)
 {
-	/* The ARPHRD_* numbers that ls_fmt names; others come as numbers. */
-	static const uint16_t named[] = {
-		ARPHRD_ETHER,	  ARPHRD_LOOPBACK, ARPHRD_NONE,
-		ARPHRD_TUNNEL,	  ARPHRD_SIT,	   ARPHRD_TUNNEL6,
-		ARPHRD_IPGRE,	  ARPHRD_IP6GRE,   ARPHRD_INFINIBAND,
-		ARPHRD_IEEE80211,
-	};
+	int64_t type =
+		json_is_string(v) ? link_type_parse(json_string_value(v)) : -1;
 
 	if (json_is_integer(v))
 		return (uint16_t)json_integer_value(v);
-	for (size_t i = 0; json_is_string(v) && i < sizeof(named) / 2; i++)
-		if (!strcmp(link_type_name(named[i]), json_string_value(v)))
-			return named[i];
-	return 0;
+	return type < 0 ? 0 : (uint16_t)type;
 }
 
 /* "aa:bb:..." back to bytes; the length it had. */
@@ -118,7 +94,7 @@ static bool snapshot_netdev(struct topo *t, struct jlog *log,
 	copy_str(d.name, sizeof(d.name), jlog_s(r->obj, "ifname"));
 	copy_str(d.link_kind, sizeof(d.link_kind), jlog_s(r->obj, "kind"));
 	d.flags = flag_bits(json_object_get(r->obj, "flags"));
-	d.operstate = operstate_of(jlog_s(r->obj, "operstate"));
+	d.operstate = operstate_parse(jlog_s(r->obj, "operstate"));
 	d.mtu = (uint32_t)jlog_u(r->obj, "mtu");
 	d.type = link_type_of(json_object_get(r->obj, "link_type"));
 	d.addr_len = mac_bytes(jlog_s(r->obj, "mac"), d.addr);

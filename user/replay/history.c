@@ -6,6 +6,7 @@
 
 #include "lib/cli.h"
 #include "lib/escape.h"
+#include "lib/json.h"
 #include "replay/log.h"
 #include "nstrace.h"
 #include "replay/replay.h"
@@ -29,6 +30,7 @@ struct history {
 	struct netns_label *labels; /* from the snapshots */
 	size_t nlabels;
 	struct buf out;
+	struct jw jw; /* the steps into out, with --json */
 	size_t steps;
 };
 
@@ -123,13 +125,12 @@ static void learn_label(struct history *h, const json_t *o)
 /* One field of a step: "key":value in JSON, nothing in text. */
 static void jkey_u(struct history *h, const char *key, uint64_t v)
 {
-	buf_addf(&h->out, ",\"%s\":%llu", key, (unsigned long long)v);
+	jw_key_u(&h->jw, key, v);
 }
 
 static void jkey_s(struct history *h, const char *key, const char *s)
 {
-	buf_addf(&h->out, ",\"%s\":", key);
-	json_str(&h->out, s, strlen(s));
+	jw_key_str(&h->jw, key, s);
 }
 
 /* "4026532178 (snx-a)" in text; netns and its names in JSON. */
@@ -163,9 +164,12 @@ static void step_begin(struct history *h, const struct jlog_rec *r,
 		       const char *action)
 {
 	if (h->json) {
-		buf_adds(&h->out, h->steps ? ",\n{" : "\n{");
-		buf_adds(&h->out, "\"time\":");
-		json_str(&h->out, r->time, strlen(r->time));
+		/* A step a line. */
+		if (!h->steps)
+			jw_init(&h->jw, &h->out);
+		jw_newline(&h->jw);
+		jw_obj_open(&h->jw);
+		jkey_s(h, "time", r->time);
 		if (r->seq)
 			jkey_u(h, "seq", r->seq);
 		jkey_s(h, "event", r->event);
@@ -194,7 +198,7 @@ static void step_end(struct history *h, const struct jlog_rec *r)
 			jkey_s(h, "cause", cause);
 		if (*error)
 			jkey_s(h, "error", error);
-		buf_addc(&h->out, '}');
+		jw_obj_close(&h->jw);
 		return;
 	}
 	if (pid) {
@@ -336,7 +340,7 @@ static void on_destroy(struct history *h, const struct jlog_rec *r)
 		where(h, jlog_s(v, "ifname"), ifindex, netns);
 		if (h->json) {
 			jkey_s(h, "cause", "netns-exit");
-			buf_addc(&h->out, '}');
+			jw_obj_close(&h->jw);
 		} else {
 			buf_adds(&h->out, ", with its netns\n");
 		}
@@ -360,6 +364,23 @@ static void on_record(void *ctx, const struct jlog_rec *r)
 		on_life(h, r, false);
 	else if (!strcmp(r->event, "ns.destroy"))
 		on_destroy(h, r);
+}
+
+/* The document: the steps that step_begin() and step_end() wrote. */
+static void json_doc(struct buf *doc, const struct history *h)
+{
+	struct jw j;
+
+	jw_init(&j, doc);
+	jw_obj_open(&j);
+	jw_key_u(&j, "schema", 1);
+	jw_key_str(&j, "interface", h->ifname);
+	jw_key(&j, "history");
+	jw_arr_open(&j);
+	buf_add(doc, h->out.data, h->out.len);
+	jw_arr_close(&j);
+	jw_obj_close(&j);
+	buf_addc(doc, '\n');
 }
 
 static void history_free(struct history *h)
@@ -389,19 +410,15 @@ int history_main(int argc, char **argv)
 		history_free(&h);
 		return 1;
 	}
-	if (h.json) {
-		buf_addf(&doc, "{\"schema\":1,\"interface\":");
-		json_str(&doc, h.ifname, strlen(h.ifname));
-		buf_adds(&doc, ",\"history\":[");
-		buf_add(&doc, h.out.data, h.out.len);
-		buf_adds(&doc, "]}\n");
-	} else if (!h.steps) {
+	if (h.json)
+		json_doc(&doc, &h);
+	else if (!h.steps) {
 		fprintf(stderr,
 			"nstrace history: no interface of that name in the log\n");
 	} else {
 		buf_add(&doc, h.out.data, h.out.len);
 	}
-	rc = replay_write(&doc);
+	rc = buf_write_stdout(&doc);
 	buf_free(&doc);
 	history_free(&h);
 	return rc;

@@ -157,44 +157,18 @@ static void render(struct buf *b, const struct replay *rp, bool json)
 	if (!json) {
 		ls_text_netns(b, &v);
 	} else {
-		buf_addf(
-			b,
-			"{\"schema\":%d,\"truncated\":%s,\"partial\":%s,\"snapshot\":%llu,\"lost\":%llu,\"netns\":[",
-			LS_SCHEMA_VERSION, rp->cur.truncated ? "true" : "false",
-			rp->cur.snapshot ? "false" : "true",
-			(unsigned long long)rp->cur.snapshot,
-			(unsigned long long)rp->lost);
-		for (size_t i = 0; i < v.inv.nnets; i++) {
-			if (i)
-				buf_addc(b, ',');
-			ls_json_one_netns(b, &v,
-					  ls_view_ns(&v, v.inv.nets[i].inum));
-		}
-		buf_adds(b, "]}\n");
+		struct jw j;
+
+		/* ls --json's document, with what the log could not tell. */
+		ls_json_begin(&j, b);
+		jw_key_bool(&j, "truncated", rp->cur.truncated);
+		jw_key_bool(&j, "partial", !rp->cur.snapshot);
+		jw_key_u(&j, "snapshot", rp->cur.snapshot);
+		jw_key_u(&j, "lost", rp->lost);
+		ls_json_netns_list(&j, &v);
+		ls_json_end(&j);
 	}
 	ls_view_free(&v);
-}
-
-int replay_write(struct buf *b)
-{
-	size_t off = 0;
-
-	while (off < b->len) {
-		ssize_t n = write(STDOUT_FILENO, b->data + off, b->len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EPIPE) {
-			fprintf(stderr,
-				"nstrace: cannot write to standard output: %s\n",
-				strerror(errno));
-			return 1;
-		}
-		if (n < 0)
-			break;
-		off += n;
-	}
-	return 0;
 }
 
 int replay_main(int argc, char **argv)
@@ -220,7 +194,7 @@ int replay_main(int argc, char **argv)
 	}
 	notes(&rp);
 	render(&b, &rp, o.json);
-	rc = replay_write(&b);
+	rc = buf_write_stdout(&b);
 	buf_free(&b);
 	topo_free(&rp.cur);
 	topo_free(&rp.next);

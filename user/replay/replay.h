@@ -13,7 +13,5 @@
 extern const struct cli_cmd replay_cli, history_cli;
 int replay_main(int argc, char **argv);
 int history_main(int argc, char **argv);
-/* Writes b whole to stdout; 0, or 1 after one line on stderr. */
-int replay_write(struct buf *b);
 
 #endif

@@ -7,8 +7,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "lib/escape.h"
 #include "lib/enums.h"
+#include "lib/escape.h"
+#include "lib/json.h"
 #include "trace/output.h"
 
 /* Above this, records are written out even in the middle of a batch. */
@@ -63,21 +64,17 @@ static void cut_partial_line(struct output *o, size_t done)
 
 int output_flush(struct output *o)
 {
-	size_t done = 0;
+	size_t done;
+	int err;
 
-	while (!o->err && done < o->pending.len) {
-		ssize_t n = write(o->fd, o->pending.data + done,
-				  o->pending.len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			o->err = errno;
-		else
-			done += n;
+	/* After an error nothing more is written: the file ends whole. */
+	if (!o->err) {
+		err = buf_write_all(o->fd, &o->pending, &done);
+		if (err) {
+			o->err = -err;
+			cut_partial_line(o, done);
+		}
 	}
-	if (o->err && done < o->pending.len)
-		cut_partial_line(o, done);
 	o->pending.len = 0;
 	return -o->err;
 }
@@ -110,112 +107,91 @@ static void format_time_rfc3339(struct buf *b, uint64_t ns)
 	buf_addc(b, 'Z');
 }
 
-static void json_devs(struct buf *b, const struct field *f)
+static void json_devs(struct jw *j, const struct field *f)
 {
-	buf_addc(b, '[');
+	jw_arr_open(j);
 	for (uint32_t i = 0; i < f->ndevs; i++) {
 		const struct nst_dev *d = &f->devs[i];
 
-		buf_adds(b, i ? ",{\"ifname\":" : "{\"ifname\":");
-		json_str(b, d->ifname, sizeof(d->ifname));
-		buf_addf(b, ",\"ifindex\":%u,\"fate\":\"%s\"}", d->ifindex,
-			 fate_name(d->fate));
+		jw_obj_open(j);
+		jw_key_strn(j, "ifname", d->ifname, sizeof(d->ifname));
+		jw_key_u(j, "ifindex", d->ifindex);
+		jw_key_str(j, "fate", fate_name(d->fate));
+		jw_obj_close(j);
 	}
-	buf_addc(b, ']');
-}
-
-static void json_pids(struct buf *b, const struct field *f)
-{
-	buf_addc(b, '[');
-	for (uint32_t i = 0; i < f->ndevs; i++) {
-		if (i)
-			buf_addc(b, ',');
-		buf_addu(b, f->pids[i]);
-	}
-	buf_addc(b, ']');
+	jw_arr_close(j);
 }
 
 /* Each part only when the cgroup path told it. */
-static void json_container(struct buf *b, const struct container *c)
+static void json_container(struct jw *j, const struct container *c)
 {
 	const char *keys[] = { "runtime", "id", "pod" };
 	const char *vals[] = { c->runtime, c->id, c->pod };
-	bool first = true;
 
-	buf_addc(b, '{');
-	for (size_t i = 0; i < 3; i++) {
-		if (!vals[i][0])
-			continue;
-		buf_adds(b, first ? "\"" : ",\"");
-		buf_adds(b, keys[i]);
-		buf_add(b, "\":", 2);
-		json_str(b, vals[i], strlen(vals[i]));
-		first = false;
-	}
-	buf_addc(b, '}');
+	jw_obj_open(j);
+	for (size_t i = 0; i < 3; i++)
+		if (vals[i][0])
+			jw_key_str(j, keys[i], vals[i]);
+	jw_obj_close(j);
 }
 
-static void json_strs(struct buf *b, const struct field *f)
+static void json_field(struct jw *j, const struct field *f)
 {
-	buf_addc(b, '[');
-	for (uint32_t i = 0; i < f->ndevs; i++) {
-		if (i)
-			buf_addc(b, ',');
-		json_str(b, f->strs[i], strlen(f->strs[i]));
-	}
-	buf_addc(b, ']');
-}
-
-static void json_field(struct buf *b, const struct field *f, bool first)
-{
-	/* Keys are nstrace's own ASCII names: nothing to escape. */
-	buf_adds(b, first ? "\"" : ",\"");
-	buf_adds(b, f->key);
-	buf_add(b, "\":", 2);
+	jw_key(j, f->key);
 	switch (f->kind) {
 	case FIELD_U64:
-		buf_addu(b, f->u);
+		jw_u(j, f->u);
 		break;
 	case FIELD_STR:
 	case FIELD_NAME:
-		json_str(b, f->str, f->len);
+		jw_strn(j, f->str, f->len);
 		break;
-	case FIELD_TIME:
+	case FIELD_TIME: {
+		struct buf *b = jw_raw(j);
+
 		buf_addc(b, '"');
 		format_time_rfc3339(b, f->u);
 		buf_addc(b, '"');
 		break;
+	}
 	case FIELD_DEVS:
-		json_devs(b, f);
+		json_devs(j, f);
 		break;
 	case FIELD_STRS:
-		json_strs(b, f);
-		break;
 	case FIELD_PIDS:
-		json_pids(b, f);
+		jw_arr_open(j);
+		for (uint32_t i = 0; i < f->ndevs; i++) {
+			if (f->kind == FIELD_STRS)
+				jw_str(j, f->strs[i]);
+			else
+				jw_u(j, f->pids[i]);
+		}
+		jw_arr_close(j);
 		break;
 	case FIELD_CONTAINER:
-		json_container(b, f->ctr);
+		json_container(j, f->ctr);
 		break;
 	case FIELD_BOOL:
-		buf_adds(b, f->u ? "true" : "false");
+		jw_bool(j, f->u);
 		break;
 	}
 }
 
 void render_json_seq(struct buf *b, const struct record *r, uint64_t seq)
 {
-	buf_addc(b, '{');
+	struct jw j;
+
+	jw_init(&j, b);
+	jw_obj_open(&j);
 	if (r->n)
-		json_field(b, &r->f[0], true);
+		json_field(&j, &r->f[0]);
 	/* Right after "schema", so that a reader finds it at once. */
-	if (seq) {
-		buf_add(b, ",\"seq\":", 7);
-		buf_addu(b, seq);
-	}
+	if (seq)
+		jw_key_u(&j, "seq", seq);
 	for (int i = 1; i < r->n; i++)
-		json_field(b, &r->f[i], false);
-	buf_add(b, "}\n", 2);
+		json_field(&j, &r->f[i]);
+	jw_obj_close(&j);
+	buf_addc(b, '\n');
 }
 
 void render_json(struct buf *b, const struct record *r)

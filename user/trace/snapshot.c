@@ -8,8 +8,6 @@
 #include "trace/snapshot.h"
 #include "loader/stream.h"
 
-/* IFF_* has fewer than 32 names; ls_fmt gives them as one list. */
-#define MAX_FLAG_NAMES 32
 /* ip netns names of one netns listed; more are left out. */
 #define NS_NAMES_MAX 32
 
@@ -34,20 +32,6 @@ static void head(struct record *r, const char *event, uint64_t time_ns,
 	record_add_u(r, "snapshot", id, COL_NONE);
 }
 
-static size_t nprocs(const struct ns_view *nv)
-{
-	uint32_t last = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
-		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-
-		n += t->pid != last;
-		last = t->pid;
-	}
-	return n;
-}
-
 static void emit_netns(struct output *o, const struct ns_view *nv,
 		       uint64_t time_ns, uint64_t id)
 {
@@ -55,14 +39,10 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	uint32_t nnames = 0;
 	struct record r;
 
-	/* /run/netns/x and /var/run/netns/x name one thing, as in ls. */
 	for (size_t i = 0; i < nv->nmounts && nnames < NS_NAMES_MAX; i++) {
-		const char *name = nv->mounts[i].name;
-		bool dup = false;
+		const char *name = ls_view_name(nv, i);
 
-		for (uint32_t j = 0; name && j < nnames && !dup; j++)
-			dup = !strcmp(names[j], name);
-		if (name && !dup)
+		if (name)
 			names[nnames++] = name;
 	}
 	head(&r, "snapshot.netns", time_ns, id);
@@ -74,33 +54,18 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	if (nv->ns->owner)
 		record_add_u(&r, "owner", nv->ns->owner, COL_NONE);
 	add_strs(&r, "names", names, nnames);
-	record_add_u(&r, "nprocs", nprocs(nv), COL_NONE);
+	record_add_u(&r, "nprocs", ls_view_nprocs(nv), COL_NONE);
 	output_record(o, &r);
-}
-
-/* Splits "A,B,C" in place into names. */
-static uint32_t split(char *s, const char **names, uint32_t max)
-{
-	uint32_t n = 0;
-
-	while (*s && n < max) {
-		names[n++] = s;
-		s = strchrnul(s, ',');
-		if (*s)
-			*s++ = '\0';
-	}
-	return n;
 }
 
 static void emit_netdev(struct output *o, const struct ns_view *nv,
 			const struct ls_dev *d, uint64_t time_ns, uint64_t id)
 {
-	const char *flag_names[MAX_FLAG_NAMES];
+	const char *flag_names[IFF_NAMES_MAX];
 	const char *ltype = link_type_name(d->type);
-	struct buf flags = {}, mac = {};
+	struct buf mac = {};
 	struct record r;
 
-	iff_names(&flags, d->flags, "", ",");
 	head(&r, "snapshot.netdev", time_ns, id);
 	record_add_name(&r, "ns_type", "net", COL_TYPE);
 	record_add_u(&r, "netns", nv->ns->inum, COL_NS);
@@ -108,8 +73,7 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 	record_add_u(&r, "ifindex", d->ifindex, COL_NONE);
 	record_add_str(&r, "kind", d->link_kind, sizeof(d->link_kind),
 		       COL_NONE);
-	add_strs(&r, "flags", flag_names,
-		 split((char *)buf_cstr(&flags), flag_names, MAX_FLAG_NAMES));
+	add_strs(&r, "flags", flag_names, iff_names(d->flags, flag_names));
 	record_add_name(&r, "operstate", operstate_name(d->operstate),
 			COL_NONE);
 	record_add_u(&r, "mtu", d->mtu, COL_NONE);
@@ -137,7 +101,6 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 			       sizeof(d->peer_name), COL_NONE);
 	}
 	output_record(o, &r);
-	buf_free(&flags);
 	buf_free(&mac);
 }
 
