@@ -77,15 +77,6 @@ struct bpf_iter__task_file {
 #define PF_KTHREAD 0x00200000
 #define IFF_UP 0x1
 
-#define CLONE_NEWTIME 0x00000080
-#define CLONE_NEWNS 0x00020000
-#define CLONE_NEWCGROUP 0x02000000
-#define CLONE_NEWUTS 0x04000000
-#define CLONE_NEWIPC 0x08000000
-#define CLONE_NEWUSER 0x10000000
-#define CLONE_NEWPID 0x20000000
-#define CLONE_NEWNET 0x40000000
-
 /* Bounds of the walks; reaching one sets `truncated`. */
 #define MAX_NETS (1 << 20)
 #define MAX_DEVS_PER_NET (1 << 20)

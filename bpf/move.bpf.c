@@ -13,9 +13,6 @@
  */
 #include "netdev.bpf.h"
 
-#define NST_RTM_NEWLINK 16
-#define NST_RTM_SETLINK 19
-
 struct move_start {
 	struct dev_snap was;
 	__u64 to_net;

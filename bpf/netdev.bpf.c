@@ -17,9 +17,6 @@
 #define NST_NSFS_MAGIC 0x6e736673
 #define NST_NETLINK_ROUTE 0
 #define NST_NLMSG_ERROR 2
-#define NST_RTM_NEWLINK 16
-#define NST_RTM_DELLINK 17
-#define NST_RTM_SETLINK 19
 #define NST_NLA_TYPE_MASK 0x3fff
 #define NST_NLMSG_HDRLEN 16
 #define NST_IFINFOMSG_LEN 16
@@ -188,11 +185,11 @@ static __always_inline bool parse_request(const void *msg, __u32 len,
 		    rta.len < 4)
 			break;
 		switch (rta.type & NST_NLA_TYPE_MASK) {
-		case 19: /* IFLA_NET_NS_PID */
-		case 46: /* IFLA_TARGET_NETNSID */
+		case NST_IFLA_NET_NS_PID:
+		case NST_IFLA_TARGET_NETNSID:
 			r->has_target = 1;
 			break;
-		case 28: /* IFLA_NET_NS_FD */
+		case NST_IFLA_NET_NS_FD:
 			r->has_target = 1;
 			bpf_probe_read_user(ns_fd, sizeof(*ns_fd),
 					    msg + off + 4);

@@ -5,6 +5,18 @@
 
 #include "common.bpf.h"
 
+/*
+ * The rtnetlink ABI (linux/rtnetlink.h, linux/if_link.h): the link
+ * requests that move, create or delete a device, and the attributes that
+ * name another netns.
+ */
+#define NST_RTM_NEWLINK 16
+#define NST_RTM_DELLINK 17
+#define NST_RTM_SETLINK 19
+#define NST_IFLA_NET_NS_PID 19
+#define NST_IFLA_NET_NS_FD 28
+#define NST_IFLA_TARGET_NETNSID 46
+
 /* What a device was: copied out, since the device itself may be freed. */
 struct dev_snap {
 	__u64 dev; /* struct net_device *, 0: none */
