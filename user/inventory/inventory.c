@@ -11,8 +11,8 @@
 #include "inventory/inventory.h"
 #include "loader/preflight.h"
 /* After inventory.h: their globals are of its record types. */
-#include "ls.lskel.h"
-#include "ls_net.lskel.h"
+#include "inventory.lskel.h"
+#include "inventory_net.lskel.h"
 
 #define READ_CHUNK 65536
 
@@ -146,6 +146,8 @@ static int on_walk_record(void *ctx, void *data, size_t size)
 
 /* What collect() needs of either skeleton, once loaded. */
 struct loaded {
+	void *skel;
+	void (*destroy)(void *skel);
 	int walk_out_fd;
 	int task_fd;
 	int task_file_fd;
@@ -164,51 +166,43 @@ static void load_failed(int err)
 		strerror(-err));
 }
 
-static struct ls_bpf *load_all_types(struct loaded *l, __u32 walk_size)
-{
-	struct ls_bpf *skel = ls_bpf__open();
-	int err;
+/*
+ * name_load(): open and load the light skeleton `name` (the two builds of
+ * bpf/inventory.bpf.c have the same members in types of other names) and
+ * fill l from it; 0, or -1 after one message.
+ */
+#define DEFINE_LOADER(name)                                         \
+	static void name##_destroy(void *skel)                      \
+	{                                                           \
+		name##__destroy(skel);                              \
+	}                                                           \
+	static int name##_load(struct loaded *l, __u32 walk_size)   \
+	{                                                           \
+		struct name *skel = name##__open();                 \
+		int err;                                            \
+                                                                    \
+		if (!skel) {                                        \
+			open_failed();                              \
+			return -1;                                  \
+		}                                                   \
+		skel->maps.walk_out.max_entries = walk_size;        \
+		err = name##__load(skel);                           \
+		if (err) {                                          \
+			load_failed(err);                           \
+			name##__destroy(skel);                      \
+			return -1;                                  \
+		}                                                   \
+		l->skel = skel;                                     \
+		l->destroy = name##_destroy;                        \
+		l->walk_out_fd = skel->maps.walk_out.map_fd;        \
+		l->task_fd = skel->progs.ls_task.prog_fd;           \
+		l->task_file_fd = skel->progs.ls_task_file.prog_fd; \
+		l->walk = &skel->bss->walk;                         \
+		return 0;                                           \
+	}
 
-	if (!skel) {
-		open_failed();
-		return NULL;
-	}
-	skel->maps.walk_out.max_entries = walk_size;
-	err = ls_bpf__load(skel);
-	if (err) {
-		load_failed(err);
-		ls_bpf__destroy(skel);
-		return NULL;
-	}
-	l->walk_out_fd = skel->maps.walk_out.map_fd;
-	l->task_fd = skel->progs.ls_task.prog_fd;
-	l->task_file_fd = skel->progs.ls_task_file.prog_fd;
-	l->walk = &skel->bss->walk;
-	return skel;
-}
-
-static struct ls_net_bpf *load_net_types(struct loaded *l, __u32 walk_size)
-{
-	struct ls_net_bpf *skel = ls_net_bpf__open();
-	int err;
-
-	if (!skel) {
-		open_failed();
-		return NULL;
-	}
-	skel->maps.walk_out.max_entries = walk_size;
-	err = ls_net_bpf__load(skel);
-	if (err) {
-		load_failed(err);
-		ls_net_bpf__destroy(skel);
-		return NULL;
-	}
-	l->walk_out_fd = skel->maps.walk_out.map_fd;
-	l->task_fd = skel->progs.ls_task.prog_fd;
-	l->task_file_fd = skel->progs.ls_task_file.prog_fd;
-	l->walk = &skel->bss->walk;
-	return skel;
-}
+DEFINE_LOADER(inventory_bpf)
+DEFINE_LOADER(inventory_net_bpf)
 
 /*
  * Run both iterators, take the walk's ring buffer; 0, -1, or 1 when the
@@ -272,20 +266,14 @@ out:
 static int collect_once(struct inventory *inv, enum inventory_scope scope,
 			__u32 walk_size)
 {
-	struct ls_net_bpf *net_skel = NULL;
-	struct ls_bpf *all_skel = NULL;
 	struct loaded l;
 	int ret;
 
-	if (scope == INVENTORY_NETNS)
-		net_skel = load_net_types(&l, walk_size);
-	else
-		all_skel = load_all_types(&l, walk_size);
-	if (!net_skel && !all_skel)
+	if (scope == INVENTORY_NETNS ? inventory_net_bpf_load(&l, walk_size) :
+				       inventory_bpf_load(&l, walk_size))
 		return -1;
 	ret = run(&l, inv, walk_size);
-	ls_net_bpf__destroy(net_skel);
-	ls_bpf__destroy(all_skel);
+	l.destroy(l.skel);
 	return ret;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * What the kernel says, in one pass of bpf/ls.bpf.h: every namespace
+ * What the kernel says, in one pass of bpf/inventory.bpf.c: every namespace
  * reachable from a process or an open file, every network namespace on
  * the kernel's list with its devices, and the fds and sockets that hold
  * namespaces. Nothing here comes from /proc.

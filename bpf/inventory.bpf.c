@@ -1,10 +1,12 @@
-/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The inventory behind `nstrace ls`: one pass over the kernel's own lists,
- * with no setns and no fork per namespace. Two light skeletons are built
- * from it: ls.bpf.c (LS_ALL_TYPES 1: namespaces of every type) and
- * ls_net.bpf.c (LS_ALL_TYPES 0: what the netns view needs, the net, mount
- * and user namespaces).
+ * with no setns and no fork per namespace. The Makefile builds it twice,
+ * into two light skeletons: inventory.bpf.o, namespaces of every type
+ * (`ls -t`, `--all`, top, --snapshot), and, with -DINVENTORY_NETNS_ONLY,
+ * inventory_net.bpf.o, what the netns view (ls, identify, pids, where)
+ * needs: the net namespaces, the mount namespaces (whose mountinfo gives
+ * the names) and the user namespaces (the owners).
  *
  * - iter/task: every process (and every thread whose namespaces differ
  *   from its leader's), with its namespaces; at the end of the walk, the
@@ -23,17 +25,18 @@
  * that share a slot evict each other, and every miss is a search of all
  * of vmlinux's BTF (about 1.5 ms here). So the root types of the
  * relocations (the type a BPF_CORE_READ() step starts from) are chosen
- * to fall in distinct slots: ls_net.bpf.c's thirteen do, and after its
+ * to fall in distinct slots: the netns view's thirteen do, and after its
  * first load it costs no search at all. Hence the indirect reads below:
  * ns_common (the slot of file) is read through struct net's ns, inode
  * (the slot of net) through struct socket_alloc's vfs_inode, and neither
- * super_block nor proc_ns_operations is used.
+ * super_block nor proc_ns_operations is used. The other types' structures
+ * (pid, upid, and the namespaces of the other five types) add seven root
+ * types that share slots: hence the second build, without them.
  */
-#ifndef NSTRACE_LS_BPF_H
-#define NSTRACE_LS_BPF_H
-
-#ifndef LS_ALL_TYPES
-#error "define LS_ALL_TYPES (0: net, mount and user only; 1: every type)"
+#ifdef INVENTORY_NETNS_ONLY
+#define ALL_TYPES 0
+#else
+#define ALL_TYPES 1
 #endif
 
 /*
@@ -183,7 +186,7 @@ static __always_inline struct user_namespace *ns_owner(struct ns_common *nc,
 		/* A user namespace's owner is its parent. */
 		return BPF_CORE_READ(ns_container(nc, struct user_namespace),
 				     parent);
-#if LS_ALL_TYPES
+#if ALL_TYPES
 	case NST_NS_UTS:
 		return BPF_CORE_READ(ns_container(nc, struct uts_namespace),
 				     user_ns);
@@ -206,7 +209,7 @@ static __always_inline struct user_namespace *ns_owner(struct ns_common *nc,
 
 static __always_inline __u32 ns_parent(struct ns_common *nc, int type)
 {
-#if LS_ALL_TYPES
+#if ALL_TYPES
 	if (type == NST_NS_PID)
 		return BPF_CORE_READ(ns_container(nc, struct pid_namespace),
 				     parent, ns.inum);
@@ -274,7 +277,7 @@ static __noinline void emit_ns(struct seq_file *seq, struct ns_common *nc,
 	emit_user_chain(seq, owner);
 }
 
-#if LS_ALL_TYPES
+#if ALL_TYPES
 /* The pid namespace a task lives in (not the one of its future children). */
 static __always_inline struct pid_namespace *
 task_active_pid_ns(struct task_struct *task)
@@ -303,7 +306,7 @@ static __always_inline void task_namespaces(struct task_struct *task,
 	for (int i = 0; i < NST_NS_TYPES; i++)
 		ns[i] = NULL;
 	ns[NST_NS_USER] = user ? &user->ns : NULL;
-#if LS_ALL_TYPES
+#if ALL_TYPES
 	struct pid_namespace *pidns = task_active_pid_ns(task);
 
 	ns[NST_NS_PID] = pidns ? &pidns->ns : NULL;
@@ -316,7 +319,7 @@ static __always_inline void task_namespaces(struct task_struct *task,
 			 bpf_core_field_offset(struct net, ns);
 	ns[NST_NS_MNT] = (void *)BPF_CORE_READ(nsp, mnt_ns) +
 			 bpf_core_field_offset(struct mnt_namespace, ns);
-#if LS_ALL_TYPES
+#if ALL_TYPES
 	ns[NST_NS_UTS] = (void *)BPF_CORE_READ(nsp, uts_ns) +
 			 bpf_core_field_offset(struct uts_namespace, ns);
 	ns[NST_NS_IPC] = (void *)BPF_CORE_READ(nsp, ipc_ns) +
@@ -643,5 +646,3 @@ int ls_task_file(struct bpf_iter__task_file *ctx)
 	}
 	return 0;
 }
-
-#endif /* NSTRACE_LS_BPF_H */
