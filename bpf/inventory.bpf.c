@@ -172,36 +172,34 @@ static __always_inline int ns_type_of_ops(__u64 ops)
 #define ns_container(nc, type) \
 	((type *)((char *)(nc)-bpf_core_field_offset(type, ns)))
 
+/* The owner of nc, kept in the user_ns of the struct type around it. */
+#define user_ns_of(nc, type) \
+	BPF_CORE_READ(ns_container(nc, struct type), user_ns)
+
 /* The user namespace that owns the namespace nc of the given type. */
 static __always_inline struct user_namespace *ns_owner(struct ns_common *nc,
 						       int type)
 {
 	switch (type) {
 	case NST_NS_NET:
-		return BPF_CORE_READ(ns_container(nc, struct net), user_ns);
+		return user_ns_of(nc, net);
 	case NST_NS_MNT:
-		return BPF_CORE_READ(ns_container(nc, struct mnt_namespace),
-				     user_ns);
+		return user_ns_of(nc, mnt_namespace);
 	case NST_NS_USER:
 		/* A user namespace's owner is its parent. */
 		return BPF_CORE_READ(ns_container(nc, struct user_namespace),
 				     parent);
 #if ALL_TYPES
 	case NST_NS_UTS:
-		return BPF_CORE_READ(ns_container(nc, struct uts_namespace),
-				     user_ns);
+		return user_ns_of(nc, uts_namespace);
 	case NST_NS_IPC:
-		return BPF_CORE_READ(ns_container(nc, struct ipc_namespace),
-				     user_ns);
+		return user_ns_of(nc, ipc_namespace);
 	case NST_NS_PID:
-		return BPF_CORE_READ(ns_container(nc, struct pid_namespace),
-				     user_ns);
+		return user_ns_of(nc, pid_namespace);
 	case NST_NS_CGROUP:
-		return BPF_CORE_READ(ns_container(nc, struct cgroup_namespace),
-				     user_ns);
+		return user_ns_of(nc, cgroup_namespace);
 	case NST_NS_TIME:
-		return BPF_CORE_READ(ns_container(nc, struct time_namespace),
-				     user_ns);
+		return user_ns_of(nc, time_namespace);
 #endif
 	}
 	return NULL;
@@ -296,6 +294,14 @@ task_active_pid_ns(struct task_struct *task)
 }
 #endif
 
+/*
+ * The ns_common of the namespace nsp->field (a struct type), found by
+ * address arithmetic on the pointer read from the kernel, with no read.
+ */
+#define nsproxy_ns(nsp, field, type)         \
+	((void *)BPF_CORE_READ(nsp, field) + \
+	 bpf_core_field_offset(struct type, ns))
+
 /* The namespaces of a task, as /proc/PID/ns/ shows them. */
 static __always_inline void task_namespaces(struct task_struct *task,
 					    struct ns_common *ns[NST_NS_TYPES])
@@ -314,20 +320,13 @@ static __always_inline void task_namespaces(struct task_struct *task,
 	/* An exiting task has given its nsproxy back. */
 	if (!nsp)
 		return;
-	/* &x->ns of a pointer read from the kernel: address arithmetic only. */
-	ns[NST_NS_NET] = (void *)BPF_CORE_READ(nsp, net_ns) +
-			 bpf_core_field_offset(struct net, ns);
-	ns[NST_NS_MNT] = (void *)BPF_CORE_READ(nsp, mnt_ns) +
-			 bpf_core_field_offset(struct mnt_namespace, ns);
+	ns[NST_NS_NET] = nsproxy_ns(nsp, net_ns, net);
+	ns[NST_NS_MNT] = nsproxy_ns(nsp, mnt_ns, mnt_namespace);
 #if ALL_TYPES
-	ns[NST_NS_UTS] = (void *)BPF_CORE_READ(nsp, uts_ns) +
-			 bpf_core_field_offset(struct uts_namespace, ns);
-	ns[NST_NS_IPC] = (void *)BPF_CORE_READ(nsp, ipc_ns) +
-			 bpf_core_field_offset(struct ipc_namespace, ns);
-	ns[NST_NS_CGROUP] = (void *)BPF_CORE_READ(nsp, cgroup_ns) +
-			    bpf_core_field_offset(struct cgroup_namespace, ns);
-	ns[NST_NS_TIME] = (void *)BPF_CORE_READ(nsp, time_ns) +
-			  bpf_core_field_offset(struct time_namespace, ns);
+	ns[NST_NS_UTS] = nsproxy_ns(nsp, uts_ns, uts_namespace);
+	ns[NST_NS_IPC] = nsproxy_ns(nsp, ipc_ns, ipc_namespace);
+	ns[NST_NS_CGROUP] = nsproxy_ns(nsp, cgroup_ns, cgroup_namespace);
+	ns[NST_NS_TIME] = nsproxy_ns(nsp, time_ns, time_namespace);
 #endif
 }
 
