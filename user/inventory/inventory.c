@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,23 +17,19 @@
 
 #define READ_CHUNK 65536
 
+static const size_t rec_sizes[LS_REC_DEV + 1] = {
+	[LS_REC_NS] = sizeof(struct ls_ns),
+	[LS_REC_TASK] = sizeof(struct ls_task),
+	[LS_REC_NSFD] = sizeof(struct ls_nsfd),
+	[LS_REC_SOCK] = sizeof(struct ls_sock),
+	[LS_REC_NET] = sizeof(struct ls_net),
+	[LS_REC_DEV] = sizeof(struct ls_dev),
+};
+
+/* 0 for a kind that is none of the above. */
 static size_t rec_size(uint32_t kind)
 {
-	switch (kind) {
-	case LS_REC_NS:
-		return sizeof(struct ls_ns);
-	case LS_REC_TASK:
-		return sizeof(struct ls_task);
-	case LS_REC_NSFD:
-		return sizeof(struct ls_nsfd);
-	case LS_REC_SOCK:
-		return sizeof(struct ls_sock);
-	case LS_REC_NET:
-		return sizeof(struct ls_net);
-	case LS_REC_DEV:
-		return sizeof(struct ls_dev);
-	}
-	return 0;
+	return kind <= LS_REC_DEV ? rec_sizes[kind] : 0;
 }
 
 /* Records as they come, one growable array per kind. */
@@ -431,19 +428,31 @@ const struct ls_net *inventory_net(const struct inventory *inv, uint32_t inum)
 	return NULL;
 }
 
-const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid)
+size_t inventory_lower_bound(const void *base, size_t n, size_t size,
+			     size_t off, uint32_t key)
 {
-	size_t lo = 0, hi = inv->ntasks;
+	size_t lo = 0, hi = n;
 
-	/* The leader sorts first among its pid's records. */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
+		uint32_t k;
 
-		if (inv->tasks[mid].pid < pid)
+		memcpy(&k, (const char *)base + mid * size + off, sizeof(k));
+		if (k < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < inv->ntasks && inv->tasks[lo].pid == pid ? &inv->tasks[lo] :
-							       NULL;
+	return lo;
+}
+
+const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid)
+{
+	/* The leader sorts first among its pid's records. */
+	size_t i = inventory_lower_bound(inv->tasks, inv->ntasks,
+					 sizeof(*inv->tasks),
+					 offsetof(struct ls_task, pid), pid);
+
+	return i < inv->ntasks && inv->tasks[i].pid == pid ? &inv->tasks[i] :
+							     NULL;
 }

@@ -52,4 +52,12 @@ const struct ls_ns *inventory_ns(const struct inventory *inv, uint32_t inum);
 const struct ls_net *inventory_net(const struct inventory *inv, uint32_t inum);
 const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid);
 
+/*
+ * The index of the first of n records of size bytes, sorted by the
+ * uint32_t at offset off, whose key is key or above (n: none): the first
+ * of equal keys, which bsearch() does not promise.
+ */
+size_t inventory_lower_bound(const void *base, size_t n, size_t size,
+			     size_t off, uint32_t key);
+
 #endif
