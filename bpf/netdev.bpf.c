@@ -272,40 +272,26 @@ static __always_inline int rtnl_answer(struct sock *sk, __u32 seq)
 
 static __always_inline void emit_move(const struct rtnl_req *r, int answer)
 {
-	struct net_device *dev = (void *)r->dev.dev;
-	struct net *now = dev_net_of(dev);
-	struct nst_event *e;
+	struct net *now = dev_net_of((void *)r->dev.dev);
+	bool moved = (void *)r->src_net != now;
+	__s32 error = 0;
 
-	if ((void *)r->src_net == now && !r->has_target)
+	if (!moved && !r->has_target)
 		return; /* a change that is not a move */
 	if (targ_move_hooked) {
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
 		/* The hook reported it, unless it never got that far. */
-		if (bpf_map_delete_elem(&move_seen, &tid) == 0 ||
-		    (void *)r->src_net != now)
+		if (bpf_map_delete_elem(&move_seen, &tid) == 0 || moved)
 			return;
 	}
 	if (!nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET))
 		return;
-	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));
-	if (!e)
-		return;
-	e->move.cause = NST_CAUSE_REQUEST;
-	e->move.origin = r->origin;
-	e->move.from_netns = r->dev.netns;
-	e->move.ifindex = r->dev.ifindex;
-	__builtin_memcpy(e->move.ifname, r->dev.ifname, sizeof(e->move.ifname));
-	if ((void *)r->src_net != now) {
-		e->move.to_netns = net_inum(now);
-		e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
-		BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
-	} else {
-		/* Asked for and refused: say why, and where it was to go. */
-		e->move.to_netns = r->dest_netns;
-		e->move.error = answer < 0 ? answer : NST_ERR_UNKNOWN;
-	}
-	nst_submit(e);
+	/* Asked for and refused: say why, and where it was to go. */
+	if (!moved)
+		error = answer < 0 ? answer : NST_ERR_UNKNOWN;
+	emit_move_of(&r->dev, NST_CAUSE_REQUEST, r->origin,
+		     moved ? net_inum(now) : r->dest_netns, error);
 }
 
 static long find_new_cb(__u64 i, struct find_ctx *c)
