@@ -62,19 +62,32 @@ struct {
  */
 __u64 rtnl_in_flight = 0;
 
-/* The socket behind fd when it is NETLINK_ROUTE, else NULL. */
-static __always_inline struct sock *rtnl_sock(unsigned long fd)
+/* The file behind the current task's fd, or NULL. */
+static __always_inline struct file *current_file(unsigned long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds, *file;
-	struct socket *sock;
-	struct sock *sk;
 
 	if (fd >= BPF_CORE_READ(fdt, max_fds))
 		return NULL;
 	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+/*
+ * The socket behind fd when it is NETLINK_ROUTE and the caller one we
+ * trace, else NULL.
+ */
+static __always_inline struct sock *rtnl_sock(unsigned long fd)
+{
+	struct file *file = current_file(fd);
+	struct socket *sock;
+	struct sock *sk;
+
+	if (!file)
 		return NULL;
 	/*
 	 * private_data is a struct socket only for sockets; for any other
@@ -83,7 +96,8 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 	sock = BPF_CORE_READ(file, private_data);
 	sk = BPF_CORE_READ(sock, sk);
 	if (BPF_CORE_READ(sk, __sk_common.skc_family) != NST_AF_NETLINK ||
-	    BPF_CORE_READ(sk, sk_protocol) != NST_NETLINK_ROUTE)
+	    BPF_CORE_READ(sk, sk_protocol) != NST_NETLINK_ROUTE ||
+	    !nst_wants_task())
 		return NULL;
 	return sk;
 }
@@ -91,15 +105,10 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 /* The struct net that an nsfs file (an open /run/netns/X) stands for. */
 static __always_inline struct net *net_of_nsfs_fd(__u32 fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file;
+	struct file *file = current_file(fd);
 	struct ns_common *ns;
 
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (!file)
 		return NULL;
 	/* Only an nsfs file of a network namespace has one behind it. */
 	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) != NST_NSFS_MAGIC)
@@ -330,12 +339,16 @@ static __always_inline void emit_created(const struct rtnl_req *r)
 	bpf_loop(NST_MAX_DEVS_WALKED, find_new_cb, &c, 0);
 }
 
+/* The exit half of every sendmsg: one load when no request is in flight. */
 static __always_inline void rtnl_exit(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct rtnl_req *r;
 	int answer;
+	__u32 tid;
 
+	if (!rtnl_in_flight)
+		return;
+	tid = (__u32)bpf_get_current_pid_tgid();
 	r = bpf_map_lookup_elem(&pending_rtnl, &tid);
 	if (!r)
 		return;
@@ -365,11 +378,9 @@ int nst_tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 	struct iovec iov, *iovp;
 	struct sock *sk;
 
-	sk = rtnl_sock(ctx->args[0]);
-	if (!sk || !nst_wants_task())
-		return 0;
 	/* rtnetlink clients put one request in the first iovec. */
-	if (bpf_probe_read_user(&iovp, sizeof(iovp), &umsg->msg_iov) ||
+	sk = rtnl_sock(ctx->args[0]);
+	if (!sk || bpf_probe_read_user(&iovp, sizeof(iovp), &umsg->msg_iov) ||
 	    bpf_probe_read_user(&iov, sizeof(iov), iovp))
 		return 0;
 	rtnl_enter(sk, iov.iov_base, iov.iov_len, NST_ORIGIN_SENDMSG);
@@ -379,8 +390,6 @@ int nst_tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_exit_sendmsg")
 int nst_tp_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
 {
-	if (!rtnl_in_flight)
-		return 0;
 	rtnl_exit(ctx->ret);
 	return 0;
 }
@@ -390,17 +399,15 @@ int nst_tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
 	struct sock *sk = rtnl_sock(ctx->args[0]);
 
-	if (!sk || !nst_wants_task())
-		return 0;
-	rtnl_enter(sk, (void *)ctx->args[1], ctx->args[2], NST_ORIGIN_SENDTO);
+	if (sk)
+		rtnl_enter(sk, (void *)ctx->args[1], ctx->args[2],
+			   NST_ORIGIN_SENDTO);
 	return 0;
 }
 
 SEC("tp/syscalls/sys_exit_sendto")
 int nst_tp_exit_sendto(struct trace_event_raw_sys_exit *ctx)
 {
-	if (!rtnl_in_flight)
-		return 0;
 	rtnl_exit(ctx->ret);
 	return 0;
 }
