@@ -84,8 +84,7 @@ int stream_preflight(const struct opts *o)
 {
 	verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
-	if (preflight_caps() || preflight_btf(o->btf) ||
-	    preflight_pid(o->pid) || preflight_tracefs())
+	if (preflight_caps() || preflight_btf(o->btf) || preflight_pid(o->pid))
 		return -1;
 	return 0;
 }
