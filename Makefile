@@ -34,12 +34,14 @@ LDLIBS := $(LIBBPF_A) -lelf -lz -ljansson $(CURSES_LIBS)
 
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
 # so that they share the ring buffer and the filters. Every other
-# bpf/X.bpf.c is a program of its own, with a light skeleton X.lskel.h.
+# bpf/X.bpf.c is a program of its own, with a light skeleton X.lskel.h;
+# the inventory is also built for the netns view alone (inventory_net).
 TRACE_BPF := common ns nsswitch netdev netns move destroy life
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+OTHER_BPF := $(filter-out $(TRACE_BPF),$(patsubst bpf/%.bpf.c,%,$(BPF_SRCS))) \
+	inventory_net
+BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF) $(OTHER_BPF))
 TRACE_BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF))
-OTHER_BPF := $(filter-out $(TRACE_BPF),$(patsubst bpf/%.bpf.c,%,$(BPF_SRCS)))
 SKELS := $(BUILD)/nstrace.skel.h $(patsubst %,$(BUILD)/%.lskel.h,$(OTHER_BPF))
 USER_SRCS := $(wildcard user/*.c user/*/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
@@ -64,6 +66,12 @@ $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tools:
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The netns view's inventory: the same program without the types that
+# view does not show, so that its kernel types fall in distinct slots of
+# the kernel's CO-RE cache (see bpf/inventory.bpf.c and docs/ls.md).
+$(BUILD)/bpf/inventory_net.bpf.o: bpf/inventory.bpf.c | $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -DINVENTORY_NETNS_ONLY -c $< -o $@
 
 # The per-concern objects become one, so that they share the ring buffer
 # and the filters through one skeleton.

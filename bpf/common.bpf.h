@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 #include "nstrace.h"
 #include "compat.bpf.h"
+#include "arch.bpf.h"
 
 #define NST_CLONE_NEWTIME 0x00000080ULL
 #define NST_CLONE_NEWNS 0x00020000ULL
@@ -163,27 +164,6 @@ static __always_inline void nst_output_bytes(struct nst_event *e, __u32 bytes)
 static __always_inline void nst_submit(struct nst_event *e)
 {
 	bpf_ringbuf_submit(e, 0);
-}
-
-/* x86_64 syscall numbers: which syscall a kernel function serves. */
-#define NST_NR_SENDTO 44
-#define NST_NR_SENDMSG 46
-#define NST_NR_CLONE 56
-#define NST_NR_UNSHARE 272
-#define NST_NR_SETNS 308
-#define NST_NR_CLONE3 435
-
-/* The syscall the current task is in, or -1 (kernel threads, others). */
-static __always_inline long current_syscall(void)
-{
-#if defined(__TARGET_ARCH_x86)
-	struct pt_regs *regs;
-
-	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	return BPF_CORE_READ(regs, orig_ax);
-#else
-	return -1;
-#endif
 }
 
 /*

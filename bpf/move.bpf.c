@@ -13,9 +13,6 @@
  */
 #include "netdev.bpf.h"
 
-#define NST_RTM_NEWLINK 16
-#define NST_RTM_SETLINK 19
-
 struct move_start {
 	struct dev_snap was;
 	__u64 to_net;
@@ -67,29 +64,12 @@ static __always_inline void move_enter(struct net_device *dev, struct net *to)
 
 static __always_inline void emit_move(const struct move_start *m)
 {
-	struct net_device *dev = (void *)m->was.dev;
 	__u32 to = net_inum((void *)m->to_net);
-	struct nst_event *e;
 
 	/* Moving into the netns it is already in is no move at all. */
 	if (m->ret == 0 && m->was.netns == to)
 		return;
-	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));
-	if (!e)
-		return;
-	e->move.cause = m->cause;
-	e->move.origin = m->origin;
-	e->move.from_netns = m->was.netns;
-	e->move.to_netns = to;
-	e->move.ifindex = m->was.ifindex;
-	__builtin_memcpy(e->move.ifname, m->was.ifname, sizeof(e->move.ifname));
-	if (m->ret < 0) {
-		e->move.error = m->ret;
-	} else {
-		e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
-		BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
-	}
-	nst_submit(e);
+	emit_move_of(&m->was, m->cause, m->origin, to, m->ret < 0 ? m->ret : 0);
 }
 
 static __always_inline void move_exit(long ret)

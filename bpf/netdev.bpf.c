@@ -17,9 +17,6 @@
 #define NST_NSFS_MAGIC 0x6e736673
 #define NST_NETLINK_ROUTE 0
 #define NST_NLMSG_ERROR 2
-#define NST_RTM_NEWLINK 16
-#define NST_RTM_DELLINK 17
-#define NST_RTM_SETLINK 19
 #define NST_NLA_TYPE_MASK 0x3fff
 #define NST_NLMSG_HDRLEN 16
 #define NST_IFINFOMSG_LEN 16
@@ -65,19 +62,32 @@ struct {
  */
 __u64 rtnl_in_flight = 0;
 
-/* The socket behind fd when it is NETLINK_ROUTE, else NULL. */
-static __always_inline struct sock *rtnl_sock(unsigned long fd)
+/* The file behind the current task's fd, or NULL. */
+static __always_inline struct file *current_file(unsigned long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds, *file;
-	struct socket *sock;
-	struct sock *sk;
 
 	if (fd >= BPF_CORE_READ(fdt, max_fds))
 		return NULL;
 	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+/*
+ * The socket behind fd when it is NETLINK_ROUTE and the caller one we
+ * trace, else NULL.
+ */
+static __always_inline struct sock *rtnl_sock(unsigned long fd)
+{
+	struct file *file = current_file(fd);
+	struct socket *sock;
+	struct sock *sk;
+
+	if (!file)
 		return NULL;
 	/*
 	 * private_data is a struct socket only for sockets; for any other
@@ -86,7 +96,8 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 	sock = BPF_CORE_READ(file, private_data);
 	sk = BPF_CORE_READ(sock, sk);
 	if (BPF_CORE_READ(sk, __sk_common.skc_family) != NST_AF_NETLINK ||
-	    BPF_CORE_READ(sk, sk_protocol) != NST_NETLINK_ROUTE)
+	    BPF_CORE_READ(sk, sk_protocol) != NST_NETLINK_ROUTE ||
+	    !nst_wants_task())
 		return NULL;
 	return sk;
 }
@@ -94,15 +105,10 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 /* The struct net that an nsfs file (an open /run/netns/X) stands for. */
 static __always_inline struct net *net_of_nsfs_fd(__u32 fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file;
+	struct file *file = current_file(fd);
 	struct ns_common *ns;
 
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (!file)
 		return NULL;
 	/* Only an nsfs file of a network namespace has one behind it. */
 	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) != NST_NSFS_MAGIC)
@@ -188,11 +194,11 @@ static __always_inline bool parse_request(const void *msg, __u32 len,
 		    rta.len < 4)
 			break;
 		switch (rta.type & NST_NLA_TYPE_MASK) {
-		case 19: /* IFLA_NET_NS_PID */
-		case 46: /* IFLA_TARGET_NETNSID */
+		case NST_IFLA_NET_NS_PID:
+		case NST_IFLA_TARGET_NETNSID:
 			r->has_target = 1;
 			break;
-		case 28: /* IFLA_NET_NS_FD */
+		case NST_IFLA_NET_NS_FD:
 			r->has_target = 1;
 			bpf_probe_read_user(ns_fd, sizeof(*ns_fd),
 					    msg + off + 4);
@@ -275,40 +281,26 @@ static __always_inline int rtnl_answer(struct sock *sk, __u32 seq)
 
 static __always_inline void emit_move(const struct rtnl_req *r, int answer)
 {
-	struct net_device *dev = (void *)r->dev.dev;
-	struct net *now = dev_net_of(dev);
-	struct nst_event *e;
+	struct net *now = dev_net_of((void *)r->dev.dev);
+	bool moved = (void *)r->src_net != now;
+	__s32 error = 0;
 
-	if ((void *)r->src_net == now && !r->has_target)
+	if (!moved && !r->has_target)
 		return; /* a change that is not a move */
 	if (targ_move_hooked) {
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
 		/* The hook reported it, unless it never got that far. */
-		if (bpf_map_delete_elem(&move_seen, &tid) == 0 ||
-		    (void *)r->src_net != now)
+		if (bpf_map_delete_elem(&move_seen, &tid) == 0 || moved)
 			return;
 	}
 	if (!nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET))
 		return;
-	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));
-	if (!e)
-		return;
-	e->move.cause = NST_CAUSE_REQUEST;
-	e->move.origin = r->origin;
-	e->move.from_netns = r->dev.netns;
-	e->move.ifindex = r->dev.ifindex;
-	__builtin_memcpy(e->move.ifname, r->dev.ifname, sizeof(e->move.ifname));
-	if ((void *)r->src_net != now) {
-		e->move.to_netns = net_inum(now);
-		e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
-		BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
-	} else {
-		/* Asked for and refused: say why, and where it was to go. */
-		e->move.to_netns = r->dest_netns;
-		e->move.error = answer < 0 ? answer : NST_ERR_UNKNOWN;
-	}
-	nst_submit(e);
+	/* Asked for and refused: say why, and where it was to go. */
+	if (!moved)
+		error = answer < 0 ? answer : NST_ERR_UNKNOWN;
+	emit_move_of(&r->dev, NST_CAUSE_REQUEST, r->origin,
+		     moved ? net_inum(now) : r->dest_netns, error);
 }
 
 static long find_new_cb(__u64 i, struct find_ctx *c)
@@ -347,12 +339,16 @@ static __always_inline void emit_created(const struct rtnl_req *r)
 	bpf_loop(NST_MAX_DEVS_WALKED, find_new_cb, &c, 0);
 }
 
+/* The exit half of every sendmsg: one load when no request is in flight. */
 static __always_inline void rtnl_exit(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct rtnl_req *r;
 	int answer;
+	__u32 tid;
 
+	if (!rtnl_in_flight)
+		return;
+	tid = (__u32)bpf_get_current_pid_tgid();
 	r = bpf_map_lookup_elem(&pending_rtnl, &tid);
 	if (!r)
 		return;
@@ -382,11 +378,9 @@ int nst_tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 	struct iovec iov, *iovp;
 	struct sock *sk;
 
-	sk = rtnl_sock(ctx->args[0]);
-	if (!sk || !nst_wants_task())
-		return 0;
 	/* rtnetlink clients put one request in the first iovec. */
-	if (bpf_probe_read_user(&iovp, sizeof(iovp), &umsg->msg_iov) ||
+	sk = rtnl_sock(ctx->args[0]);
+	if (!sk || bpf_probe_read_user(&iovp, sizeof(iovp), &umsg->msg_iov) ||
 	    bpf_probe_read_user(&iov, sizeof(iov), iovp))
 		return 0;
 	rtnl_enter(sk, iov.iov_base, iov.iov_len, NST_ORIGIN_SENDMSG);
@@ -396,8 +390,6 @@ int nst_tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_exit_sendmsg")
 int nst_tp_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
 {
-	if (!rtnl_in_flight)
-		return 0;
 	rtnl_exit(ctx->ret);
 	return 0;
 }
@@ -407,17 +399,15 @@ int nst_tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
 	struct sock *sk = rtnl_sock(ctx->args[0]);
 
-	if (!sk || !nst_wants_task())
-		return 0;
-	rtnl_enter(sk, (void *)ctx->args[1], ctx->args[2], NST_ORIGIN_SENDTO);
+	if (sk)
+		rtnl_enter(sk, (void *)ctx->args[1], ctx->args[2],
+			   NST_ORIGIN_SENDTO);
 	return 0;
 }
 
 SEC("tp/syscalls/sys_exit_sendto")
 int nst_tp_exit_sendto(struct trace_event_raw_sys_exit *ctx)
 {
-	if (!rtnl_in_flight)
-		return 0;
 	rtnl_exit(ctx->ret);
 	return 0;
 }

@@ -5,6 +5,18 @@
 
 #include "common.bpf.h"
 
+/*
+ * The rtnetlink ABI (linux/rtnetlink.h, linux/if_link.h): the link
+ * requests that move, create or delete a device, and the attributes that
+ * name another netns.
+ */
+#define NST_RTM_NEWLINK 16
+#define NST_RTM_DELLINK 17
+#define NST_RTM_SETLINK 19
+#define NST_IFLA_NET_NS_PID 19
+#define NST_IFLA_NET_NS_FD 28
+#define NST_IFLA_TARGET_NETNSID 46
+
 /* What a device was: copied out, since the device itself may be freed. */
 struct dev_snap {
 	__u64 dev; /* struct net_device *, 0: none */
@@ -93,6 +105,35 @@ static __always_inline void emit_life(__u32 kind, const struct dev_snap *s,
 	e->life.origin = origin;
 	__builtin_memcpy(e->life.ifname, s->ifname, sizeof(e->life.ifname));
 	__builtin_memcpy(e->life.kind, s->kind, sizeof(e->life.kind));
+	nst_submit(e);
+}
+
+/*
+ * netdev.move of the device snapshotted in was, to the netns of inode to:
+ * with error 0, under the index and name the device has now; else
+ * refused, with that error.
+ */
+static __always_inline void emit_move_of(const struct dev_snap *was,
+					 __u32 cause, __u32 origin, __u32 to,
+					 __s32 error)
+{
+	struct net_device *dev = (void *)was->dev;
+	struct nst_event *e;
+
+	e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move));
+	if (!e)
+		return;
+	e->move.cause = cause;
+	e->move.origin = origin;
+	e->move.from_netns = was->netns;
+	e->move.to_netns = to;
+	e->move.ifindex = was->ifindex;
+	__builtin_memcpy(e->move.ifname, was->ifname, sizeof(e->move.ifname));
+	e->move.error = error;
+	if (!error) {
+		e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
+		BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
+	}
 	nst_submit(e);
 }
 

@@ -269,21 +269,10 @@ static long emit_returned_cb(struct bpf_map *map, __u64 *key,
 			     struct dev_snap *was, void *ctx)
 {
 	struct net_device *dev = (void *)*key;
-	struct nst_event *e;
 
-	if (nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET) &&
-	    (e = nst_reserve(NST_EV_NETDEV_MOVE, sizeof(e->move)))) {
-		e->move.cause = NST_CAUSE_NETNS_EXIT;
-		e->move.origin = NST_ORIGIN_NETNS_EXIT;
-		e->move.from_netns = was->netns;
-		e->move.ifindex = was->ifindex;
-		__builtin_memcpy(e->move.ifname, was->ifname,
-				 sizeof(e->move.ifname));
-		e->move.to_netns = net_inum(dev_net_of(dev));
-		e->move.new_ifindex = BPF_CORE_READ(dev, ifindex);
-		BPF_CORE_READ_STR_INTO(&e->move.new_ifname, dev, name);
-		nst_submit(e);
-	}
+	if (nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET))
+		emit_move_of(was, NST_CAUSE_NETNS_EXIT, NST_ORIGIN_NETNS_EXIT,
+			     net_inum(dev_net_of(dev)), 0);
 	bpf_map_delete_elem(map, key);
 	return 0;
 }

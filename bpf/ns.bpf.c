@@ -59,10 +59,13 @@ int BPF_PROG(nst_tp_task_newtask, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
+/* Where a thread we trace is, for the exit half to compare. */
 static __always_inline void save_ns(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid(), ns[NST_NS_TYPES];
 
+	if (!nst_wants_task())
+		return;
 	nst_task_ns(bpf_get_current_task_btf(), ns);
 	bpf_map_update_elem(&pending_ns, &tid, ns, BPF_ANY);
 }
@@ -84,7 +87,7 @@ static __always_inline void compare_ns(long ret, bool created)
 SEC("tp/syscalls/sys_enter_unshare")
 int nst_tp_enter_unshare(struct trace_event_raw_sys_enter *ctx)
 {
-	if ((ctx->args[0] & NST_CLONE_NS_FLAGS) && nst_wants_task())
+	if (ctx->args[0] & NST_CLONE_NS_FLAGS)
 		save_ns();
 	return 0;
 }
@@ -99,8 +102,7 @@ int nst_tp_exit_unshare(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_enter_setns")
 int nst_tp_enter_setns(struct trace_event_raw_sys_enter *ctx)
 {
-	if (nst_wants_task())
-		save_ns();
+	save_ns();
 	return 0;
 }
 

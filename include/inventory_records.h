@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Records of the inventory (nstrace ls): what bpf/ls.bpf.c finds in the
+ * Records of the inventory (nstrace ls): what bpf/inventory.bpf.c finds in the
  * kernel's own lists and hands to the loader. Every record starts with
  * its kind, and each kind has one fixed size, so a reader can walk a
  * stream of mixed records.

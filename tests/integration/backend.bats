@@ -46,6 +46,49 @@ teardown() {
 	assert_eq "$status" 2
 }
 
+# tracefs_state ARGS...: in a mount namespace of its own (the machine's
+# mounts stay as they are) with tracefs unmounted, start nstrace ARGS and
+# print "mounted" or "absent", as tracefs is once nstrace traces.
+tracefs_state() {
+	unshare -m bash -c '
+		umount /sys/kernel/debug/tracing 2>/dev/null
+		umount /sys/kernel/tracing 2>/dev/null
+		tracefs() { grep -q "^[^ ]* [^ ]* tracefs " /proc/self/mounts; }
+		if tracefs; then echo "tracefs is still mounted"; exit 1; fi
+		err=$1
+		shift
+		"$@" >/dev/null 2>"$err" &
+		pid=$!
+		for _ in $(seq 1200); do
+			grep -q "^nstrace: tracing" "$err" && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if ! grep -q "^nstrace: tracing" "$err"; then cat "$err"; exit 1; fi
+		if tracefs; then echo mounted; else echo absent; fi
+		kill -INT "$pid"
+		wait "$pid"' _ "$BATS_TEST_TMPDIR/stderr" "$NSTRACE" "$@"
+}
+
+@test "tracefs: mounted for the syscall tracepoints, left alone without them" {
+	# BTF tracepoints and raw tracepoints attach without tracefs.
+	run tracefs_state -e ns.destroy
+	assert_eq "$status" 0 "exit status"
+	assert_eq "$output" absent "tracefs with -e ns.destroy"
+	run tracefs_state --backend tracepoint -e ns.setns
+	assert_eq "$status" 0 "exit status"
+	assert_eq "$output" mounted "tracefs with the setns tracepoints"
+	# doctor says whether the automatic choice needs it, as nstrace does.
+	needed=$("$NSTRACE" doctor --json | jq -r '.checks[] | select(.name == "tracefs") | .required')
+	run tracefs_state
+	assert_eq "$status" 0 "exit status"
+	if [[ $needed == true ]]; then
+		assert_eq "$output" mounted "tracefs, required by doctor"
+	else
+		assert_eq "$output" absent "tracefs, not required by doctor"
+	fi
+}
+
 # The flavours doctor says work here, best first; tracepoint always.
 available() {
 	"$NSTRACE" doctor --json |

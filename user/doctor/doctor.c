@@ -66,6 +66,7 @@ static void examine(struct report *r, const char *btf)
 	const char *why = NULL, *missing = NULL, *fentry_why, *kprobe_why;
 	enum backend move, destroy, life, sw;
 	char lacking[96];
+	bool tracefs;
 	int err;
 
 	r->can_run = true;
@@ -77,12 +78,14 @@ static void examine(struct report *r, const char *btf)
 	err = access(btf ? btf : "/sys/kernel/btf/vmlinux", R_OK);
 	add_check(r, "btf", true, err, btf ? btf : "/sys/kernel/btf/vmlinux",
 		  "no readable BTF: pass --btf FILE");
-	err = access("/sys/kernel/tracing/events/syscalls/sys_enter_setns/id",
-		     R_OK) &&
-	      access("/sys/kernel/debug/tracing/events/syscalls/sys_enter_setns/id",
-		     R_OK);
-	add_check(r, "tracefs", false, err, "syscall tracepoints listed",
-		  "not mounted: nstrace mounts it on /sys/kernel/tracing");
+	/* Without privileges no probe answers: the tracepoint backend's case. */
+	tracefs = !r->can_run ||
+		  backend_needs_tracefs(btf, NST_EV_ALL, BACKEND_AUTO);
+	err = tracefs_check(&why);
+	if (err && !tracefs)
+		why = "not needed: hooks on kernel functions replace the syscall tracepoints";
+	add_check(r, "tracefs", tracefs, tracefs && err < 0,
+		  err ? why : "syscall tracepoints listed", why);
 	if (!r->can_run)
 		return; /* the probes below need the privileges */
 	err = probe_ringbuf(&why);

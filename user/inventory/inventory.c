@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,28 +12,24 @@
 #include "inventory/inventory.h"
 #include "loader/preflight.h"
 /* After inventory.h: their globals are of its record types. */
-#include "ls.lskel.h"
-#include "ls_net.lskel.h"
+#include "inventory.lskel.h"
+#include "inventory_net.lskel.h"
 
 #define READ_CHUNK 65536
 
+static const size_t rec_sizes[LS_REC_DEV + 1] = {
+	[LS_REC_NS] = sizeof(struct ls_ns),
+	[LS_REC_TASK] = sizeof(struct ls_task),
+	[LS_REC_NSFD] = sizeof(struct ls_nsfd),
+	[LS_REC_SOCK] = sizeof(struct ls_sock),
+	[LS_REC_NET] = sizeof(struct ls_net),
+	[LS_REC_DEV] = sizeof(struct ls_dev),
+};
+
+/* 0 for a kind that is none of the above. */
 static size_t rec_size(uint32_t kind)
 {
-	switch (kind) {
-	case LS_REC_NS:
-		return sizeof(struct ls_ns);
-	case LS_REC_TASK:
-		return sizeof(struct ls_task);
-	case LS_REC_NSFD:
-		return sizeof(struct ls_nsfd);
-	case LS_REC_SOCK:
-		return sizeof(struct ls_sock);
-	case LS_REC_NET:
-		return sizeof(struct ls_net);
-	case LS_REC_DEV:
-		return sizeof(struct ls_dev);
-	}
-	return 0;
+	return kind <= LS_REC_DEV ? rec_sizes[kind] : 0;
 }
 
 /* Records as they come, one growable array per kind. */
@@ -146,6 +143,8 @@ static int on_walk_record(void *ctx, void *data, size_t size)
 
 /* What collect() needs of either skeleton, once loaded. */
 struct loaded {
+	void *skel;
+	void (*destroy)(void *skel);
 	int walk_out_fd;
 	int task_fd;
 	int task_file_fd;
@@ -164,51 +163,43 @@ static void load_failed(int err)
 		strerror(-err));
 }
 
-static struct ls_bpf *load_all_types(struct loaded *l, __u32 walk_size)
-{
-	struct ls_bpf *skel = ls_bpf__open();
-	int err;
+/*
+ * name_load(): open and load the light skeleton `name` (the two builds of
+ * bpf/inventory.bpf.c have the same members in types of other names) and
+ * fill l from it; 0, or -1 after one message.
+ */
+#define DEFINE_LOADER(name)                                         \
+	static void name##_destroy(void *skel)                      \
+	{                                                           \
+		name##__destroy(skel);                              \
+	}                                                           \
+	static int name##_load(struct loaded *l, __u32 walk_size)   \
+	{                                                           \
+		struct name *skel = name##__open();                 \
+		int err;                                            \
+                                                                    \
+		if (!skel) {                                        \
+			open_failed();                              \
+			return -1;                                  \
+		}                                                   \
+		skel->maps.walk_out.max_entries = walk_size;        \
+		err = name##__load(skel);                           \
+		if (err) {                                          \
+			load_failed(err);                           \
+			name##__destroy(skel);                      \
+			return -1;                                  \
+		}                                                   \
+		l->skel = skel;                                     \
+		l->destroy = name##_destroy;                        \
+		l->walk_out_fd = skel->maps.walk_out.map_fd;        \
+		l->task_fd = skel->progs.ls_task.prog_fd;           \
+		l->task_file_fd = skel->progs.ls_task_file.prog_fd; \
+		l->walk = &skel->bss->walk;                         \
+		return 0;                                           \
+	}
 
-	if (!skel) {
-		open_failed();
-		return NULL;
-	}
-	skel->maps.walk_out.max_entries = walk_size;
-	err = ls_bpf__load(skel);
-	if (err) {
-		load_failed(err);
-		ls_bpf__destroy(skel);
-		return NULL;
-	}
-	l->walk_out_fd = skel->maps.walk_out.map_fd;
-	l->task_fd = skel->progs.ls_task.prog_fd;
-	l->task_file_fd = skel->progs.ls_task_file.prog_fd;
-	l->walk = &skel->bss->walk;
-	return skel;
-}
-
-static struct ls_net_bpf *load_net_types(struct loaded *l, __u32 walk_size)
-{
-	struct ls_net_bpf *skel = ls_net_bpf__open();
-	int err;
-
-	if (!skel) {
-		open_failed();
-		return NULL;
-	}
-	skel->maps.walk_out.max_entries = walk_size;
-	err = ls_net_bpf__load(skel);
-	if (err) {
-		load_failed(err);
-		ls_net_bpf__destroy(skel);
-		return NULL;
-	}
-	l->walk_out_fd = skel->maps.walk_out.map_fd;
-	l->task_fd = skel->progs.ls_task.prog_fd;
-	l->task_file_fd = skel->progs.ls_task_file.prog_fd;
-	l->walk = &skel->bss->walk;
-	return skel;
-}
+DEFINE_LOADER(inventory_bpf)
+DEFINE_LOADER(inventory_net_bpf)
 
 /*
  * Run both iterators, take the walk's ring buffer; 0, -1, or 1 when the
@@ -272,20 +263,14 @@ out:
 static int collect_once(struct inventory *inv, enum inventory_scope scope,
 			__u32 walk_size)
 {
-	struct ls_net_bpf *net_skel = NULL;
-	struct ls_bpf *all_skel = NULL;
 	struct loaded l;
 	int ret;
 
-	if (scope == INVENTORY_NETNS)
-		net_skel = load_net_types(&l, walk_size);
-	else
-		all_skel = load_all_types(&l, walk_size);
-	if (!net_skel && !all_skel)
+	if (scope == INVENTORY_NETNS ? inventory_net_bpf_load(&l, walk_size) :
+				       inventory_bpf_load(&l, walk_size))
 		return -1;
 	ret = run(&l, inv, walk_size);
-	ls_net_bpf__destroy(net_skel);
-	ls_bpf__destroy(all_skel);
+	l.destroy(l.skel);
 	return ret;
 }
 
@@ -443,19 +428,31 @@ const struct ls_net *inventory_net(const struct inventory *inv, uint32_t inum)
 	return NULL;
 }
 
-const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid)
+size_t inventory_lower_bound(const void *base, size_t n, size_t size,
+			     size_t off, uint32_t key)
 {
-	size_t lo = 0, hi = inv->ntasks;
+	size_t lo = 0, hi = n;
 
-	/* The leader sorts first among its pid's records. */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
+		uint32_t k;
 
-		if (inv->tasks[mid].pid < pid)
+		memcpy(&k, (const char *)base + mid * size + off, sizeof(k));
+		if (k < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < inv->ntasks && inv->tasks[lo].pid == pid ? &inv->tasks[lo] :
-							       NULL;
+	return lo;
+}
+
+const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid)
+{
+	/* The leader sorts first among its pid's records. */
+	size_t i = inventory_lower_bound(inv->tasks, inv->ntasks,
+					 sizeof(*inv->tasks),
+					 offsetof(struct ls_task, pid), pid);
+
+	return i < inv->ntasks && inv->tasks[i].pid == pid ? &inv->tasks[i] :
+							     NULL;
 }

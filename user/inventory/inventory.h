@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * What the kernel says, in one pass of bpf/ls.bpf.h: every namespace
+ * What the kernel says, in one pass of bpf/inventory.bpf.c: every namespace
  * reachable from a process or an open file, every network namespace on
  * the kernel's list with its devices, and the fds and sockets that hold
  * namespaces. Nothing here comes from /proc.
@@ -51,5 +51,13 @@ void inventory_free(struct inventory *inv);
 const struct ls_ns *inventory_ns(const struct inventory *inv, uint32_t inum);
 const struct ls_net *inventory_net(const struct inventory *inv, uint32_t inum);
 const struct ls_task *inventory_task(const struct inventory *inv, uint32_t pid);
+
+/*
+ * The index of the first of n records of size bytes, sorted by the
+ * uint32_t at offset off, whose key is key or above (n: none): the first
+ * of equal keys, which bsearch() does not promise.
+ */
+size_t inventory_lower_bound(const void *base, size_t n, size_t size,
+			     size_t off, uint32_t key);
 
 #endif

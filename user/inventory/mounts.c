@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,16 +212,11 @@ void ns_mounts_free(struct ns_mounts *m)
 size_t ns_mounts_find(const struct ns_mounts *m, uint32_t inum,
 		      const struct ns_mount **first)
 {
-	size_t lo = 0, hi = m->n, n = 0;
+	size_t lo = inventory_lower_bound(m->m, m->n, sizeof(*m->m),
+					  offsetof(struct ns_mount, inum),
+					  inum);
+	size_t n = 0;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (m->m[mid].inum < inum)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	while (lo + n < m->n && m->m[lo + n].inum == inum)
 		n++;
 	*first = n ? &m->m[lo] : NULL;

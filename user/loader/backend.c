@@ -8,6 +8,7 @@
 #include "nstrace.skel.h"
 #include "loader/backend.h"
 #include "nstrace.h"
+#include "loader/preflight.h"
 #include "loader/probe.h"
 
 #define EV(k) NST_EV_BIT(NST_EV_##k)
@@ -18,53 +19,41 @@
 
 #define PROG_OFF(name) offsetof(struct nstrace_bpf, progs.name)
 
-/*
- * Kernel functions hooked by fentry (+ fexit) or kprobe (+ kretprobe),
- * in groups: a group is hooked whole or not at all, since one function
- * without its partner would miss or repeat events.
- */
-enum group {
-	GROUP_MOVE,    /* __dev_change_net_namespace */
-	GROUP_LIFE,    /* device registration and unregistration */
-	GROUP_SWITCH,  /* unshare and setns, inside the kernel */
-	GROUP_DESTROY, /* the seven free paths; each may lack on its own */
-	GROUPS,
-};
-
+/* Kernel functions hooked by fentry (+ fexit) or kprobe (+ kretprobe). */
 struct func_hook {
 	const char *func;
-	enum group group;
+	enum backend_group group;
 	uint32_t events;
 	size_t fentry[2]; /* 0: none */
 	size_t kprobe[2];
 };
 
-#define DESTROY_HOOK(f)                                                      \
-	{ #f, GROUP_DESTROY, EV(NS_DESTROY), { PROG_OFF(nst_fentry_##f) },   \
-	  { PROG_OFF(nst_kprobe_##f) } }
+#define DESTROY_HOOK(f)                                                  \
+	{ #f, BACKEND_GROUP_DESTROY, EV(NS_DESTROY),                     \
+	  { PROG_OFF(nst_fentry_##f) }, { PROG_OFF(nst_kprobe_##f) } }
 
 static const struct func_hook hooks[] = {
-	{ "__dev_change_net_namespace", GROUP_MOVE, EV(NETDEV_MOVE),
+	{ "__dev_change_net_namespace", BACKEND_GROUP_MOVE, EV(NETDEV_MOVE),
 	  { PROG_OFF(nst_fentry_dev_change_net_namespace),
 	    PROG_OFF(nst_fexit_dev_change_net_namespace) },
 	  { PROG_OFF(nst_kprobe_dev_change_net_namespace),
 	    PROG_OFF(nst_kretprobe_dev_change_net_namespace) } },
-	{ "rtnetlink_rcv_msg", GROUP_MOVE, EV(NETDEV_MOVE),
+	{ "rtnetlink_rcv_msg", BACKEND_GROUP_MOVE, EV(NETDEV_MOVE),
 	  { PROG_OFF(nst_fentry_rtnetlink_rcv_msg),
 	    PROG_OFF(nst_fexit_rtnetlink_rcv_msg) },
 	  { PROG_OFF(nst_kprobe_rtnetlink_rcv_msg),
 	    PROG_OFF(nst_kretprobe_rtnetlink_rcv_msg) } },
-	{ "register_netdevice", GROUP_LIFE, LIFE_EVENTS,
+	{ "register_netdevice", BACKEND_GROUP_LIFE, LIFE_EVENTS,
 	  { PROG_OFF(nst_fexit_register_netdevice) },
 	  { PROG_OFF(nst_kprobe_register_netdevice),
 	    PROG_OFF(nst_kretprobe_register_netdevice) } },
-	{ "unregister_netdevice_queue", GROUP_LIFE, LIFE_EVENTS,
+	{ "unregister_netdevice_queue", BACKEND_GROUP_LIFE, LIFE_EVENTS,
 	  { PROG_OFF(nst_fentry_unregister_netdevice_queue) },
 	  { PROG_OFF(nst_kprobe_unregister_netdevice_queue) } },
-	{ "switch_task_namespaces", GROUP_SWITCH, SWITCH_EVENTS,
+	{ "switch_task_namespaces", BACKEND_GROUP_SWITCH, SWITCH_EVENTS,
 	  { PROG_OFF(nst_fentry_switch_task_namespaces) },
 	  { PROG_OFF(nst_kprobe_switch_task_namespaces) } },
-	{ "commit_creds", GROUP_SWITCH, SWITCH_EVENTS,
+	{ "commit_creds", BACKEND_GROUP_SWITCH, SWITCH_EVENTS,
 	  { PROG_OFF(nst_fentry_commit_creds) },
 	  { PROG_OFF(nst_kprobe_commit_creds) } },
 	DESTROY_HOOK(free_uts_ns),
@@ -85,11 +74,11 @@ static const struct func_hook hooks[] = {
 struct tp_use {
 	size_t prog;
 	uint32_t events;
-	uint32_t replaced_by; /* bits of enum group, all needed */
-	bool perf; /* a syscall tracepoint: attached through a perf event */
+	uint32_t replaced_by; /* bits of enum backend_group, all needed */
+	bool syscall; /* tp/syscalls/: its id is in tracefs, attached by perf */
 };
 
-#define G(g) (1u << GROUP_##g)
+#define G(g) (1u << BACKEND_GROUP_##g)
 
 static const struct tp_use tps[] = {
 	{ PROG_OFF(nst_tp_task_newtask), EV(NS_CREATE), 0, false },
@@ -163,17 +152,17 @@ enum backend backend_for_func(const char *btf_path, const char *func,
  */
 struct choice {
 	enum backend hook[N_HOOKS];
-	enum backend group[GROUPS];
+	enum backend group[BACKEND_GROUPS];
 	int destroy_types;
 };
 
 static int choose_now(struct choice *c, const char *btf_path,
 		      uint32_t ev_mask, enum backend want)
 {
-	bool whole[GROUPS];
+	bool whole[BACKEND_GROUPS];
 	const char *why;
 
-	for (int g = 0; g < GROUPS; g++) {
+	for (int g = 0; g < BACKEND_GROUPS; g++) {
 		whole[g] = true;
 		c->group[g] = BACKEND_TRACEPOINT;
 	}
@@ -185,7 +174,7 @@ static int choose_now(struct choice *c, const char *btf_path,
 		if (h->events & ev_mask)
 			b = backend_for_func(btf_path, h->func, want, &why);
 		/* A forced flavour must at least serve netdev.move. */
-		if (b == BACKEND_AUTO && h->group == GROUP_MOVE) {
+		if (b == BACKEND_AUTO && h->group == BACKEND_GROUP_MOVE) {
 			fprintf(stderr,
 				"nstrace: the %s backend is not available here: %s (see nstrace doctor)\n",
 				backend_name(want), why);
@@ -198,14 +187,15 @@ static int choose_now(struct choice *c, const char *btf_path,
 			whole[h->group] = false;
 		else
 			c->group[h->group] = b;
-		if (h->group == GROUP_DESTROY && b != BACKEND_TRACEPOINT)
+		if (h->group == BACKEND_GROUP_DESTROY &&
+		    b != BACKEND_TRACEPOINT)
 			c->destroy_types++;
 	}
-	for (int g = 0; g < GROUPS; g++)
-		if (!whole[g] && g != GROUP_DESTROY)
+	for (int g = 0; g < BACKEND_GROUPS; g++)
+		if (!whole[g] && g != BACKEND_GROUP_DESTROY)
 			c->group[g] = BACKEND_TRACEPOINT;
 	for (size_t i = 0; i < N_HOOKS; i++)
-		if (hooks[i].group != GROUP_DESTROY)
+		if (hooks[i].group != BACKEND_GROUP_DESTROY)
 			c->hook[i] = c->group[hooks[i].group];
 	probe_release();
 	return 0;
@@ -238,7 +228,7 @@ static uint32_t hooked_groups(const struct choice *c)
 {
 	uint32_t hooked = 0;
 
-	for (int g = 0; g < GROUPS; g++)
+	for (int g = 0; g < BACKEND_GROUPS; g++)
 		if (c->group[g] != BACKEND_TRACEPOINT)
 			hooked |= 1u << g;
 	return hooked;
@@ -253,16 +243,31 @@ static bool tp_loads(const struct tp_use *t, uint32_t ev_mask,
 	return (t->events & ev_mask) && !replaced;
 }
 
+bool backend_syscall_tps(uint32_t ev_mask, uint32_t hooked)
+{
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
+		if (tps[i].syscall && tp_loads(&tps[i], ev_mask, hooked))
+			return true;
+	return false;
+}
+
+bool backend_needs_tracefs(const char *btf_path, uint32_t ev_mask,
+			   enum backend want)
+{
+	struct choice c;
+
+	/* No choice (a forced flavour missing): the stream stops before. */
+	return !choose(&c, btf_path, ev_mask, want) &&
+	       backend_syscall_tps(ev_mask, hooked_groups(&c));
+}
+
 /* 0, or -1 with the reason when a syscall tracepoint needed cannot attach. */
 static int check_perf(const struct choice *c, uint32_t ev_mask,
 		      const char **why)
 {
-	uint32_t hooked = hooked_groups(c);
-
-	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
-		if (tps[i].perf && tp_loads(&tps[i], ev_mask, hooked) &&
-		    probe_perf_events(why))
-			return -1;
+	if (backend_syscall_tps(ev_mask, hooked_groups(c)) &&
+	    probe_perf_events(why))
+		return -1;
 	return 0;
 }
 
@@ -295,7 +300,7 @@ int backend_destroy_types(const char *btf_path, enum backend *flavour)
 	*flavour = BACKEND_TRACEPOINT;
 	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
 		return 0;
-	*flavour = c.group[GROUP_DESTROY];
+	*flavour = c.group[BACKEND_GROUP_DESTROY];
 	return c.destroy_types;
 }
 
@@ -337,9 +342,11 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 				why);
 		return -1;
 	}
+	hooked = hooked_groups(&c);
+	if (backend_syscall_tps(ev_mask, hooked) && preflight_tracefs())
+		return -1;
 	for (size_t i = 0; i < N_HOOKS; i++)
 		set_flavour(skel, &hooks[i], c.hook[i]);
-	hooked = hooked_groups(&c);
 	skel->rodata->targ_move_hooked = hooked & G(MOVE);
 	skel->rodata->targ_life_hooked = hooked & G(LIFE);
 	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
@@ -354,11 +361,13 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 	else
 		snprintf(description, sizeof(description),
 			 "backend: netdev.move by %s, netdev.create/delete by %s, unshare/setns by %s, ns.destroy of %d more types by %s",
-			 backend_name(c.group[GROUP_MOVE]),
-			 backend_name(c.group[GROUP_LIFE]),
-			 backend_name(c.group[GROUP_SWITCH]), c.destroy_types,
-			 c.destroy_types ? backend_name(c.group[GROUP_DESTROY])
-					 : "none");
+			 backend_name(c.group[BACKEND_GROUP_MOVE]),
+			 backend_name(c.group[BACKEND_GROUP_LIFE]),
+			 backend_name(c.group[BACKEND_GROUP_SWITCH]),
+			 c.destroy_types,
+			 c.destroy_types ?
+				 backend_name(c.group[BACKEND_GROUP_DESTROY]) :
+				 "none");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #ifndef NSTRACE_LOADER_BACKEND_H
 #define NSTRACE_LOADER_BACKEND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nstrace_bpf;
@@ -17,6 +18,19 @@ enum backend {
 	BACKEND_FENTRY,
 	BACKEND_KPROBE,
 	BACKEND_TRACEPOINT,
+};
+
+/*
+ * Kernel functions hooked by fentry or kprobe come in groups: a group is
+ * hooked whole or not at all, since one function without its partner
+ * would miss or repeat events.
+ */
+enum backend_group {
+	BACKEND_GROUP_MOVE, /* __dev_change_net_namespace */
+	BACKEND_GROUP_LIFE, /* device registration and unregistration */
+	BACKEND_GROUP_SWITCH, /* unshare and setns, inside the kernel */
+	BACKEND_GROUP_DESTROY, /* the seven free paths; each may lack on its own */
+	BACKEND_GROUPS,
 };
 
 const char *backend_name(enum backend b);
@@ -44,8 +58,25 @@ int backend_destroy_types(const char *btf_path, enum backend *flavour);
 int backend_usable(const char *btf_path, const char **why);
 
 /*
+ * Whether the programs that serve the events of ev_mask, with the groups
+ * in hooked (bits of enum backend_group) hooked, include syscall
+ * tracepoints (tp/): libbpf finds those in tracefs, and attaches them
+ * through perf events. The other tracepoints (tp_btf/, raw_tp/) attach
+ * by BTF id or by name, without tracefs.
+ */
+bool backend_syscall_tps(uint32_t ev_mask, uint32_t hooked);
+/*
+ * Whether the choice for ev_mask here (want: BACKEND_AUTO, or the one
+ * forced) needs tracefs, for nstrace doctor: backend_configure() decides
+ * by the same backend_syscall_tps().
+ */
+bool backend_needs_tracefs(const char *btf_path, uint32_t ev_mask,
+			   enum backend want);
+
+/*
  * Chooses (want: BACKEND_AUTO, or the one forced with --backend) and
- * switches programs off accordingly. 0, or -1 after one message.
+ * switches programs off accordingly; mounts tracefs when the syscall
+ * tracepoints need it. 0, or -1 after one message.
  */
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		      enum backend want, const char *btf_path);

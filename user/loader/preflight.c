@@ -85,20 +85,40 @@ int preflight_pid(uint32_t pid)
 	return -1;
 }
 
+/* Where libbpf looks for a syscall tracepoint's id: tracefs, or debugfs's. */
+static const char *const setns_ids[] = {
+	"/sys/kernel/tracing/events/syscalls/sys_enter_setns/id",
+	"/sys/kernel/debug/tracing/events/syscalls/sys_enter_setns/id",
+};
+
+static bool syscall_tps_listed(void)
+{
+	for (size_t i = 0; i < sizeof(setns_ids) / sizeof(setns_ids[0]); i++)
+		if (!access(setns_ids[i], R_OK))
+			return true;
+	return false;
+}
+
+int tracefs_check(const char **why)
+{
+	if (syscall_tps_listed())
+		return 0;
+	if (!access("/sys/kernel/tracing/events", F_OK)) {
+		*why = "this kernel has no syscall tracepoints";
+		return -1;
+	}
+	*why = "not mounted: nstrace mounts it on /sys/kernel/tracing";
+	return 1;
+}
+
 /*
  * libbpf finds a tracepoint's id in tracefs, which some systems do not
  * mount at boot. Mount it where the kernel expects it, as perf does.
  */
 int preflight_tracefs(void)
 {
-	static const char *const ids[] = {
-		"/sys/kernel/tracing/events/syscalls/sys_enter_setns/id",
-		"/sys/kernel/debug/tracing/events/syscalls/sys_enter_setns/id",
-	};
-
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		if (!access(ids[i], R_OK))
-			return 0;
+	if (syscall_tps_listed())
+		return 0;
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) &&
 	    errno != EBUSY) {
 		fprintf(stderr,
@@ -106,10 +126,10 @@ int preflight_tracefs(void)
 			strerror(errno));
 		return -1;
 	}
-	if (access(ids[0], R_OK)) {
+	if (access(setns_ids[0], R_OK)) {
 		fprintf(stderr,
 			"nstrace: this kernel has no syscall tracepoints (%s: %s)\n",
-			ids[0], strerror(errno));
+			setns_ids[0], strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -13,6 +13,14 @@ int caps_check(const char **missing);
 int preflight_caps(void);
 int preflight_btf(const char *btf_path);
 int preflight_pid(uint32_t pid);
+/* Only where syscall tracepoints are used: backend_configure() calls it. */
 int preflight_tracefs(void);
+
+/*
+ * The syscall tracepoints: 0 listed in tracefs, 1 tracefs not mounted
+ * (preflight_tracefs() mounts it), -1 absent; the state in *why when not
+ * 0. Prints nothing and mounts nothing.
+ */
+int tracefs_check(const char **why);
 
 #endif

@@ -85,7 +85,7 @@ int stream_preflight(const struct stream_config *cfg)
 	verbose = cfg->verbose;
 	libbpf_set_print(libbpf_print);
 	if (preflight_caps() || preflight_btf(cfg->btf) ||
-	    preflight_pid(cfg->pid) || preflight_tracefs())
+	    preflight_pid(cfg->pid))
 		return -1;
 	return 0;
 }

@@ -1,10 +1,12 @@
-/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The inventory behind `nstrace ls`: one pass over the kernel's own lists,
- * with no setns and no fork per namespace. Two light skeletons are built
- * from it: ls.bpf.c (LS_ALL_TYPES 1: namespaces of every type) and
- * ls_net.bpf.c (LS_ALL_TYPES 0: what the netns view needs, the net, mount
- * and user namespaces).
+ * with no setns and no fork per namespace. The Makefile builds it twice,
+ * into two light skeletons: inventory.bpf.o, namespaces of every type
+ * (`ls -t`, `--all`, top, --snapshot), and, with -DINVENTORY_NETNS_ONLY,
+ * inventory_net.bpf.o, what the netns view (ls, identify, pids, where)
+ * needs: the net namespaces, the mount namespaces (whose mountinfo gives
+ * the names) and the user namespaces (the owners).
  *
  * - iter/task: every process (and every thread whose namespaces differ
  *   from its leader's), with its namespaces; at the end of the walk, the
@@ -23,17 +25,18 @@
  * that share a slot evict each other, and every miss is a search of all
  * of vmlinux's BTF (about 1.5 ms here). So the root types of the
  * relocations (the type a BPF_CORE_READ() step starts from) are chosen
- * to fall in distinct slots: ls_net.bpf.c's thirteen do, and after its
+ * to fall in distinct slots: the netns view's thirteen do, and after its
  * first load it costs no search at all. Hence the indirect reads below:
  * ns_common (the slot of file) is read through struct net's ns, inode
  * (the slot of net) through struct socket_alloc's vfs_inode, and neither
- * super_block nor proc_ns_operations is used.
+ * super_block nor proc_ns_operations is used. The other types' structures
+ * (pid, upid, and the namespaces of the other five types) add seven root
+ * types that share slots: hence the second build, without them.
  */
-#ifndef NSTRACE_LS_BPF_H
-#define NSTRACE_LS_BPF_H
-
-#ifndef LS_ALL_TYPES
-#error "define LS_ALL_TYPES (0: net, mount and user only; 1: every type)"
+#ifdef INVENTORY_NETNS_ONLY
+#define ALL_TYPES 0
+#else
+#define ALL_TYPES 1
 #endif
 
 /*
@@ -76,15 +79,6 @@ struct bpf_iter__task_file {
 
 #define PF_KTHREAD 0x00200000
 #define IFF_UP 0x1
-
-#define CLONE_NEWTIME 0x00000080
-#define CLONE_NEWNS 0x00020000
-#define CLONE_NEWCGROUP 0x02000000
-#define CLONE_NEWUTS 0x04000000
-#define CLONE_NEWIPC 0x08000000
-#define CLONE_NEWUSER 0x10000000
-#define CLONE_NEWPID 0x20000000
-#define CLONE_NEWNET 0x40000000
 
 /* Bounds of the walks; reaching one sets `truncated`. */
 #define MAX_NETS (1 << 20)
@@ -178,36 +172,34 @@ static __always_inline int ns_type_of_ops(__u64 ops)
 #define ns_container(nc, type) \
 	((type *)((char *)(nc)-bpf_core_field_offset(type, ns)))
 
+/* The owner of nc, kept in the user_ns of the struct type around it. */
+#define user_ns_of(nc, type) \
+	BPF_CORE_READ(ns_container(nc, struct type), user_ns)
+
 /* The user namespace that owns the namespace nc of the given type. */
 static __always_inline struct user_namespace *ns_owner(struct ns_common *nc,
 						       int type)
 {
 	switch (type) {
 	case NST_NS_NET:
-		return BPF_CORE_READ(ns_container(nc, struct net), user_ns);
+		return user_ns_of(nc, net);
 	case NST_NS_MNT:
-		return BPF_CORE_READ(ns_container(nc, struct mnt_namespace),
-				     user_ns);
+		return user_ns_of(nc, mnt_namespace);
 	case NST_NS_USER:
 		/* A user namespace's owner is its parent. */
 		return BPF_CORE_READ(ns_container(nc, struct user_namespace),
 				     parent);
-#if LS_ALL_TYPES
+#if ALL_TYPES
 	case NST_NS_UTS:
-		return BPF_CORE_READ(ns_container(nc, struct uts_namespace),
-				     user_ns);
+		return user_ns_of(nc, uts_namespace);
 	case NST_NS_IPC:
-		return BPF_CORE_READ(ns_container(nc, struct ipc_namespace),
-				     user_ns);
+		return user_ns_of(nc, ipc_namespace);
 	case NST_NS_PID:
-		return BPF_CORE_READ(ns_container(nc, struct pid_namespace),
-				     user_ns);
+		return user_ns_of(nc, pid_namespace);
 	case NST_NS_CGROUP:
-		return BPF_CORE_READ(ns_container(nc, struct cgroup_namespace),
-				     user_ns);
+		return user_ns_of(nc, cgroup_namespace);
 	case NST_NS_TIME:
-		return BPF_CORE_READ(ns_container(nc, struct time_namespace),
-				     user_ns);
+		return user_ns_of(nc, time_namespace);
 #endif
 	}
 	return NULL;
@@ -215,7 +207,7 @@ static __always_inline struct user_namespace *ns_owner(struct ns_common *nc,
 
 static __always_inline __u32 ns_parent(struct ns_common *nc, int type)
 {
-#if LS_ALL_TYPES
+#if ALL_TYPES
 	if (type == NST_NS_PID)
 		return BPF_CORE_READ(ns_container(nc, struct pid_namespace),
 				     parent, ns.inum);
@@ -283,7 +275,7 @@ static __noinline void emit_ns(struct seq_file *seq, struct ns_common *nc,
 	emit_user_chain(seq, owner);
 }
 
-#if LS_ALL_TYPES
+#if ALL_TYPES
 /* The pid namespace a task lives in (not the one of its future children). */
 static __always_inline struct pid_namespace *
 task_active_pid_ns(struct task_struct *task)
@@ -302,6 +294,14 @@ task_active_pid_ns(struct task_struct *task)
 }
 #endif
 
+/*
+ * The ns_common of the namespace nsp->field (a struct type), found by
+ * address arithmetic on the pointer read from the kernel, with no read.
+ */
+#define nsproxy_ns(nsp, field, type)         \
+	((void *)BPF_CORE_READ(nsp, field) + \
+	 bpf_core_field_offset(struct type, ns))
+
 /* The namespaces of a task, as /proc/PID/ns/ shows them. */
 static __always_inline void task_namespaces(struct task_struct *task,
 					    struct ns_common *ns[NST_NS_TYPES])
@@ -312,7 +312,7 @@ static __always_inline void task_namespaces(struct task_struct *task,
 	for (int i = 0; i < NST_NS_TYPES; i++)
 		ns[i] = NULL;
 	ns[NST_NS_USER] = user ? &user->ns : NULL;
-#if LS_ALL_TYPES
+#if ALL_TYPES
 	struct pid_namespace *pidns = task_active_pid_ns(task);
 
 	ns[NST_NS_PID] = pidns ? &pidns->ns : NULL;
@@ -320,20 +320,13 @@ static __always_inline void task_namespaces(struct task_struct *task,
 	/* An exiting task has given its nsproxy back. */
 	if (!nsp)
 		return;
-	/* &x->ns of a pointer read from the kernel: address arithmetic only. */
-	ns[NST_NS_NET] = (void *)BPF_CORE_READ(nsp, net_ns) +
-			 bpf_core_field_offset(struct net, ns);
-	ns[NST_NS_MNT] = (void *)BPF_CORE_READ(nsp, mnt_ns) +
-			 bpf_core_field_offset(struct mnt_namespace, ns);
-#if LS_ALL_TYPES
-	ns[NST_NS_UTS] = (void *)BPF_CORE_READ(nsp, uts_ns) +
-			 bpf_core_field_offset(struct uts_namespace, ns);
-	ns[NST_NS_IPC] = (void *)BPF_CORE_READ(nsp, ipc_ns) +
-			 bpf_core_field_offset(struct ipc_namespace, ns);
-	ns[NST_NS_CGROUP] = (void *)BPF_CORE_READ(nsp, cgroup_ns) +
-			    bpf_core_field_offset(struct cgroup_namespace, ns);
-	ns[NST_NS_TIME] = (void *)BPF_CORE_READ(nsp, time_ns) +
-			  bpf_core_field_offset(struct time_namespace, ns);
+	ns[NST_NS_NET] = nsproxy_ns(nsp, net_ns, net);
+	ns[NST_NS_MNT] = nsproxy_ns(nsp, mnt_ns, mnt_namespace);
+#if ALL_TYPES
+	ns[NST_NS_UTS] = nsproxy_ns(nsp, uts_ns, uts_namespace);
+	ns[NST_NS_IPC] = nsproxy_ns(nsp, ipc_ns, ipc_namespace);
+	ns[NST_NS_CGROUP] = nsproxy_ns(nsp, cgroup_ns, cgroup_namespace);
+	ns[NST_NS_TIME] = nsproxy_ns(nsp, time_ns, time_namespace);
 #endif
 }
 
@@ -652,5 +645,3 @@ int ls_task_file(struct bpf_iter__task_file *ctx)
 	}
 	return 0;
 }
-
-#endif /* NSTRACE_LS_BPF_H */
