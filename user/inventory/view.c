@@ -168,3 +168,34 @@ const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex)
 			return &nv->devs[i];
 	return NULL;
 }
+
+size_t ls_view_nprocs(const struct ns_view *nv)
+{
+	uint32_t last = 0;
+	size_t n = 0;
+
+	/* Tasks come leader first, grouped by pid. */
+	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
+		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
+
+		n += t->pid != last;
+		last = t->pid;
+	}
+	return n;
+}
+
+size_t ls_view_names(const struct ns_view *nv, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nv->nmounts && n < max; i++) {
+		const char *name = nv->mounts[i].name;
+		bool dup = false;
+
+		for (size_t j = 0; name && j < n && !dup; j++)
+			dup = !strcmp(names[j], name);
+		if (name && !dup)
+			names[n++] = name;
+	}
+	return n;
+}

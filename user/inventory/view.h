@@ -59,6 +59,14 @@ const struct container *ls_view_container(const struct ls_view *v,
 					  const struct ls_task *t);
 /* The device of nv with that ifindex, or NULL. */
 const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex);
+/* Its processes, not threads: each thread group with a task in it once. */
+size_t ls_view_nprocs(const struct ns_view *nv);
+/*
+ * Its ip netns names, each once (/run/netns/x and /var/run/netns/x name
+ * one thing), in the order of its mounts: up to max of them into names,
+ * which point into the view. How many.
+ */
+size_t ls_view_names(const struct ns_view *nv, const char **names, size_t max);
 /* A netns named NAME (ip netns), or NULL. */
 const struct ns_view *ls_view_netns_named(const struct ls_view *v,
 					  const char *name);

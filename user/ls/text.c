@@ -59,20 +59,6 @@ static void proc_item(struct buf *item, const struct ls_task *t)
 		buf_addf(item, "(%u)", t->pid);
 }
 
-static size_t nprocs(const struct ns_view *nv)
-{
-	size_t n = 0;
-	uint32_t last = 0;
-
-	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
-		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-
-		n += t->pid != last;
-		last = t->pid;
-	}
-	return n;
-}
-
 static void processes_line(struct buf *b, const struct ns_view *nv)
 {
 	size_t n = PTRS_N(nv->tasks);
@@ -82,8 +68,8 @@ static void processes_line(struct buf *b, const struct ns_view *nv)
 
 	if (!n)
 		return;
-	snprintf(lead, sizeof(lead), "  %zu process%s:", nprocs(nv),
-		 nprocs(nv) == 1 ? "" : "es");
+	snprintf(lead, sizeof(lead), "  %zu process%s:", ls_view_nprocs(nv),
+		 ls_view_nprocs(nv) == 1 ? "" : "es");
 	line_begin(&l, b, lead);
 	for (size_t i = 0; i < n; i++) {
 		proc_item(&item, PTRS_AT(nv->tasks, struct ls_task, i));
@@ -238,7 +224,7 @@ static void ns_row(struct buf *b, const struct ls_view *v,
 	struct line l;
 
 	buf_addf(b, "%-10u %-6s %6zu ", nv->ns->inum,
-		 ns_type_name(nv->ns->type), nprocs(nv));
+		 ns_type_name(nv->ns->type), ls_view_nprocs(nv));
 	if (t) {
 		buf_addf(b, "%7u ", t->pid);
 		item.len = 0;

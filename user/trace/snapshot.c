@@ -34,37 +34,13 @@ static void head(struct record *r, const char *event, uint64_t time_ns,
 	record_add_u(r, "snapshot", id, COL_NONE);
 }
 
-static size_t nprocs(const struct ns_view *nv)
-{
-	uint32_t last = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
-		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-
-		n += t->pid != last;
-		last = t->pid;
-	}
-	return n;
-}
-
 static void emit_netns(struct output *o, const struct ns_view *nv,
 		       uint64_t time_ns, uint64_t id)
 {
 	const char *names[NS_NAMES_MAX];
-	uint32_t nnames = 0;
+	uint32_t nnames = ls_view_names(nv, names, NS_NAMES_MAX);
 	struct record r;
 
-	/* /run/netns/x and /var/run/netns/x name one thing, as in ls. */
-	for (size_t i = 0; i < nv->nmounts && nnames < NS_NAMES_MAX; i++) {
-		const char *name = nv->mounts[i].name;
-		bool dup = false;
-
-		for (uint32_t j = 0; name && j < nnames && !dup; j++)
-			dup = !strcmp(names[j], name);
-		if (name && !dup)
-			names[nnames++] = name;
-	}
 	head(&r, "snapshot.netns", time_ns, id);
 	record_add_name(&r, "ns_type", "net", COL_TYPE);
 	record_add_u(&r, "inode", nv->ns->inum, COL_NS);
@@ -74,7 +50,7 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	if (nv->ns->owner)
 		record_add_u(&r, "owner", nv->ns->owner, COL_NONE);
 	add_strs(&r, "names", names, nnames);
-	record_add_u(&r, "nprocs", nprocs(nv), COL_NONE);
+	record_add_u(&r, "nprocs", ls_view_nprocs(nv), COL_NONE);
 	output_record(o, &r);
 }
 
