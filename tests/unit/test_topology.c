@@ -2,8 +2,9 @@
 /*
  * The one topology model: snapshot records set it, events change it, and
  * every change is idempotent, since the events queued while a snapshot
- * was read come after it and may be in it already; and the log decoder
- * and the live one agree.
+ * was read come after it and may be in it already. Then one sequence of
+ * events through the model, and what each of top, replay and history
+ * makes of it; and the log decoder and the live one agree.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,9 +18,13 @@
 
 #include "replay/log.h"
 #include "replay/decode.h"
+#include "replay/replay.h"
 #include "ls/render.h"
+#include "top/model.h"
+#include "top/rows.h"
 #include "topology/live.h"
 #include "topology/topology.h"
+#include "top_text.h"
 
 #define INIT 4026531833u
 #define NS_A 4026532385u
@@ -426,6 +431,315 @@ static void test_live_and_log_decoders_agree(void **state)
 	assert_int_equal(log.bad, 0);
 }
 
+/*
+ * One log: a snapshot of init (lo, the NIC eth1) and A "blue" (lo, br0,
+ * and the veth p0 in br0, peer p1); then B made and named "red"; a veth
+ * pair made in init, one end moved to B as vb, the other to A as va; p0
+ * moved to B, out of its bridge, and eth1 too. B dies: vb deleted, and
+ * va with it, before its own record; B's lo and p0 with B (p1 following
+ * its peer); eth1 handed back to init.
+ */
+#define T(s, n) "{\"time\":\"2026-12-01T08:00:" s "Z\",\"seq\":" n ","
+static const char sequence[] = T("01", "1") "\"event\":\"snapshot.begin\",\"snapshot\":1,\"reason\":\"start\"}\n" T(
+	"02",
+	"2") "\"event\":\"snapshot.netns\",\"snapshot\":1,\"ns_type\":\"net\","
+	     "\"inode\":4026531833,\"init\":true,\"cookie\":1,\"dying\":false,"
+	     "\"names\":[],\"nprocs\":80}\n" T(
+		     "03",
+		     "3") "\"event\":\"snapshot.netdev\",\"snapshot\":1,\"netns\":4026531833,"
+			  "\"ifname\":\"lo\",\"ifindex\":1,\"kind\":\"\",\"flags\":[\"UP\","
+			  "\"LOOPBACK\"],\"operstate\":\"UNKNOWN\",\"mtu\":65536,"
+			  "\"link_type\":\"loopback\",\"mac\":\"00:00:00:00:00:00\"}\n" T(
+				  "04",
+				  "4") "\"event\":\"snapshot.netdev\",\"snapshot\":1,\"netns\":4026531833,"
+				       "\"ifname\":\"eth1\",\"ifindex\":2,\"kind\":\"\",\"flags\":[\"UP\"],"
+				       "\"operstate\":\"UP\",\"mtu\":1500,\"link_type\":\"ether\","
+				       "\"mac\":\"52:54:00:12:34:56\"}\n" T(
+					       "05",
+					       "5") "\"event\":\"snapshot.netns\",\"snapshot\":1,\"ns_type\":\"net\","
+						    "\"inode\":4026532385,\"init\":false,\"cookie\":2,\"dying\":false,"
+						    "\"names\":[\"blue\"],\"nprocs\":1}\n" T(
+							    "06",
+							    "6") "\"event\":\"snapshot.netdev\",\"snapshot\":1,\"netns\":4026532385,"
+								 "\"ifname\":\"lo\",\"ifindex\":1,\"kind\":\"\"}\n" T(
+									 "07",
+									 "7") "\"event\":\"snapshot.netdev\",\"snapshot\":1,\"netns\":4026532385,"
+									      "\"ifname\":\"br0\",\"ifindex\":2,\"kind\":\"bridge\"}\n" T(
+										      "08",
+										      "8") "\"event\":\"snapshot.netdev\",\"snapshot\":1,\"netns\":4026532385,"
+											   "\"ifname\":\"p0\",\"ifindex\":3,\"kind\":\"veth\",\"master_ifindex\":2,"
+											   "\"master\":\"br0\",\"peer_netns\":4026532385,\"peer_ifindex\":4,"
+											   "\"peer_name\":\"p1\"}\n" T(
+												   "09",
+												   "9") "\"event\":\"snapshot.netdev\",\"snapshot\":1,\"netns\":4026532385,"
+													"\"ifname\":\"p1\",\"ifindex\":4,\"kind\":\"veth\","
+													"\"peer_netns\":4026532385,\"peer_ifindex\":3,\"peer_name\":\"p0\"}\n" T(
+														"10",
+														"10") "\"event\":\"snapshot.end\",\"snapshot\":1,\"netns\":2,"
+														      "\"netdevs\":6,\"truncated\":false}\n" T(
+															      "11",
+															      "11") "\"event\":\"ns.create\",\"pid\":100,\"tid\":100,\"comm\":\"ip\","
+																    "\"ns_type\":\"net\",\"ns\":4026532456,\"syscall\":\"unshare\"}\n" T(
+																	    "12",
+																	    "12") "\"event\":\"ns.name\",\"ns_type\":\"net\",\"ns\":4026532456,"
+																		  "\"op\":\"add\",\"name\":\"red\",\"path\":\"/run/netns/red\","
+																		  "\"ns_names\":[\"red\"]}\n" T(
+																			  "13",
+																			  "13") "\"event\":\"netdev.create\",\"pid\":101,\"tid\":101,"
+																				"\"comm\":\"ip\",\"ns_type\":\"net\",\"netns\":4026531833,"
+																				"\"ifname\":\"tmp0\",\"ifindex\":7,\"kind\":\"veth\","
+																				"\"cause\":\"request\"}\n" T(
+																					"14",
+																					"14") "\"event\":\"netdev.create\",\"pid\":101,\"tid\":101,"
+																					      "\"comm\":\"ip\",\"ns_type\":\"net\",\"netns\":4026531833,"
+																					      "\"ifname\":\"tmp1\",\"ifindex\":8,\"kind\":\"veth\","
+																					      "\"cause\":\"request\"}\n" T(
+																						      "15",
+																						      "15") "\"event\":\"netdev.move\",\"pid\":104,\"tid\":104,"
+																							    "\"comm\":\"ip\",\"ns_type\":\"net\",\"ifname\":\"tmp1\",\"ifindex\":8,"
+																							    "\"new_ifname\":\"vb\",\"new_ifindex\":2,\"from_netns\":4026531833,"
+																							    "\"to_netns\":4026532456,\"cause\":\"request\","
+																							    "\"to_netns_names\":[\"red\"]}\n" T(
+																								    "16",
+																								    "16") "\"event\":\"netdev.move\",\"pid\":105,\"tid\":105,"
+																									  "\"comm\":\"ip\",\"ns_type\":\"net\",\"ifname\":\"tmp0\",\"ifindex\":7,"
+																									  "\"new_ifname\":\"va\",\"new_ifindex\":5,\"from_netns\":4026531833,"
+																									  "\"to_netns\":4026532385,\"cause\":\"request\","
+																									  "\"to_netns_names\":[\"blue\"]}\n" T(
+																										  "17",
+																										  "17") "\"event\":\"netdev.move\",\"pid\":102,\"tid\":102,"
+																											"\"comm\":\"ip\",\"ns_type\":\"net\",\"ifname\":\"p0\",\"ifindex\":3,"
+																											"\"new_ifname\":\"p0\",\"new_ifindex\":3,\"from_netns\":4026532385,"
+																											"\"to_netns\":4026532456,\"cause\":\"request\"}\n" T(
+																												"18",
+																												"18") "\"event\":\"netdev.move\",\"pid\":103,\"tid\":103,"
+																												      "\"comm\":\"ip\",\"ns_type\":\"net\",\"ifname\":\"eth1\",\"ifindex\":2,"
+																												      "\"new_ifname\":\"eth1\",\"new_ifindex\":4,\"from_netns\":4026531833,"
+																												      "\"to_netns\":4026532456,\"cause\":\"request\"}\n" T(
+																													      "19",
+																													      "19") "\"event\":\"netdev.delete\",\"pid\":30,\"tid\":30,"
+																														    "\"comm\":\"kworker\",\"ns_type\":\"net\",\"netns\":4026532456,"
+																														    "\"ifname\":\"vb\",\"ifindex\":2,\"kind\":\"veth\","
+																														    "\"cause\":\"netns-exit\"}\n" T(
+																															    "20",
+																															    "20") "\"event\":\"netdev.delete\",\"pid\":30,\"tid\":30,"
+																																  "\"comm\":\"kworker\",\"ns_type\":\"net\",\"netns\":4026532385,"
+																																  "\"ifname\":\"va\",\"ifindex\":5,\"kind\":\"veth\","
+																																  "\"cause\":\"netns-exit\"}\n" T(
+																																	  "21",
+																																	  "21") "\"event\":\"ns.destroy\",\"pid\":30,\"tid\":30,"
+																																		"\"comm\":\"kworker\",\"ns_type\":\"net\",\"ns\":4026532456,"
+																																		"\"interfaces\":[{\"ifname\":\"lo\",\"ifindex\":1,\"fate\":\"deleted\"},"
+																																		"{\"ifname\":\"p0\",\"ifindex\":3,\"fate\":\"deleted\"},"
+																																		"{\"ifname\":\"eth1\",\"ifindex\":4,\"fate\":\"returned\"}]}\n" T(
+																																			"22",
+																																			"22") "\"event\":\"netdev.move\",\"pid\":30,\"tid\":30,"
+																																			      "\"comm\":\"kworker\",\"ns_type\":\"net\",\"ifname\":\"eth1\","
+																																			      "\"ifindex\":4,\"new_ifname\":\"eth1\",\"new_ifindex\":2,"
+																																			      "\"from_netns\":4026532456,\"to_netns\":4026531833,"
+																																			      "\"cause\":\"netns-exit\"}\n";
+#undef T
+
+static char log_path[64];
+
+static int write_sequence(void **state)
+{
+	int fd;
+
+	strcpy(log_path, "/tmp/nstrace-test-topology-XXXXXX");
+	fd = mkstemp(log_path);
+
+	if (fd < 0 || write(fd, sequence, sizeof(sequence) - 1) !=
+			      (ssize_t)sizeof(sequence) - 1)
+		return -1;
+	return close(fd);
+}
+
+static int remove_sequence(void **state)
+{
+	return unlink(log_path);
+}
+
+/* What a command writes to stdout, as a string. */
+static char *output_of(int (*cmd)(int, char **), int argc, char **argv)
+{
+	char path[] = "/tmp/nstrace-test-out-XXXXXX";
+	int fd = mkstemp(path), saved = dup(STDOUT_FILENO);
+	char *s = calloc(1, 65536);
+
+	assert_true(fd >= 0 && saved >= 0 && s);
+	fflush(stdout);
+	dup2(fd, STDOUT_FILENO);
+	assert_int_equal(cmd(argc, argv), 0);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	assert_true(pread(fd, s, 65535, 0) >= 0);
+	close(fd);
+	unlink(path);
+	return s;
+}
+
+static char *history_of(const char *ifname)
+{
+	char *argv[] = { "history", (char *)ifname, log_path, NULL };
+
+	return output_of(history_main, 3, argv);
+}
+
+static char *replay_at(const char *at)
+{
+	char *argv[] = { "replay", "--at", (char *)at, log_path, NULL };
+
+	return output_of(replay_main, 4, argv);
+}
+
+/* Only the interface lines of a netns in ls's text: "name@peer kind". */
+static void assert_ifaces(const char *ls, uint32_t inum, const char *want)
+{
+	char head[32], name[64], kind[16];
+	const char *p;
+	struct buf b = {};
+
+	snprintf(head, sizeof(head), "net:[%u]", inum);
+	p = strstr(ls, head);
+	assert_non_null(p);
+	for (p = strchr(p, '\n') + 1; *p && strncmp(p, "net:[", 5);
+	     p = strchr(p, '\n') + 1) {
+		unsigned int ifindex;
+
+		if (sscanf(p, " %u %63s %15s", &ifindex, name, kind) == 3)
+			buf_addf(&b, "%u %s %s\n", ifindex, name, kind);
+	}
+	if (strcmp(buf_cstr(&b), want))
+		fprintf(stderr, "got:\n%s\nwant:\n%s\n", buf_cstr(&b), want);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void test_sequence_as_replay_renders_it(void **state)
+{
+	char *s = replay_at("seq:18");
+
+	/* B with its name, lo, vb (veth to A), p0 (moved, no master), eth1. */
+	assert_non_null(strstr(s, "net:[4026532456] red\n"));
+	assert_ifaces(s, INIT, "1 lo -\n");
+	assert_ifaces(s, NS_B,
+		      "1 lo -\n2 vb@if5 veth\n3 p0@if4 veth\n4 eth1 -\n");
+	assert_ifaces(s, NS_A,
+		      "1 lo -\n2 br0 bridge\n4 p1@if3 veth\n"
+		      "5 va@if2 veth\n");
+	assert_non_null(strstr(s, "p1@if3           veth"));
+	assert_null(strstr(s, "master"));
+	free(s);
+	/* B's death took its devices, their peers, and gave eth1 back. */
+	s = replay_at("seq:22");
+	assert_null(strstr(s, "4026532456"));
+	assert_ifaces(s, INIT, "1 lo -\n2 eth1 -\n");
+	assert_ifaces(s, NS_A, "1 lo -\n2 br0 bridge\n");
+	free(s);
+	/* Between the death and the hand-back, eth1 is nowhere to be seen. */
+	s = replay_at("seq:21");
+	assert_ifaces(s, INIT, "1 lo -\n");
+	free(s);
+}
+
+static void test_sequence_as_history_follows_it(void **state)
+{
+	char *s = history_of("eth1");
+
+	/* Each place of eth1, named by the snapshot, then by ns.name. */
+	assert_string_equal(
+		s,
+		"2026-12-01T08:00:04Z seen      eth1(2) in 4026531833 (init)"
+		" (snapshot 1)\n"
+		"2026-12-01T08:00:18Z moved     eth1(2) 4026531833 (init) ->"
+		" 4026532456 (red) as eth1(4) by ip(103), request\n"
+		"2026-12-01T08:00:22Z returned  eth1(4) 4026532456 (red) ->"
+		" 4026531833 (init) as eth1(2) by kworker(30), netns-exit\n");
+	free(s);
+	s = history_of("p0");
+	assert_string_equal(
+		s, "2026-12-01T08:00:08Z seen      p0(3) in 4026532385 (blue)"
+		   " (snapshot 1)\n"
+		   "2026-12-01T08:00:17Z moved     p0(3) 4026532385 (blue) ->"
+		   " 4026532456 (red) as p0(3) by ip(102), request\n"
+		   "2026-12-01T08:00:21Z died      p0(3) in 4026532456 (red),"
+		   " with its netns\n");
+	free(s);
+	/* Followed as va, it went with its peer vb: its own record still tells. */
+	s = history_of("tmp0");
+	assert_string_equal(
+		s, "2026-12-01T08:00:13Z created   tmp0(7) in 4026531833 (init)"
+		   " by ip(101), request\n"
+		   "2026-12-01T08:00:16Z moved     tmp0(7) 4026531833 (init) ->"
+		   " 4026532385 (blue) as va(5) by ip(105), request\n"
+		   "2026-12-01T08:00:20Z deleted   va(5) in 4026532385 (blue)"
+		   " by kworker(30), netns-exit\n");
+	free(s);
+}
+
+/* top takes the snapshot as a refresh, the events as they come. */
+static void to_top(void *ctx, const struct jlog_rec *r)
+{
+	struct top_model *m = ctx;
+	struct jlog log = { .path = "test" };
+	struct topo_event e;
+	uint64_t now = 2000 + r->seq;
+
+	assert_true(replay_decode(&log, r, &e));
+	if (!strcmp(r->event, "snapshot.begin"))
+		model_rebuild_begin(m);
+	else if (!strcmp(r->event, "snapshot.end"))
+		model_rebuild_end(m, now);
+	else if (e.kind == TOPO_EV_NETNS_SEEN)
+		model_put_netns(m, &e, 0, now);
+	else if (e.kind == TOPO_EV_DEV_SEEN)
+		model_put_dev(m, &e.dev, now);
+	else
+		model_apply(m, &e, now);
+}
+
+static void test_sequence_as_top_marks_it(void **state)
+{
+	struct top_model m;
+	struct jlog log;
+	char *s;
+
+	model_init(&m, 5000);
+	assert_int_equal(jlog_read(&log, log_path, to_top, &m), 0);
+	s = screen_text(&m, NULL, TOP_SORT_INODE);
+	assert_string_equal(s, "netns 4026531833 init (0 procs, 2 ifs)\n"
+			       "     lo if1\n"
+			       "  <- eth1 if2 from 4026532456 red\n"
+			       "  -> eth1 if2 moved to 4026532456 red\n"
+			       "  -> tmp0 if7 moved to 4026532385 blue\n"
+			       "  -> tmp1 if8 moved to 4026532456 red\n"
+			       "netns 4026532385 blue (0 procs, 2 ifs)\n"
+			       "     lo if1\n"
+			       "     br0 if2 bridge\n"
+			       "  -> p0 if3 moved to 4026532456 red\n"
+			       "  -  p1 if4 deleted\n"
+			       "  -  va if5 deleted\n"
+			       "netns 4026532456 -gone red\n"
+			       "  -  lo if1 deleted\n"
+			       "  -  vb if2 deleted\n"
+			       "  -  p0 if3 deleted\n"
+			       "  -> eth1 if4 moved to 4026531833\n");
+	free(s);
+	/* Once the marks are over, what stays is what replay shows. */
+	model_expire(&m, 2022 + 5000);
+	s = screen_text(&m, NULL, TOP_SORT_INODE);
+	assert_string_equal(s, "netns 4026531833 init (0 procs, 2 ifs)\n"
+			       "     lo if1\n"
+			       "     eth1 if2\n"
+			       "netns 4026532385 blue (0 procs, 2 ifs)\n"
+			       "     lo if1\n"
+			       "     br0 if2 bridge\n");
+	free(s);
+	model_free(&m);
+}
+
 static void test_rfc3339(void **state)
 {
 	uint64_t ns;
@@ -498,6 +812,15 @@ int main(void)
 		cmocka_unit_test(test_rename_in_place),
 		cmocka_unit_test(test_masters_unlinked),
 		cmocka_unit_test(test_live_and_log_decoders_agree),
+		cmocka_unit_test_setup_teardown(
+			test_sequence_as_replay_renders_it, write_sequence,
+			remove_sequence),
+		cmocka_unit_test_setup_teardown(
+			test_sequence_as_history_follows_it, write_sequence,
+			remove_sequence),
+		cmocka_unit_test_setup_teardown(test_sequence_as_top_marks_it,
+						write_sequence,
+						remove_sequence),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_jlog_skips_bad_lines),
 	};
