@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The JSON log reader and the replay model: a log of any bytes is read
- * line by line (jansson), its records applied to a topology, which then
- * renders as nstrace ls does: valid JSON and terminal-safe text, always.
+ * The JSON log reader, its decoder and the topology model: a log of any
+ * bytes is read line by line (jansson), each record decoded and applied,
+ * and the model renders as nstrace ls does: valid JSON and terminal-safe
+ * text, always.
  * What it says of bad lines goes to stderr, and is escaped there too.
  */
 #include <stdint.h>
@@ -21,11 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void on_record(void *ctx, const struct jlog_rec *r)
 {
 	struct jlog log = { .path = "fuzz" };
+	struct topo_event e;
 
-	if (!strncmp(r->event, "snapshot.", 9))
-		replay_snapshot_rec(ctx, &log, r);
-	else
-		replay_event(ctx, &log, r);
+	if (replay_decode(&log, r, &e))
+		topo_apply(ctx, &e);
 }
 
 static size_t count_newlines(const char *s, size_t n)

@@ -284,6 +284,29 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	grep -Eq "^[0-9T:.-]+Z moved +snxh0\([0-9]+\) $a \($A\) -> $b \($B\) as snxh1\([0-9]+\) by ip\([0-9]+\), request\$" "$h.txt"
 }
 
+@test "history without --snapshot: netns names from ns.name and from the move's own records" {
+	local a b log h=$BATS_TEST_TMPDIR/h.json
+	# A is named before the log begins: only the move's from_netns_names
+	# can tell its name. B is named within it: ns.name, and to_netns_names.
+	ip netns add "$A"
+	a=$(ino "$A")
+	ip -n "$A" link add snxn0 type veth peer name snxn9
+	start_nstrace
+	log=$TRACE_OUT
+	ip netns add "$B"
+	b=$(ino "$B")
+	ip -n "$A" link set snxn0 netns "$B" name snxn1
+	wait_events 1 "(.event == \"netdev.move\" and .to_netns == $b)"
+	stop_nstrace
+	[ "$(count ".event == \"ns.name\" and .ns == $b and .op == \"add\"")" -eq 1 ]
+	"$NSTRACE" history -j snxn0 "$log" >"$h"
+	assert_eq "$(jq -c '[.history[] | .action]' "$h")" '["moved"]' actions
+	assert_eq "$(jq -c '.history[0] | [.from_netns, .from_netns_names, .to_netns, .to_netns_names, .new_ifname]' "$h")" \
+		"[$a,\"$A\",$b,\"$B\",\"snxn1\"]" "names of the move"
+	"$NSTRACE" history snxn0 "$log" >"$h.txt"
+	grep -Eq "^[0-9T:.-]+Z moved +snxn0\([0-9]+\) $a \($A\) -> $b \($B\) as snxn1\([0-9]+\) by ip\([0-9]+\), request\$" "$h.txt"
+}
+
 @test "a log with a garbage line and a cut-short last line: line numbers on stderr, the rest used" {
 	local log bad=$BATS_TEST_TMPDIR/bad.json a n
 	ip netns add "$A"

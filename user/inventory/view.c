@@ -201,3 +201,16 @@ const struct ls_dev *ls_view_dev_named(const struct ns_view *nv,
 			return &nv->devs[i];
 	return NULL;
 }
+
+size_t ls_view_names(const struct ns_view *nv, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nv->nmounts && n < max; i++) {
+		const char *name = ls_view_name(nv, i);
+
+		if (name)
+			names[n++] = name;
+	}
+	return n;
+}

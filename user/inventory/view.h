@@ -70,6 +70,11 @@ const struct ls_dev *ls_view_dev_named(const struct ns_view *nv,
  * thing.
  */
 const char *ls_view_name(const struct ns_view *nv, size_t i);
+/*
+ * Its ip netns names, each once, in the order of its mounts: up to max
+ * of them into names, which point into the view. How many.
+ */
+size_t ls_view_names(const struct ns_view *nv, const char **names, size_t max);
 /* A netns named NAME (ip netns), or NULL. */
 const struct ns_view *ls_view_netns_named(const struct ls_view *v,
 					  const char *name);

@@ -6,8 +6,6 @@
 #include "lib/netfmt.h"
 #include "replay/decode.h"
 
-#define MAX_NAMES 32
-
 static void copy_str(char *dst, size_t n, const char *src)
 {
 	size_t len = strnlen(src, n - 1);
@@ -16,31 +14,48 @@ static void copy_str(char *dst, size_t n, const char *src)
 	dst[len] = '\0';
 }
 
-static bool is_event(const struct jlog_rec *r, const char *name)
+static void copy_name(char *dst, const json_t *o, const char *key)
 {
-	return !strcmp(r->event, name);
+	copy_str(dst, NST_IFNAME_LEN, jlog_s(o, key));
 }
 
-static bool snapshot_netns(struct topo *t, struct jlog *log,
-			   const struct jlog_rec *r)
+static uint32_t u32(const json_t *o, const char *key)
 {
-	json_t *names = json_object_get(r->obj, "names");
-	char *list[MAX_NAMES];
-	struct topo_ns ns = { .names = list };
+	return (uint32_t)jlog_u(o, key);
+}
+
+static bool is_net(const json_t *o)
+{
+	return !strcmp(jlog_s(o, "ns_type"), "net");
+}
+
+/* key's strings (an array), as the names of netns. */
+static void names_of(const json_t *o, const char *key, uint32_t netns,
+		     struct topo_names *nm)
+{
+	json_t *v, *names = json_object_get(o, key);
 	size_t i;
-	json_t *v;
+
+	nm->netns = netns;
+	json_array_foreach(names, i,
+			   v) if (json_is_string(v) && nm->n < TOPO_NAMES_MAX)
+		nm->name[nm->n++] = json_string_value(v);
+}
+
+static bool snapshot_netns(struct jlog *log, const struct jlog_rec *r,
+			   struct topo_event *e)
+{
+	const json_t *o = r->obj;
 
 	if (!jlog_need(log, r, "inode", NULL))
 		return false;
-	ns.inum = (uint32_t)jlog_u(r->obj, "inode");
-	ns.owner = (uint32_t)jlog_u(r->obj, "owner");
-	ns.cookie = jlog_u(r->obj, "cookie");
-	ns.init = json_is_true(json_object_get(r->obj, "init"));
-	ns.dying = json_is_true(json_object_get(r->obj, "dying"));
-	json_array_foreach(names, i,
-			   v) if (json_is_string(v) && ns.nnames < MAX_NAMES)
-		list[ns.nnames++] = (char *)json_string_value(v);
-	topo_set_netns(t, &ns);
+	e->kind = TOPO_EV_NETNS_SEEN;
+	e->netns = u32(o, "inode");
+	e->owner = u32(o, "owner");
+	e->cookie = jlog_u(o, "cookie");
+	e->init = json_is_true(json_object_get(o, "init"));
+	e->dying = json_is_true(json_object_get(o, "dying"));
+	names_of(o, "names", e->netns, &e->names[0]);
 	return true;
 }
 
@@ -82,97 +97,141 @@ static uint8_t mac_bytes(const char *s, uint8_t *addr)
 	return n;
 }
 
-static bool snapshot_netdev(struct topo *t, struct jlog *log,
-			    const struct jlog_rec *r)
+/* netns, ifindex, ifname (and kind): what every device record has. */
+static void dev_of(const json_t *o, struct ls_dev *d)
 {
-	struct ls_dev d = {};
+	d->netns = u32(o, "netns");
+	d->ifindex = u32(o, "ifindex");
+	copy_name(d->name, o, "ifname");
+	copy_str(d->link_kind, sizeof(d->link_kind), jlog_s(o, "kind"));
+}
+
+static bool snapshot_netdev(struct jlog *log, const struct jlog_rec *r,
+			    struct topo_event *e)
+{
+	const json_t *o = r->obj;
+	struct ls_dev *d = &e->dev;
 
 	if (!jlog_need(log, r, "netns", "ifindex", "$ifname", NULL))
 		return false;
-	d.netns = (uint32_t)jlog_u(r->obj, "netns");
-	d.ifindex = (uint32_t)jlog_u(r->obj, "ifindex");
-	copy_str(d.name, sizeof(d.name), jlog_s(r->obj, "ifname"));
-	copy_str(d.link_kind, sizeof(d.link_kind), jlog_s(r->obj, "kind"));
-	d.flags = flag_bits(json_object_get(r->obj, "flags"));
-	d.operstate = operstate_parse(jlog_s(r->obj, "operstate"));
-	d.mtu = (uint32_t)jlog_u(r->obj, "mtu");
-	d.type = link_type_of(json_object_get(r->obj, "link_type"));
-	d.addr_len = mac_bytes(jlog_s(r->obj, "mac"), d.addr);
-	d.master = (uint32_t)jlog_u(r->obj, "master_ifindex");
-	d.peer_netns = (uint32_t)jlog_u(r->obj, "peer_netns");
-	d.peer_ifindex = (uint32_t)jlog_u(r->obj, "peer_ifindex");
-	copy_str(d.peer_name, sizeof(d.peer_name), jlog_s(r->obj, "peer_name"));
-	topo_set_dev(t, &d);
+	e->kind = TOPO_EV_DEV_SEEN;
+	dev_of(o, d);
+	d->flags = flag_bits(json_object_get(o, "flags"));
+	d->operstate = operstate_parse(jlog_s(o, "operstate"));
+	d->mtu = u32(o, "mtu");
+	d->type = link_type_of(json_object_get(o, "link_type"));
+	d->addr_len = mac_bytes(jlog_s(o, "mac"), d->addr);
+	d->master = u32(o, "master_ifindex");
+	d->peer_netns = u32(o, "peer_netns");
+	d->peer_ifindex = u32(o, "peer_ifindex");
+	copy_name(d->peer_name, o, "peer_name");
 	return true;
 }
 
-bool replay_snapshot_rec(struct topo *t, struct jlog *log,
-			 const struct jlog_rec *r)
+static void destroy_fates(const json_t *o, struct topo_event *e)
 {
-	if (is_event(r, "snapshot.netns"))
-		return snapshot_netns(t, log, r);
-	if (is_event(r, "snapshot.netdev"))
-		return snapshot_netdev(t, log, r);
-	return true;
+	json_t *v, *devs = json_object_get(o, "interfaces");
+	size_t i;
+
+	json_array_foreach(devs, i, v) if (e->nfates < NST_MAX_DEVS)
+	{
+		struct topo_fate *f = &e->fates[e->nfates++];
+
+		f->ifindex = u32(v, "ifindex");
+		f->returned = !strcmp(jlog_s(v, "fate"), "returned");
+		copy_name(f->ifname, v, "ifname");
+	}
+	e->nfates_total = json_object_get(o, "interfaces_total") ?
+				  u32(o, "interfaces_total") :
+				  e->nfates;
 }
 
-static bool ns_destroy(struct topo *t, struct jlog *log,
-		       const struct jlog_rec *r)
+/* ns.create, ns.destroy, ns.name of a netns. */
+static bool netns_event(struct jlog *log, const struct jlog_rec *r,
+			struct topo_event *e)
 {
-	json_t *devs = json_object_get(r->obj, "interfaces");
-	uint32_t returned[NST_MAX_DEVS];
-	size_t n = 0, i;
-	json_t *v;
+	const json_t *o = r->obj;
+	bool name = !strcmp(r->event, "ns.name");
 
-	if (strcmp(jlog_s(r->obj, "ns_type"), "net"))
+	if (!is_net(o))
 		return true;
-	if (!jlog_need(log, r, "ns", NULL))
+	if (!jlog_need(log, r, "ns", NULL) ||
+	    (name && !jlog_need(log, r, "$name", "$op", NULL)))
 		return false;
-	json_array_foreach(devs, i,
-			   v) if (!strcmp(jlog_s(v, "fate"), "returned") &&
-				  n < NST_MAX_DEVS)
-		returned[n++] = (uint32_t)jlog_u(v, "ifindex");
-	topo_ns_destroy(t, (uint32_t)jlog_u(r->obj, "ns"), returned, n);
+	e->netns = u32(o, "ns");
+	names_of(o, "ns_names", e->netns, &e->names[0]);
+	if (name) {
+		e->kind = TOPO_EV_NETNS_NAME;
+		e->name = jlog_s(o, "name");
+		e->unnamed = !strcmp(jlog_s(o, "op"), "remove");
+	} else if (!strcmp(r->event, "ns.create")) {
+		e->kind = TOPO_EV_NETNS_CREATE;
+	} else {
+		e->kind = TOPO_EV_NETNS_DESTROY;
+		destroy_fates(o, e);
+	}
 	return true;
 }
 
-bool replay_event(struct topo *t, struct jlog *log, const struct jlog_rec *r)
+static bool dev_life(struct jlog *log, const struct jlog_rec *r,
+		     struct topo_event *e)
+{
+	const json_t *o = r->obj;
+	bool create = !strcmp(r->event, "netdev.create");
+
+	if (create ? !jlog_need(log, r, "netns", "ifindex", "$ifname", NULL) :
+		     !jlog_need(log, r, "netns", "ifindex", NULL))
+		return false;
+	e->kind = create ? TOPO_EV_DEV_CREATE : TOPO_EV_DEV_DELETE;
+	dev_of(o, &e->dev);
+	names_of(o, "netns_names", e->dev.netns, &e->names[0]);
+	return true;
+}
+
+static bool dev_move(struct jlog *log, const struct jlog_rec *r,
+		     struct topo_event *e)
 {
 	const json_t *o = r->obj;
 
-	if (is_event(r, "ns.create")) {
-		if (strcmp(jlog_s(o, "ns_type"), "net"))
-			return true;
-		if (!jlog_need(log, r, "ns", NULL))
-			return false;
-		topo_ns_create(t, (uint32_t)jlog_u(o, "ns"));
-	} else if (is_event(r, "ns.destroy")) {
-		return ns_destroy(t, log, r);
-	} else if (is_event(r, "netdev.create")) {
-		if (!jlog_need(log, r, "netns", "ifindex", "$ifname", NULL))
-			return false;
-		topo_dev_create(t, (uint32_t)jlog_u(o, "netns"),
-				jlog_s(o, "ifname"),
-				(uint32_t)jlog_u(o, "ifindex"),
-				jlog_s(o, "kind"), jlog_u(o, "tid"));
-	} else if (is_event(r, "netdev.delete")) {
-		if (!jlog_need(log, r, "netns", "ifindex", NULL))
-			return false;
-		topo_dev_delete(t, (uint32_t)jlog_u(o, "netns"),
-				(uint32_t)jlog_u(o, "ifindex"));
-	} else if (is_event(r, "netdev.move")) {
-		/* A refused move changed nothing. */
-		if (json_object_get(o, "error"))
-			return true;
-		if (!jlog_need(log, r, "from_netns", "to_netns", "ifindex",
+	/* A refused move has no new_*, and perhaps no target. */
+	e->refused = json_object_get(o, "error") != NULL;
+	if (e->refused ?
+		    !jlog_need(log, r, "from_netns", "ifindex", "$ifname",
+			       NULL) :
+		    !jlog_need(log, r, "from_netns", "to_netns", "ifindex",
 			       "new_ifindex", "$ifname", "$new_ifname", NULL))
-			return false;
-		topo_dev_move(t, (uint32_t)jlog_u(o, "from_netns"),
-			      (uint32_t)jlog_u(o, "ifindex"),
-			      jlog_s(o, "ifname"),
-			      (uint32_t)jlog_u(o, "to_netns"),
-			      (uint32_t)jlog_u(o, "new_ifindex"),
-			      jlog_s(o, "new_ifname"));
-	}
+		return false;
+	e->kind = TOPO_EV_DEV_MOVE;
+	e->dev.netns = u32(o, "from_netns");
+	e->dev.ifindex = u32(o, "ifindex");
+	copy_name(e->dev.name, o, "ifname");
+	e->to_netns = u32(o, "to_netns");
+	e->new_ifindex = u32(o, "new_ifindex");
+	copy_name(e->new_ifname, o, "new_ifname");
+	e->netns_exit = !strcmp(jlog_s(o, "cause"), "netns-exit");
+	names_of(o, "from_netns_names", e->dev.netns, &e->names[0]);
+	names_of(o, "to_netns_names", e->to_netns, &e->names[1]);
+	return true;
+}
+
+bool replay_decode(struct jlog *log, const struct jlog_rec *r,
+		   struct topo_event *e)
+{
+	const char *ev = r->event;
+
+	memset(e, 0, sizeof(*e));
+	e->tid = jlog_u(r->obj, "tid");
+	e->snapshot = jlog_u(r->obj, "snapshot");
+	if (!strcmp(ev, "snapshot.netns"))
+		return snapshot_netns(log, r, e);
+	if (!strcmp(ev, "snapshot.netdev"))
+		return snapshot_netdev(log, r, e);
+	if (!strcmp(ev, "ns.create") || !strcmp(ev, "ns.destroy") ||
+	    !strcmp(ev, "ns.name"))
+		return netns_event(log, r, e);
+	if (!strcmp(ev, "netdev.create") || !strcmp(ev, "netdev.delete"))
+		return dev_life(log, r, e);
+	if (!strcmp(ev, "netdev.move"))
+		return dev_move(log, r, e);
 	return true;
 }

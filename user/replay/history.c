@@ -7,28 +7,28 @@
 #include "lib/cli.h"
 #include "lib/escape.h"
 #include "lib/json.h"
+#include "replay/decode.h"
 #include "replay/log.h"
 #include "nstrace.h"
 #include "replay/replay.h"
+#include "topology/topology.h"
 
-/* Where an interface of that name (or that it became) is: netns, ifindex. */
+/* The tag of a device followed in the model: it goes where the device goes. */
+#define FOLLOWED 1
+
+/* A followed device the model took away before its own record came. */
 struct place {
 	uint32_t netns, ifindex;
-};
-
-struct netns_label {
-	uint32_t inum;
-	char *label; /* "name1,name2", "init", or "" */
 };
 
 struct history {
 	struct jlog log;
 	const char *ifname;
 	bool json;
-	struct place *at; /* the places followed */
-	size_t nat;
-	struct netns_label *labels; /* from the snapshots */
-	size_t nlabels;
+	struct topo topo; /* the log's topology, applied record by record */
+	struct place *ended; /* with its veth peer, say: its delete follows */
+	size_t nended;
+	struct buf label; /* netns_field()'s */
 	struct buf out;
 	struct jw jw; /* the steps into out, with --json */
 	size_t steps;
@@ -58,68 +58,58 @@ const struct cli_cmd history_cli = {
 	.opts = history_opts_used,
 };
 
-static struct place *find_place(struct history *h, uint32_t netns,
+static struct place *find_ended(struct history *h, uint32_t netns,
 				uint32_t ifindex)
 {
-	for (size_t i = 0; i < h->nat; i++)
-		if (h->at[i].netns == netns && h->at[i].ifindex == ifindex)
-			return &h->at[i];
+	for (size_t i = 0; i < h->nended; i++)
+		if (h->ended[i].netns == netns &&
+		    h->ended[i].ifindex == ifindex)
+			return &h->ended[i];
 	return NULL;
 }
 
-static void follow(struct history *h, uint32_t netns, uint32_t ifindex)
+/* Its own record came: it is no longer followed. */
+static void unend(struct history *h, uint32_t netns, uint32_t ifindex)
 {
-	if (find_place(h, netns, ifindex))
-		return;
-	h->at = realloc(h->at, (h->nat + 1) * sizeof(*h->at));
-	if (!h->at)
-		abort();
-	h->at[h->nat++] = (struct place){ netns, ifindex };
-}
-
-static void unfollow(struct history *h, uint32_t netns, uint32_t ifindex)
-{
-	struct place *p = find_place(h, netns, ifindex);
+	struct place *p = find_ended(h, netns, ifindex);
 
 	if (p)
-		*p = h->at[--h->nat];
+		*p = h->ended[--h->nended];
 }
 
-static const char *label_of(const struct history *h, uint32_t inum)
+static bool followed(struct history *h, uint32_t netns, uint32_t ifindex)
 {
-	for (size_t i = 0; i < h->nlabels; i++)
-		if (h->labels[i].inum == inum)
-			return h->labels[i].label;
-	return "";
+	const struct topo_dev *d = topo_any_dev(&h->topo, netns, ifindex);
+
+	return (d && d->tag == FOLLOWED) || find_ended(h, netns, ifindex);
 }
 
-static void learn_label(struct history *h, const json_t *o)
+/* The model's changes: a followed device it removed waits for its record. */
+static void on_change(void *ctx, const struct topo_change *c)
 {
-	uint32_t inum = (uint32_t)jlog_u(o, "inode");
-	json_t *names = json_object_get(o, "names"), *v;
-	struct buf b = {};
-	size_t i;
+	struct history *h = ctx;
 
-	json_array_foreach(names, i, v) if (json_is_string(v))
-	{
-		if (b.len)
-			buf_addc(&b, ',');
-		buf_adds(&b, json_string_value(v));
-	}
-	if (!b.len && json_is_true(json_object_get(o, "init")))
-		buf_adds(&b, "init");
-	for (i = 0; i < h->nlabels && h->labels[i].inum != inum; i++)
-		;
-	if (i == h->nlabels) {
-		h->labels = realloc(h->labels,
-				    (h->nlabels + 1) * sizeof(*h->labels));
-		if (!h->labels)
-			abort();
-		h->labels[h->nlabels++] = (struct netns_label){ inum, NULL };
-	}
-	free(h->labels[i].label);
-	h->labels[i].label = strdup(buf_cstr(&b));
-	buf_free(&b);
+	if (c->what != TOPO_DEV_GONE || c->dev->tag != FOLLOWED ||
+	    find_ended(h, c->dev->d.netns, c->dev->d.ifindex))
+		return;
+	h->ended = reallocarray(h->ended, h->nended + 1, sizeof(*h->ended));
+	if (!h->ended)
+		abort();
+	h->ended[h->nended++] =
+		(struct place){ c->dev->d.netns, c->dev->d.ifindex };
+}
+
+/* "name1,name2", "init", or "": what the model knows of it by now. */
+static const char *label_of(struct history *h, uint32_t inum)
+{
+	const struct topo_ns *ns = topo_any_ns(&h->topo, inum);
+
+	h->label.len = 0;
+	if (ns)
+		topo_join_names(&h->label, ns, ',');
+	if (!h->label.len && ns && ns->init)
+		buf_adds(&h->label, "init");
+	return buf_cstr(&h->label);
 }
 
 /* One field of a step: "key":value in JSON, nothing in text. */
@@ -232,24 +222,22 @@ static void where(struct history *h, const char *ifname, uint64_t ifindex,
 	netns_field(h, "netns", netns);
 }
 
-static void on_move(struct history *h, const struct jlog_rec *r)
+/* Each of these tells its steps; true when the record concerns us. */
+static bool on_move(struct history *h, const struct jlog_rec *r,
+		    const struct topo_event *e)
 {
-	const json_t *o = r->obj;
-	uint32_t from = (uint32_t)jlog_u(o, "from_netns"),
-		 to = (uint32_t)jlog_u(o, "to_netns"),
-		 ifindex = (uint32_t)jlog_u(o, "ifindex"),
-		 new_ifindex = (uint32_t)jlog_u(o, "new_ifindex");
-	const char *name = jlog_s(o, "ifname"),
-		   *new_name = jlog_s(o, "new_ifname");
-	bool refused = json_object_get(o, "error") != NULL;
+	uint32_t from = e->dev.netns, to = e->to_netns,
+		 ifindex = e->dev.ifindex, new_ifindex = e->new_ifindex;
+	const char *name = e->dev.name, *new_name = e->new_ifname;
+	bool refused = e->refused;
 
-	if (!find_place(h, from, ifindex) && strcmp(name, h->ifname) &&
+	if (!followed(h, from, ifindex) && strcmp(name, h->ifname) &&
 	    strcmp(new_name, h->ifname))
-		return;
+		return false;
 	step_begin(h, r,
-		   refused				     ? "refused" :
-		   !strcmp(jlog_s(o, "cause"), "netns-exit") ? "returned" :
-							       "moved");
+		   refused	 ? "refused" :
+		   e->netns_exit ? "returned" :
+				   "moved");
 	if (h->json) {
 		jkey_s(h, "ifname", name);
 		jkey_u(h, "ifindex", ifindex);
@@ -272,98 +260,125 @@ static void on_move(struct history *h, const struct jlog_rec *r)
 		}
 	}
 	step_end(h, r);
-	if (refused)
-		return;
-	unfollow(h, from, ifindex);
-	follow(h, to, new_ifindex);
+	return !refused;
 }
 
-static void on_life(struct history *h, const struct jlog_rec *r, bool create)
+static bool on_life(struct history *h, const struct jlog_rec *r,
+		    const struct topo_event *e)
 {
-	const json_t *o = r->obj;
-	uint32_t netns = (uint32_t)jlog_u(o, "netns"),
-		 ifindex = (uint32_t)jlog_u(o, "ifindex");
-	const char *name = jlog_s(o, "ifname");
-	bool followed = find_place(h, netns, ifindex);
+	bool create = e->kind == TOPO_EV_DEV_CREATE;
+	uint32_t netns = e->dev.netns, ifindex = e->dev.ifindex;
+	const char *name = e->dev.name;
+	bool was = followed(h, netns, ifindex);
 
-	if (!followed && strcmp(name, h->ifname))
-		return;
+	if (!was && strcmp(name, h->ifname))
+		return false;
 	/* An event a snapshot already showed. */
-	if (create && followed)
-		return;
+	if (create && was)
+		return false;
 	step_begin(h, r, create ? "created" : "deleted");
 	where(h, name, ifindex, netns);
-	if (h->json && *jlog_s(o, "kind"))
-		jkey_s(h, "kind", jlog_s(o, "kind"));
+	if (h->json && *e->dev.link_kind)
+		jkey_s(h, "kind", e->dev.link_kind);
 	step_end(h, r);
-	if (create)
-		follow(h, netns, ifindex);
-	else
-		unfollow(h, netns, ifindex);
+	return true;
 }
 
-static void on_seen(struct history *h, const struct jlog_rec *r)
+static bool on_seen(struct history *h, const struct jlog_rec *r,
+		    const struct topo_event *e)
 {
-	const json_t *o = r->obj;
-	uint32_t netns = (uint32_t)jlog_u(o, "netns"),
-		 ifindex = (uint32_t)jlog_u(o, "ifindex");
-	const char *name = jlog_s(o, "ifname");
+	uint32_t netns = e->dev.netns, ifindex = e->dev.ifindex;
+	const char *name = e->dev.name;
 
-	if (strcmp(name, h->ifname) || find_place(h, netns, ifindex))
-		return;
+	if (strcmp(name, h->ifname) || followed(h, netns, ifindex))
+		return false;
 	step_begin(h, r, "seen");
 	where(h, name, ifindex, netns);
 	if (h->json)
-		jkey_u(h, "snapshot", jlog_u(o, "snapshot"));
+		jkey_u(h, "snapshot", e->snapshot);
 	else
 		buf_addf(&h->out, " (snapshot %llu)",
-			 (unsigned long long)jlog_u(o, "snapshot"));
+			 (unsigned long long)e->snapshot);
 	step_end(h, r);
-	follow(h, netns, ifindex);
+	return true;
 }
 
 /* The interfaces a dying netns took with it; those returned get a move. */
-static void on_destroy(struct history *h, const struct jlog_rec *r)
+static bool on_destroy(struct history *h, const struct jlog_rec *r,
+		       const struct topo_event *e)
 {
-	json_t *devs = json_object_get(r->obj, "interfaces"), *v;
-	uint32_t netns = (uint32_t)jlog_u(r->obj, "ns");
-	size_t i;
+	for (uint32_t i = 0; i < e->nfates; i++) {
+		const struct topo_fate *f = &e->fates[i];
 
-	json_array_foreach(devs, i, v)
-	{
-		uint32_t ifindex = (uint32_t)jlog_u(v, "ifindex");
-
-		if (strcmp(jlog_s(v, "fate"), "deleted") ||
-		    !find_place(h, netns, ifindex))
+		if (f->returned || !followed(h, e->netns, f->ifindex))
 			continue;
 		step_begin(h, r, "died");
-		where(h, jlog_s(v, "ifname"), ifindex, netns);
+		where(h, f->ifname, f->ifindex, e->netns);
 		if (h->json) {
 			jkey_s(h, "cause", "netns-exit");
 			jw_obj_close(&h->jw);
 		} else {
 			buf_adds(&h->out, ", with its netns\n");
 		}
-		unfollow(h, netns, ifindex);
+	}
+	return true;
+}
+
+/* After the model took a record that concerned us: who is followed now. */
+static void settle(struct history *h, const struct topo_event *e)
+{
+	switch (e->kind) {
+	case TOPO_EV_DEV_SEEN:
+	case TOPO_EV_DEV_CREATE:
+		topo_tag(&h->topo, e->dev.netns, e->dev.ifindex, FOLLOWED);
+		break;
+	case TOPO_EV_DEV_MOVE:
+		unend(h, e->dev.netns, e->dev.ifindex);
+		/* The model moved its tag if it knew the device; else new. */
+		topo_tag(&h->topo, e->to_netns, e->new_ifindex, FOLLOWED);
+		break;
+	case TOPO_EV_DEV_DELETE:
+		unend(h, e->dev.netns, e->dev.ifindex);
+		break;
+	case TOPO_EV_NETNS_DESTROY:
+		for (uint32_t i = 0; i < e->nfates; i++)
+			if (!e->fates[i].returned)
+				unend(h, e->netns, e->fates[i].ifindex);
+		break;
+	default:
+		break;
 	}
 }
 
+/* The records that make steps, by kind. */
+static bool (*const steps[])(struct history *, const struct jlog_rec *,
+			     const struct topo_event *) = {
+	[TOPO_EV_DEV_SEEN] = on_seen,	      [TOPO_EV_DEV_MOVE] = on_move,
+	[TOPO_EV_DEV_CREATE] = on_life,	      [TOPO_EV_DEV_DELETE] = on_life,
+	[TOPO_EV_NETNS_DESTROY] = on_destroy,
+};
+
+/*
+ * Each step is told as the model stood before its record, with the names
+ * the record itself gives; then the model takes the record.
+ */
 static void on_record(void *ctx, const struct jlog_rec *r)
 {
 	struct history *h = ctx;
+	struct topo_event e;
+	bool step;
 
-	if (!strcmp(r->event, "snapshot.netns"))
-		learn_label(h, r->obj);
-	else if (!strcmp(r->event, "snapshot.netdev"))
-		on_seen(h, r);
-	else if (!strcmp(r->event, "netdev.move"))
-		on_move(h, r);
-	else if (!strcmp(r->event, "netdev.create"))
-		on_life(h, r, true);
-	else if (!strcmp(r->event, "netdev.delete"))
-		on_life(h, r, false);
-	else if (!strcmp(r->event, "ns.destroy"))
-		on_destroy(h, r);
+	/* h comes zeroed from history_main(): the watcher is set here. */
+	h->topo.watch = on_change;
+	h->topo.watch_ctx = h;
+	if (!replay_decode(&h->log, r, &e))
+		return;
+	topo_learn(&h->topo, &e);
+	step = e.kind < sizeof(steps) / sizeof(steps[0]) && steps[e.kind] &&
+	       steps[e.kind](h, r, &e);
+	topo_apply(&h->topo, &e);
+	if (step)
+		settle(h, &e);
 }
 
 /* The document: the steps that step_begin() and step_end() wrote. */
@@ -385,10 +400,9 @@ static void json_doc(struct buf *doc, const struct history *h)
 
 static void history_free(struct history *h)
 {
-	for (size_t i = 0; i < h->nlabels; i++)
-		free(h->labels[i].label);
-	free(h->labels);
-	free(h->at);
+	topo_free(&h->topo);
+	free(h->ended);
+	buf_free(&h->label);
 	buf_free(&h->out);
 }
 

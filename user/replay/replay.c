@@ -11,6 +11,7 @@
 #include "ls/render.h"
 #include "replay/replay.h"
 #include "replay/decode.h"
+#include "topology/topology.h"
 
 struct replay {
 	struct jlog log;
@@ -106,6 +107,14 @@ static void snapshot_end(struct replay *rp, const struct jlog_rec *r)
 	rp->reading = 0;
 }
 
+static void apply(struct topo *t, struct jlog *log, const struct jlog_rec *r)
+{
+	struct topo_event e;
+
+	if (replay_decode(log, r, &e))
+		topo_apply(t, &e);
+}
+
 static void on_record(void *ctx, const struct jlog_rec *r)
 {
 	struct replay *rp = ctx;
@@ -120,7 +129,7 @@ static void on_record(void *ctx, const struct jlog_rec *r)
 	} else if (!strncmp(r->event, "snapshot.", 9) &&
 		   strcmp(r->event, "snapshot.end")) {
 		if (rp->reading && jlog_u(r->obj, "snapshot") == rp->reading)
-			replay_snapshot_rec(&rp->next, &rp->log, r);
+			apply(&rp->next, &rp->log, r);
 	} else if (!strcmp(r->event, "snapshot.end")) {
 		snapshot_end(rp, r);
 	} else if (!in_time(rp, r)) {
@@ -128,7 +137,7 @@ static void on_record(void *ctx, const struct jlog_rec *r)
 	} else if (!strcmp(r->event, "lost")) {
 		rp->lost += jlog_u(r->obj, "count");
 	} else {
-		replay_event(&rp->cur, &rp->log, r);
+		apply(&rp->cur, &rp->log, r);
 	}
 }
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/buf.h"
 #include "top/model.h"
 
 static void *xrealloc(void *p, size_t n, size_t size)
@@ -12,10 +13,14 @@ static void *xrealloc(void *p, size_t n, size_t size)
 	return p;
 }
 
+static void on_change(void *ctx, const struct topo_change *c);
+
 void model_init(struct top_model *m, uint64_t mark_ms)
 {
 	memset(m, 0, sizeof(*m));
 	m->mark_ms = mark_ms;
+	m->topo.watch = on_change;
+	m->topo.watch_ctx = m;
 }
 
 static void netns_free(struct top_netns *n)
@@ -29,6 +34,7 @@ void model_free(struct top_model *m)
 	for (size_t i = 0; i < m->nns; i++)
 		netns_free(&m->ns[i]);
 	free(m->ns);
+	topo_free(&m->topo);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -57,34 +63,41 @@ struct top_netns *model_netns(const struct top_model *m, uint32_t inum)
 	return NULL;
 }
 
-const char *model_names(const struct top_model *m, uint32_t inum)
+/* The ghost of inum that died last, or NULL. */
+static struct top_netns *ghost_netns(const struct top_model *m, uint32_t inum)
 {
-	const char *names = NULL;
+	struct top_netns *last = NULL;
 
 	for (size_t i = lower_bound(m, inum);
-	     i < m->nns && m->ns[i].inum == inum; i++) {
-		if (!m->ns[i].ghost)
-			return m->ns[i].names;
-		names = names ? names : m->ns[i].names;
-	}
-	return names;
+	     i < m->nns && m->ns[i].inum == inum; i++)
+		if (m->ns[i].ghost)
+			last = &m->ns[i];
+	return last;
 }
 
-/* The ghost of inum that still holds a live ifindex, else any, or NULL. */
-static struct top_netns *ghost_netns(struct top_model *m, uint32_t inum,
-				     uint32_t ifindex)
+const char *model_names(const struct top_model *m, uint32_t inum)
 {
-	struct top_netns *any = NULL;
+	const struct top_netns *n = model_netns(m, inum);
 
-	for (size_t i = lower_bound(m, inum);
-	     i < m->nns && m->ns[i].inum == inum; i++) {
-		if (!m->ns[i].ghost)
-			continue;
-		if (model_iface(&m->ns[i], ifindex))
-			return &m->ns[i];
-		any = &m->ns[i];
-	}
-	return any;
+	if (!n)
+		n = ghost_netns(m, inum);
+	return n ? n->names : NULL;
+}
+
+const struct topo_ns *model_topo_ns(const struct top_model *m,
+				    const struct top_netns *n)
+{
+	return n->ghost ? NULL : topo_find_ns(&m->topo, n->inum);
+}
+
+size_t model_live_netns(const struct top_model *m)
+{
+	return topo_live_netns(&m->topo);
+}
+
+size_t model_live_ifaces(const struct top_model *m)
+{
+	return topo_live_devs(&m->topo);
 }
 
 /* A new entry after every other of its inode; pointers into m->ns move. */
@@ -112,19 +125,32 @@ static void netns_remove(struct top_model *m, size_t at)
 	m->nns--;
 }
 
-static struct top_netns *netns_get(struct top_model *m, uint32_t inum)
+/* What top keeps of the model's ns: its live entry, or the ghost of it. */
+static struct top_netns *kept_of(const struct top_model *m,
+				 const struct topo_ns *ns)
 {
-	struct top_netns *n = model_netns(m, inum);
-
-	return n ? n : netns_insert(m, inum);
+	return ns->dead ? ghost_netns(m, ns->inum) : model_netns(m, ns->inum);
 }
 
-struct top_iface *model_iface(struct top_netns *n, uint32_t ifindex)
+static struct top_iface *find_mark(const struct top_netns *n, uint32_t ifindex)
 {
 	for (size_t i = 0; i < n->nifs; i++)
 		if (!n->ifs[i].ghost && n->ifs[i].ifindex == ifindex)
 			return &n->ifs[i];
 	return NULL;
+}
+
+const struct top_iface *model_mark(const struct top_netns *n, uint32_t ifindex)
+{
+	return find_mark(n, ifindex);
+}
+
+static void drop_mark(struct top_netns *n, uint32_t ifindex)
+{
+	struct top_iface *f = find_mark(n, ifindex);
+
+	if (f)
+		memmove(f, f + 1, (n->nifs-- - (f - n->ifs) - 1) * sizeof(*f));
 }
 
 static struct top_iface *iface_append(struct top_netns *n, uint32_t ifindex)
@@ -141,302 +167,210 @@ static struct top_iface *iface_append(struct top_netns *n, uint32_t ifindex)
 	return f;
 }
 
-size_t model_live_netns(const struct top_model *m)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < m->nns; i++)
-		k += !m->ns[i].ghost;
-	return k;
-}
-
-size_t model_live_ifaces(const struct top_model *m)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < m->nns; i++)
-		for (size_t j = 0; !m->ns[i].ghost && j < m->ns[i].nifs; j++)
-			k += !m->ns[i].ifs[j].ghost;
-	return k;
-}
-
-static void set_mark(struct top_model *m, enum top_mark *mark, uint64_t *until,
-		     enum top_mark to, uint64_t now)
-{
-	*mark = to;
-	*until = now + m->mark_ms;
-}
-
 static void netns_mark(struct top_model *m, struct top_netns *n,
-		       enum top_mark to, uint64_t now)
+		       enum top_mark to)
 {
-	set_mark(m, &n->mark, &n->mark_until, to, now);
+	n->mark = to;
+	n->mark_until = m->now + m->mark_ms;
 }
 
 static void iface_mark(struct top_model *m, struct top_iface *f,
-		       enum top_mark to, uint32_t other, uint64_t now)
+		       enum top_mark to, uint32_t other)
 {
-	set_mark(m, &f->mark, &f->mark_until, to, now);
+	f->mark = to;
+	f->mark_until = m->now + m->mark_ms;
 	f->mark_netns = other;
 }
 
-static void copy_name(char *dst, const char *src)
+/* A live interface's mark, in place of the one it had. */
+static void mark_live(struct top_model *m, struct top_netns *n,
+		      uint32_t ifindex, enum top_mark to, uint32_t other)
 {
-	memcpy(dst, src, NST_IFNAME_LEN);
-	dst[NST_IFNAME_LEN - 1] = '\0';
+	struct top_iface *f = find_mark(n, ifindex);
+
+	iface_mark(m, f ? f : iface_append(n, ifindex), to, other);
+}
+
+/* An interface that left n, as it was then. */
+static void add_ghost(struct top_model *m, struct top_netns *n,
+		      const struct ls_dev *d, enum top_mark to, uint32_t other)
+{
+	struct top_iface *f;
+
+	drop_mark(n, d->ifindex);
+	f = iface_append(n, d->ifindex);
+	memcpy(f->name, d->name, sizeof(f->name));
+	f->name[sizeof(f->name) - 1] = '\0';
+	f->ghost = true;
+	iface_mark(m, f, to, other);
+}
+
+/* "a,b" from the model's names, as top draws and filters them. */
+static void sync_names(struct top_netns *n, const struct topo_ns *ns)
+{
+	struct buf b = {};
+
+	topo_join_names(&b, ns, ',');
+	free(n->names);
+	n->names = b.len ? strdup(buf_cstr(&b)) : NULL;
+	buf_free(&b);
+}
+
+static void netns_added(struct top_model *m, const struct topo_change *c)
+{
+	struct top_netns *n = netns_insert(m, c->ns->inum);
+
+	if (m->loaded)
+		netns_mark(m, n, TOP_MARK_NEW);
+	/* The unsharer, or the clone's child. */
+	if (c->why && c->why->kind == TOPO_EV_NETNS_CREATE)
+		n->nprocs = 1;
+	sync_names(n, c->ns);
+}
+
+/* Its interfaces went first; their marks go, their ghosts stay with it. */
+static void netns_gone(struct top_model *m, struct top_netns *n,
+		       const struct topo_ns *ns)
+{
+	size_t k = 0;
+
+	n->ghost = true;
+	n->init = ns->init;
+	n->nprocs = 0;
+	netns_mark(m, n, TOP_MARK_GONE);
+	for (size_t i = 0; i < n->nifs; i++)
+		if (n->ifs[i].ghost)
+			n->ifs[k++] = n->ifs[i];
+	n->nifs = k;
+}
+
+/* What a move leaves behind, and where it lands. */
+static void dev_moved(struct top_model *m, const struct topo_change *c)
+{
+	struct top_netns *n = kept_of(m, c->ns), *o;
+	uint32_t from = c->from ? c->from->inum : c->why->dev.netns;
+
+	if (c->old && (o = kept_of(m, c->from)))
+		add_ghost(m, o, &c->old->d, TOP_MARK_MOVED_OUT, c->ns->inum);
+	if (n)
+		mark_live(m, n, c->dev->d.ifindex, TOP_MARK_MOVED_IN, from);
+}
+
+static void on_change(void *ctx, const struct topo_change *c)
+{
+	struct top_model *m = ctx;
+	struct top_netns *n;
+
+	if (c->what == TOPO_NETNS_ADDED) {
+		netns_added(m, c);
+		return;
+	}
+	if (c->what == TOPO_DEV_MOVED) {
+		dev_moved(m, c);
+		return;
+	}
+	/* A dying netns is dead by now: its live entry becomes its ghost. */
+	if (c->what == TOPO_NETNS_GONE) {
+		n = model_netns(m, c->ns->inum);
+		if (n)
+			netns_gone(m, n, c->ns);
+		return;
+	}
+	n = kept_of(m, c->ns);
+	if (!n)
+		return;
+	switch (c->what) {
+	case TOPO_NETNS_NAMED:
+		if (!n->ghost)
+			sync_names(n, c->ns);
+		break;
+	case TOPO_DEV_ADDED:
+		/* What comes with a new netns shares its mark. */
+		if (m->loaded && n->mark != TOP_MARK_NEW)
+			mark_live(m, n, c->dev->d.ifindex, TOP_MARK_NEW, 0);
+		break;
+	case TOPO_DEV_RETURNED:
+		/* Out of sight until its move, as in replay. */
+		drop_mark(n, c->dev->d.ifindex);
+		break;
+	case TOPO_DEV_GONE:
+		add_ghost(m, n, &c->dev->d, TOP_MARK_GONE, 0);
+		break;
+	default:
+		break;
+	}
 }
 
 void model_rebuild_begin(struct top_model *m)
 {
-	for (size_t i = 0; i < m->nns; i++) {
-		m->ns[i].seen = false;
-		for (size_t j = 0; j < m->ns[i].nifs; j++)
-			m->ns[i].ifs[j].seen = false;
-	}
+	topo_sweep_begin(&m->topo);
 }
 
-struct top_netns *model_put_netns(struct top_model *m, uint32_t inum,
-				  uint32_t flags, const char *names,
-				  int64_t nprocs, uint64_t now)
+bool model_put_netns(struct top_model *m, const struct topo_event *seen,
+		     int64_t nprocs, uint64_t now)
 {
-	struct top_netns *n = model_netns(m, inum);
+	struct top_netns *n;
 
 	/* Its ns.destroy came before the kernel took it off its list. */
-	if (!n && (flags & TOP_NS_DYING) && ghost_netns(m, inum, 0))
-		return NULL;
-	if (!n) {
-		n = netns_insert(m, inum);
-		if (m->loaded)
-			netns_mark(m, n, TOP_MARK_NEW, now);
-	}
-	n->flags = flags;
-	/* ip netns del unmounts first: a dying netns keeps the names it had. */
-	if (names && *names) {
-		free(n->names);
-		n->names = strdup(names);
-	} else if (!(flags & TOP_NS_DYING)) {
-		free(n->names);
-		n->names = NULL;
-	}
-	n->nprocs = nprocs;
-	n->seen = true;
+	if (!topo_find_ns(&m->topo, seen->netns) && seen->dying &&
+	    ghost_netns(m, seen->netns))
+		return false;
+	m->now = now;
+	topo_apply(&m->topo, seen);
+	n = model_netns(m, seen->netns);
+	if (n)
+		n->nprocs = nprocs;
 	return n;
 }
 
-void model_put_iface(struct top_model *m, struct top_netns *n,
-		     const struct top_iface *in, uint64_t now)
+void model_put_dev(struct top_model *m, const struct ls_dev *d, uint64_t now)
 {
-	struct top_iface *f;
+	struct topo_event e = { .kind = TOPO_EV_DEV_SEEN, .dev = *d };
 
-	if (!n)
-		return;
-	f = model_iface(n, in->ifindex);
-	if (!f) {
-		f = iface_append(n, in->ifindex);
-		if (m->loaded && n->mark != TOP_MARK_NEW)
-			iface_mark(m, f, TOP_MARK_NEW, 0, now);
-	}
-	copy_name(f->name, in->name);
-	memcpy(f->kind, in->kind, sizeof(f->kind));
-	f->kind[sizeof(f->kind) - 1] = '\0';
-	f->peer_netns = in->peer_netns;
-	f->peer_ifindex = in->peer_ifindex;
-	copy_name(f->peer_name, in->peer_name);
-	f->seen = true;
+	m->now = now;
+	topo_apply(&m->topo, &e);
 }
 
 void model_rebuild_end(struct top_model *m, uint64_t now)
 {
-	for (size_t i = 0; i < m->nns; i++) {
-		struct top_netns *n = &m->ns[i];
-
-		if (n->ghost)
-			continue;
-		/* Its ns.destroy was lost, or is still queued. */
-		if (!n->seen) {
-			n->ghost = true;
-			netns_mark(m, n, TOP_MARK_GONE, now);
-		}
-		for (size_t j = 0; j < n->nifs; j++) {
-			struct top_iface *f = &n->ifs[j];
-
-			if (f->ghost || (f->seen && n->seen))
-				continue;
-			f->ghost = true;
-			iface_mark(m, f, TOP_MARK_GONE, 0, now);
-		}
-	}
+	m->now = now;
+	topo_sweep_end(&m->topo);
 	m->loaded = true;
 }
 
-static void on_create(struct top_model *m, const struct nst_ns_create *c,
-		      uint64_t now)
-{
-	struct top_netns *n;
-
-	if (c->ns_type != NST_NS_NET || model_netns(m, c->ns))
-		return;
-	n = netns_insert(m, c->ns);
-	n->nprocs = 1; /* the unsharer, or the clone's child */
-	netns_mark(m, n, TOP_MARK_NEW, now);
-}
-
 /* One thread moved; a refresh from the inventory counts processes again. */
-static void on_setns(struct top_model *m, const struct nst_ns_setns *s)
+static void on_enter(struct top_model *m, const struct topo_event *e)
 {
-	struct top_netns *n;
+	struct top_netns *n = model_netns(m, e->netns);
 
-	if (s->ns_type != NST_NS_NET)
-		return;
-	n = model_netns(m, s->from_ns);
 	if (n && n->nprocs > 0)
 		n->nprocs--;
-	n = model_netns(m, s->to_ns);
+	n = model_netns(m, e->to_netns);
 	if (n)
 		n->nprocs++;
 }
 
-static const struct nst_dev *dying_dev(const struct nst_ns_destroy *d,
-				       uint32_t ifindex)
-{
-	uint32_t nr = d->nr_devs < NST_MAX_DEVS ? d->nr_devs : NST_MAX_DEVS;
-
-	for (uint32_t i = 0; i < nr; i++)
-		if (d->devs[i].ifindex == ifindex)
-			return &d->devs[i];
-	return NULL;
-}
-
-static void on_destroy(struct top_model *m, const struct nst_ns_destroy *d,
-		       uint64_t now)
+void model_apply(struct top_model *m, const struct topo_event *e, uint64_t now)
 {
 	struct top_netns *n;
 
-	if (d->ns_type != NST_NS_NET)
+	m->now = now;
+	if (e->kind == TOPO_EV_NETNS_ENTER) {
+		on_enter(m, e);
 		return;
-	n = model_netns(m, d->ns);
-	/* A refresh may have seen it gone first. */
-	if (!n)
-		n = ghost_netns(m, d->ns, 0);
-	if (!n)
-		n = netns_insert(m, d->ns);
-	n->ghost = true;
-	n->nprocs = 0;
-	netns_mark(m, n, TOP_MARK_GONE, now);
-	for (size_t i = 0; i < n->nifs; i++) {
-		struct top_iface *f = &n->ifs[i];
-		const struct nst_dev *dev = dying_dev(d, f->ifindex);
-
-		/* A returned device stays until its netdev.move moves it. */
-		if (f->ghost || (dev && dev->fate == NST_FATE_RETURNED))
-			continue;
-		f->ghost = true;
-		iface_mark(m, f, TOP_MARK_GONE, 0, now);
 	}
-}
-
-/* The other ends of veths that pointed at the moved device follow it. */
-static void repoint_peers(struct top_model *m, const struct nst_netdev_move *mv)
-{
-	for (size_t i = 0; i < m->nns; i++)
-		for (size_t j = 0; j < m->ns[i].nifs; j++) {
-			struct top_iface *f = &m->ns[i].ifs[j];
-
-			if (f->ghost || f->peer_netns != mv->from_netns ||
-			    f->peer_ifindex != mv->ifindex)
-				continue;
-			f->peer_netns = mv->to_netns;
-			f->peer_ifindex = mv->new_ifindex;
-			copy_name(f->peer_name, mv->new_ifname);
+	if (e->kind == TOPO_EV_NETNS_DESTROY &&
+	    !topo_find_ns(&m->topo, e->netns)) {
+		/* A refresh saw it gone first, or it came and went unseen. */
+		n = ghost_netns(m, e->netns);
+		if (!n) {
+			n = netns_insert(m, e->netns);
+			n->ghost = true;
 		}
-}
-
-static void on_move(struct top_model *m, const struct nst_netdev_move *mv,
-		    uint64_t now)
-{
-	struct top_iface moved = {}, *f = NULL, *g;
-	struct top_netns *src, *dst;
-
-	if (mv->error)
-		return; /* refused: nothing moved */
-	src = model_netns(m, mv->from_netns);
-	if (!src || !model_iface(src, mv->ifindex))
-		src = ghost_netns(m, mv->from_netns, mv->ifindex) ?: src;
-	if (src)
-		f = model_iface(src, mv->ifindex);
-	if (f) {
-		moved = *f;
-		f->ghost = true;
-		copy_name(f->name, mv->ifname);
-		iface_mark(m, f, TOP_MARK_MOVED_OUT, mv->to_netns, now);
-	}
-	/* Inserting a netns moves the others, not their interfaces. */
-	dst = netns_get(m, mv->to_netns);
-	g = model_iface(dst, mv->new_ifindex);
-	if (!g) {
-		g = iface_append(dst, mv->new_ifindex);
-		*g = moved;
-		g->ifindex = mv->new_ifindex;
-		g->ghost = false;
-	}
-	copy_name(g->name, mv->new_ifname);
-	g->seen = true;
-	iface_mark(m, g, TOP_MARK_MOVED_IN, mv->from_netns, now);
-	repoint_peers(m, mv);
-}
-
-static void on_netdev_create(struct top_model *m,
-			     const struct nst_netdev_life *l, uint64_t now)
-{
-	struct top_netns *n = netns_get(m, l->netns);
-	struct top_iface *f = model_iface(n, l->ifindex);
-
-	if (!f) {
-		f = iface_append(n, l->ifindex);
-		iface_mark(m, f, TOP_MARK_NEW, 0, now);
-	}
-	copy_name(f->name, l->ifname);
-	memcpy(f->kind, l->kind, sizeof(f->kind));
-	f->kind[sizeof(f->kind) - 1] = '\0';
-}
-
-static void on_netdev_delete(struct top_model *m,
-			     const struct nst_netdev_life *l, uint64_t now)
-{
-	struct top_netns *n = model_netns(m, l->netns);
-	struct top_iface *f;
-
-	if (!n)
-		n = ghost_netns(m, l->netns, l->ifindex);
-	f = n ? model_iface(n, l->ifindex) : NULL;
-	if (!f)
+		netns_mark(m, n, TOP_MARK_GONE);
 		return;
-	f->ghost = true;
-	iface_mark(m, f, TOP_MARK_GONE, 0, now);
-}
-
-void model_apply(struct top_model *m, const struct nst_event *e, uint64_t now)
-{
-	switch (e->kind) {
-	case NST_EV_NS_CREATE:
-		on_create(m, &e->create, now);
-		break;
-	case NST_EV_NS_SETNS:
-		on_setns(m, &e->setns);
-		break;
-	case NST_EV_NS_DESTROY:
-		on_destroy(m, &e->destroy, now);
-		break;
-	case NST_EV_NETDEV_MOVE:
-		on_move(m, &e->move, now);
-		break;
-	case NST_EV_NETDEV_CREATE:
-		on_netdev_create(m, &e->life, now);
-		break;
-	case NST_EV_NETDEV_DELETE:
-		on_netdev_delete(m, &e->life, now);
-		break;
 	}
+	topo_apply(&m->topo, e);
 }
 
 /* True when the entry's mark is over and it was a ghost: it goes. */
@@ -466,14 +400,14 @@ bool model_expire(struct top_model *m, uint64_t now)
 			changed = true;
 			continue;
 		}
+		/* A live interface's mark is all it is here: it goes too. */
 		for (size_t j = 0; j < n->nifs; j++) {
 			struct top_iface *f = &n->ifs[j];
 
-			if (expire_one(&f->mark, f->mark_until, f->ghost, now,
-				       &changed)) {
-				changed = true;
+			expire_one(&f->mark, f->mark_until, f->ghost, now,
+				   &changed);
+			if (f->mark == TOP_MARK_NONE)
 				continue;
-			}
 			n->ifs[k++] = *f;
 		}
 		n->nifs = k;

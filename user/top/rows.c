@@ -18,13 +18,11 @@ const char *top_sort_name(enum top_sort s)
 	}
 }
 
-static size_t live_ifaces(const struct top_netns *n)
+static size_t live_ifaces(const struct top_model *m, const struct top_netns *n)
 {
-	size_t k = 0;
+	const struct topo_ns *ns = model_topo_ns(m, n);
 
-	for (size_t i = 0; i < n->nifs; i++)
-		k += !n->ifs[i].ghost;
-	return k;
+	return ns ? ns->ndevs : 0;
 }
 
 static bool matches(const struct top_netns *n, const char *filter)
@@ -47,23 +45,28 @@ static int by_inode(const struct top_netns *a, const struct top_netns *b)
 	return (a > b) - (a < b);
 }
 
+struct order {
+	const struct top_model *m;
+	enum top_sort sort;
+};
+
 static int compare(const void *pa, const void *pb, void *arg)
 {
 	const struct top_netns *a = *(const struct top_netns *const *)pa;
 	const struct top_netns *b = *(const struct top_netns *const *)pb;
-	enum top_sort sort = *(const enum top_sort *)arg;
+	const struct order *o = arg;
 	size_t na, nb;
 	int c;
 
-	if (sort == TOP_SORT_NAME && (a->names || b->names)) {
+	if (o->sort == TOP_SORT_NAME && (a->names || b->names)) {
 		if (!a->names || !b->names)
 			return a->names ? -1 : 1;
 		c = strcmp(a->names, b->names);
 		if (c)
 			return c;
-	} else if (sort == TOP_SORT_IFACES) {
-		na = live_ifaces(a);
-		nb = live_ifaces(b);
+	} else if (o->sort == TOP_SORT_IFACES) {
+		na = live_ifaces(o->m, a);
+		nb = live_ifaces(o->m, b);
 		if (na != nb)
 			return na > nb ? -1 : 1;
 	}
@@ -71,7 +74,7 @@ static int compare(const void *pa, const void *pb, void *arg)
 }
 
 static void push(struct top_rows *rows, const struct top_netns *n,
-		 const struct top_iface *f)
+		 const struct topo_dev *dev, const struct top_iface *f)
 {
 	if (rows->n == rows->cap) {
 		rows->cap = rows->cap ? 2 * rows->cap : 256;
@@ -79,25 +82,47 @@ static void push(struct top_rows *rows, const struct top_netns *n,
 		if (!rows->r)
 			abort();
 	}
-	rows->r[rows->n++] = (struct top_row){ .ns = n, .ifc = f };
+	rows->r[rows->n++] = (struct top_row){ .ns = n, .dev = dev, .ifc = f };
+}
+
+static uint32_t row_ifindex(const struct top_row *r)
+{
+	return r->dev ? r->dev->d.ifindex : r->ifc->ifindex;
 }
 
 /* Interfaces by ifindex, a live one before the ghost of its index. */
 static int by_ifindex(const void *pa, const void *pb)
 {
 	const struct top_row *a = pa, *b = pb;
+	uint32_t x = row_ifindex(a), y = row_ifindex(b);
 
-	if (a->ifc->ifindex != b->ifc->ifindex)
-		return a->ifc->ifindex < b->ifc->ifindex ? -1 : 1;
-	if (a->ifc->ghost != b->ifc->ghost)
-		return a->ifc->ghost ? 1 : -1;
+	if (x != y)
+		return x < y ? -1 : 1;
+	if (!a->dev != !b->dev)
+		return a->dev ? -1 : 1;
 	return (a->ifc > b->ifc) - (a->ifc < b->ifc);
+}
+
+static void push_ifaces(struct top_rows *rows, const struct top_model *m,
+			const struct top_netns *n)
+{
+	const struct topo_ns *ns = model_topo_ns(m, n);
+	size_t first = rows->n;
+
+	for (size_t j = 0; ns && j < ns->ndevs; j++)
+		push(rows, n, &ns->devs[j],
+		     model_mark(n, ns->devs[j].d.ifindex));
+	for (size_t j = 0; j < n->nifs; j++)
+		if (n->ifs[j].ghost)
+			push(rows, n, NULL, &n->ifs[j]);
+	qsort(&rows->r[first], rows->n - first, sizeof(*rows->r), by_ifindex);
 }
 
 void rows_build(struct top_rows *rows, const struct top_model *m,
 		const char *filter, enum top_sort sort)
 {
 	const struct top_netns **order = calloc(m->nns + 1, sizeof(*order));
+	struct order o = { m, sort };
 	size_t k = 0;
 
 	if (!order)
@@ -105,17 +130,11 @@ void rows_build(struct top_rows *rows, const struct top_model *m,
 	for (size_t i = 0; i < m->nns; i++)
 		if (matches(&m->ns[i], filter))
 			order[k++] = &m->ns[i];
-	qsort_r(order, k, sizeof(*order), compare, &sort);
+	qsort_r(order, k, sizeof(*order), compare, &o);
 	rows->n = 0;
 	for (size_t i = 0; i < k; i++) {
-		size_t first;
-
-		push(rows, order[i], NULL);
-		first = rows->n;
-		for (size_t j = 0; j < order[i]->nifs; j++)
-			push(rows, order[i], &order[i]->ifs[j]);
-		qsort(&rows->r[first], rows->n - first, sizeof(*rows->r),
-		      by_ifindex);
+		push(rows, order[i], NULL, NULL);
+		push_ifaces(rows, m, order[i]);
 	}
 	free(order);
 }
@@ -134,27 +153,29 @@ static void add_names(struct buf *b, const char *names)
 	}
 }
 
-static enum top_style netns_text(struct buf *b, const struct top_netns *n)
+static enum top_style netns_text(struct buf *b, const struct top_model *m,
+				 const struct top_netns *n)
 {
+	const struct topo_ns *ns = model_topo_ns(m, n);
 	int64_t procs = n->nprocs;
-	size_t nifs = live_ifaces(n);
+	size_t nifs = live_ifaces(m, n);
 
 	buf_addf(b, "netns %u", n->inum);
 	if (n->mark == TOP_MARK_NEW)
 		buf_adds(b, " +new");
 	else if (n->mark == TOP_MARK_GONE || n->ghost)
 		buf_adds(b, " -gone");
-	if (n->flags & TOP_NS_INIT)
+	if (ns ? ns->init : n->init)
 		buf_adds(b, " init");
 	add_names(b, n->names);
-	if (n->flags & TOP_NS_DYING && !n->ghost)
+	if (ns && ns->dying)
 		buf_adds(b, " (dying)");
-	if (!n->ghost)
+	if (ns)
 		buf_addf(b, " (%lld proc%s, %zu if%s)", (long long)procs,
 			 procs == 1 ? "" : "s", nifs, nifs == 1 ? "" : "s");
 	if (n->mark == TOP_MARK_NEW)
 		return TOP_STYLE_NEW;
-	return n->ghost ? TOP_STYLE_GONE : TOP_STYLE_PLAIN;
+	return ns ? TOP_STYLE_PLAIN : TOP_STYLE_GONE;
 }
 
 /* The other namespace of a move: its inode and names. */
@@ -165,20 +186,21 @@ static void other_netns(struct buf *b, const struct top_model *m, uint32_t inum)
 }
 
 static enum top_style iface_text(struct buf *b, const struct top_model *m,
-				 const struct top_netns *n,
-				 const struct top_iface *f)
+				 const struct top_row *r)
 {
 	static const char *const gutter[] = {
 		[TOP_MARK_NONE] = "     ",	[TOP_MARK_NEW] = "  +  ",
 		[TOP_MARK_GONE] = "  -  ",	[TOP_MARK_MOVED_IN] = "  <- ",
 		[TOP_MARK_MOVED_OUT] = "  -> ",
 	};
+	enum top_mark mark = r->ifc ? r->ifc->mark : TOP_MARK_NONE;
+	const struct ls_dev *d = r->dev ? &r->dev->d : NULL;
 	enum top_style style = TOP_STYLE_PLAIN;
 
-	buf_adds(b, gutter[f->mark <= TOP_MARK_MOVED_OUT ? f->mark : 0]);
-	text_str(b, f->name, sizeof(f->name));
-	buf_addf(b, " if%u", f->ifindex);
-	switch (f->mark) {
+	buf_adds(b, gutter[mark <= TOP_MARK_MOVED_OUT ? mark : 0]);
+	text_str(b, d ? d->name : r->ifc->name, NST_IFNAME_LEN);
+	buf_addf(b, " if%u", row_ifindex(r));
+	switch (mark) {
 	case TOP_MARK_NEW:
 		buf_adds(b, " new");
 		style = TOP_STYLE_NEW;
@@ -189,28 +211,28 @@ static enum top_style iface_text(struct buf *b, const struct top_model *m,
 		break;
 	case TOP_MARK_MOVED_IN:
 		buf_adds(b, " from");
-		other_netns(b, m, f->mark_netns);
+		other_netns(b, m, r->ifc->mark_netns);
 		style = TOP_STYLE_MOVED;
 		break;
 	case TOP_MARK_MOVED_OUT:
 		buf_adds(b, " moved to");
-		other_netns(b, m, f->mark_netns);
+		other_netns(b, m, r->ifc->mark_netns);
 		return TOP_STYLE_MOVED;
 	default:
 		break;
 	}
-	if (f->ghost)
+	if (!d)
 		return style;
-	if (f->kind[0]) {
+	if (d->link_kind[0]) {
 		buf_addc(b, ' ');
-		text_str(b, f->kind, sizeof(f->kind));
+		text_str(b, d->link_kind, sizeof(d->link_kind));
 	}
-	if (f->peer_netns) {
+	if (d->peer_netns) {
 		buf_adds(b, " peer ");
-		text_str(b, f->peer_name, sizeof(f->peer_name));
-		buf_addf(b, " if%u", f->peer_ifindex);
-		if (f->peer_netns != n->inum)
-			buf_addf(b, " in %u", f->peer_netns);
+		text_str(b, d->peer_name, sizeof(d->peer_name));
+		buf_addf(b, " if%u", d->peer_ifindex);
+		if (d->peer_netns != r->ns->inum)
+			buf_addf(b, " in %u", d->peer_netns);
 	}
 	return style;
 }
@@ -218,7 +240,7 @@ static enum top_style iface_text(struct buf *b, const struct top_model *m,
 enum top_style row_text(struct buf *b, const struct top_model *m,
 			const struct top_row *r)
 {
-	if (!r->ifc)
-		return netns_text(b, r->ns);
-	return iface_text(b, m, r->ns, r->ifc);
+	if (!r->dev && !r->ifc)
+		return netns_text(b, m, r->ns);
+	return iface_text(b, m, r);
 }

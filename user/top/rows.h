@@ -29,9 +29,11 @@ enum top_style {
 	TOP_STYLE_MOVED,
 };
 
+/* The netns line itself has neither dev nor ifc. */
 struct top_row {
 	const struct top_netns *ns;
-	const struct top_iface *ifc; /* NULL: the netns line itself */
+	const struct topo_dev *dev; /* a live interface, from the model */
+	const struct top_iface *ifc; /* its mark, or a ghost; NULL if none */
 };
 
 struct top_rows {

@@ -21,6 +21,7 @@
 #include "top/model.h"
 #include "top/rows.h"
 #include "top/screen.h"
+#include "topology/live.h"
 
 #define DRAW_EVERY_MS 100 /* at most this often while events pour in */
 #define LOAD_AFTER_MS 300 /* a new netns gets its names by a bind mount */
@@ -133,7 +134,10 @@ static void load_soon(struct top *t, uint64_t at)
 
 static void apply(struct top *t, const struct nst_event *e, uint64_t now)
 {
-	model_apply(&t->model, e, now);
+	struct topo_event ev;
+
+	topo_from_stream(e, &ev);
+	model_apply(&t->model, &ev, now);
 	t->dirty = true;
 	/* Names, peers and counts only the inventory knows. */
 	if (e->kind == NST_EV_NS_CREATE || e->kind == NST_EV_NETDEV_CREATE ||

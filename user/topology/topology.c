@@ -6,29 +6,54 @@
 
 #include "topology/topology.h"
 
-#define NETNS_DIR "/run/netns/"
-
-static void *grow(void *p, size_t n, size_t size)
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
 {
-	/* One more each time: logs hold hundreds of these, not millions. */
-	p = realloc(p, (n + 1) * size);
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : 8;
+	p = reallocarray(p, *cap, size);
 	if (!p)
-		abort();
+		abort(); /* as the inventory does: a model without memory is over */
 	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		abort();
+	return d;
 }
 
 /* Into a field of n bytes, NUL-terminated, cut if it must be. */
 static void copy_str(char *dst, size_t n, const char *src)
 {
-	size_t len = src ? strnlen(src, n - 1) : 0;
+	size_t len = strnlen(src, n - 1);
 
-	memcpy(dst, src ? src : "", len);
+	memmove(dst, src, len);
 	dst[len] = '\0';
 }
 
 static void copy_name(char *dst, const char *src)
 {
 	copy_str(dst, NST_IFNAME_LEN, src);
+}
+
+static void tell_change(struct topo *t, const struct topo_change *c)
+{
+	if (t->watch)
+		t->watch(t->watch_ctx, c);
+}
+
+static void tell(struct topo *t, enum topo_what what, const struct topo_ns *ns,
+		 const struct topo_dev *dev, const struct topo_event *why)
+{
+	struct topo_change c = {
+		.what = what, .ns = ns, .dev = dev, .why = why
+	};
+
+	tell_change(t, &c);
 }
 
 static void names_free(struct topo_ns *ns)
@@ -40,114 +65,303 @@ static void names_free(struct topo_ns *ns)
 	ns->nnames = 0;
 }
 
+static void ns_free(struct topo_ns *ns)
+{
+	names_free(ns);
+	free(ns->devs);
+	free(ns);
+}
+
 void topo_free(struct topo *t)
 {
 	for (size_t i = 0; i < t->nns; i++)
-		names_free(&t->ns[i]);
+		ns_free(t->ns[i]);
 	free(t->ns);
-	free(t->devs);
+	hmap_free(&t->live);
 	memset(t, 0, sizeof(*t));
 }
 
-static struct topo_ns *find_ns(const struct topo *t, uint32_t inum)
+static struct topo_ns *live_ns(const struct topo *t, uint32_t inum)
 {
-	for (size_t i = 0; i < t->nns; i++)
-		if (t->ns[i].inum == inum)
-			return &t->ns[i];
+	return inum ? hmap_get(&t->live, inum) : NULL;
+}
+
+/* The newest netns of inum that died holding a device it hands back. */
+static struct topo_ns *dead_ns(const struct topo *t, uint32_t inum)
+{
+	for (size_t i = t->ndead ? t->nns : 0; i-- > 0;)
+		if (t->ns[i]->dead && t->ns[i]->inum == inum)
+			return t->ns[i];
 	return NULL;
 }
 
-static struct topo_dev *find_dev(const struct topo *t, uint32_t netns,
-				 uint32_t ifindex)
+static struct topo_dev *find_dev(const struct topo_ns *ns, uint32_t ifindex)
 {
-	for (size_t i = 0; i < t->ndevs; i++)
-		if (t->devs[i].d.netns == netns &&
-		    t->devs[i].d.ifindex == ifindex)
-			return &t->devs[i];
+	for (size_t i = 0; ns && i < ns->ndevs; i++)
+		if (ns->devs[i].d.ifindex == ifindex)
+			return &ns->devs[i];
 	return NULL;
+}
+
+/* Live first, then what a dead netns of that inode holds; *in: where. */
+static struct topo_dev *held_dev(const struct topo *t, uint32_t netns,
+				 uint32_t ifindex, struct topo_ns **in)
+{
+	struct topo_dev *td;
+
+	*in = live_ns(t, netns);
+	td = find_dev(*in, ifindex);
+	if (td)
+		return td;
+	*in = dead_ns(t, netns);
+	return find_dev(*in, ifindex);
 }
 
 const struct topo_ns *topo_find_ns(const struct topo *t, uint32_t inum)
 {
-	return find_ns(t, inum);
+	return live_ns(t, inum);
+}
+
+const struct topo_ns *topo_any_ns(const struct topo *t, uint32_t inum)
+{
+	const struct topo_ns *ns = live_ns(t, inum);
+
+	return ns ? ns : dead_ns(t, inum);
 }
 
 const struct topo_dev *topo_find_dev(const struct topo *t, uint32_t netns,
 				     uint32_t ifindex)
 {
-	const struct topo_dev *d = find_dev(t, netns, ifindex);
-
-	return d && !d->limbo ? d : NULL;
+	return find_dev(live_ns(t, netns), ifindex);
 }
 
-/* A netns an event names: known from then on, if it was not. */
-static struct topo_ns *ensure_ns(struct topo *t, uint32_t inum)
+const struct topo_dev *topo_any_dev(const struct topo *t, uint32_t netns,
+				    uint32_t ifindex)
 {
-	struct topo_ns *ns = find_ns(t, inum);
+	struct topo_ns *in;
 
-	if (ns || !inum)
-		return ns;
-	t->ns = grow(t->ns, t->nns, sizeof(*t->ns));
-	ns = &t->ns[t->nns++];
-	memset(ns, 0, sizeof(*ns));
-	ns->inum = inum;
-	return ns;
+	return held_dev(t, netns, ifindex, &in);
 }
 
-void topo_set_netns(struct topo *t, const struct topo_ns *from)
+bool topo_tag(struct topo *t, uint32_t netns, uint32_t ifindex, uint32_t tag)
 {
-	struct topo_ns *ns = ensure_ns(t, from->inum);
+	struct topo_ns *in;
+	struct topo_dev *td = held_dev(t, netns, ifindex, &in);
 
-	if (!ns)
-		return;
-	names_free(ns);
-	*ns = *from;
-	ns->names = calloc(from->nnames + 1, sizeof(*ns->names));
-	if (!ns->names)
-		abort();
-	for (size_t i = 0; i < from->nnames; i++)
-		if (!(ns->names[i] = strdup(from->names[i])))
-			abort();
-}
-
-static struct topo_dev *append_dev(struct topo *t, const struct ls_dev *d)
-{
-	struct topo_dev *td;
-
-	t->devs = grow(t->devs, t->ndevs, sizeof(*t->devs));
-	td = &t->devs[t->ndevs++];
-	memset(td, 0, sizeof(*td));
-	td->d = *d;
-	td->d.kind = LS_REC_DEV;
+	if (td)
+		td->tag = tag;
 	return td;
 }
 
-static void remove_dev(struct topo *t, struct topo_dev *td)
+void topo_join_names(struct buf *b, const struct topo_ns *ns, char sep)
 {
-	size_t i = td - t->devs;
-
-	memmove(td, td + 1, (t->ndevs - i - 1) * sizeof(*td));
-	t->ndevs--;
-}
-
-void topo_set_dev(struct topo *t, const struct ls_dev *d)
-{
-	struct topo_dev *td = find_dev(t, d->netns, d->ifindex);
-
-	ensure_ns(t, d->netns);
-	if (td) {
-		td->d = *d;
-		td->limbo = false;
-	} else {
-		append_dev(t, d);
+	for (size_t i = 0; i < ns->nnames; i++) {
+		if (i)
+			buf_addc(b, sep);
+		buf_adds(b, ns->names[i]);
 	}
 }
 
-void topo_ns_create(struct topo *t, uint32_t inum)
+size_t topo_live_netns(const struct topo *t)
+{
+	return t->live.n;
+}
+
+size_t topo_live_devs(const struct topo *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nns; i++)
+		n += t->ns[i]->dead ? 0 : t->ns[i]->ndevs;
+	return n;
+}
+
+/* A netns an event names: known from then on, if it was not. */
+static struct topo_ns *ensure_ns(struct topo *t, uint32_t inum,
+				 const struct topo_event *why)
+{
+	struct topo_ns *ns = live_ns(t, inum);
+
+	if (ns || !inum)
+		return ns;
+	ns = calloc(1, sizeof(*ns));
+	if (!ns)
+		abort();
+	ns->inum = inum;
+	t->ns = grow(t->ns, &t->cap, t->nns, sizeof(*t->ns));
+	t->ns[t->nns++] = ns;
+	hmap_put(&t->live, inum, ns);
+	tell(t, TOPO_NETNS_ADDED, ns, NULL, why);
+	return ns;
+}
+
+/* Off the list and freed; a live one must be out of t->live already. */
+static void drop_ns(struct topo *t, struct topo_ns *ns)
+{
+	size_t i = 0;
+
+	while (t->ns[i] != ns)
+		i++;
+	t->ndead -= ns->dead;
+	memmove(&t->ns[i], &t->ns[i + 1], (t->nns - i - 1) * sizeof(*t->ns));
+	t->nns--;
+	ns_free(ns);
+}
+
+/* No longer live: it holds what it hands back, if anything. */
+static void bury(struct topo *t, struct topo_ns *ns,
+		 const struct topo_event *why)
+{
+	hmap_del(&t->live, ns->inum);
+	ns->dead = true;
+	t->ndead++;
+	tell(t, TOPO_NETNS_GONE, ns, NULL, why);
+}
+
+static bool has_name(const struct topo_ns *ns, const char *name)
+{
+	for (size_t i = 0; i < ns->nnames; i++)
+		if (!strcmp(ns->names[i], name))
+			return true;
+	return false;
+}
+
+static bool add_name(struct topo_ns *ns, const char *name)
+{
+	if (!*name || has_name(ns, name))
+		return false;
+	ns->names = reallocarray(ns->names, ns->nnames + 1, sizeof(*ns->names));
+	if (!ns->names)
+		abort();
+	ns->names[ns->nnames++] = xstrdup(name);
+	return true;
+}
+
+static bool remove_name(struct topo_ns *ns, const char *name)
+{
+	for (size_t i = 0; i < ns->nnames; i++) {
+		if (strcmp(ns->names[i], name))
+			continue;
+		free(ns->names[i]);
+		memmove(&ns->names[i], &ns->names[i + 1],
+			(ns->nnames - i - 1) * sizeof(*ns->names));
+		ns->nnames--;
+		return true;
+	}
+	return false;
+}
+
+static void named(struct topo *t, struct topo_ns *ns, bool changed,
+		  const struct topo_event *why)
+{
+	if (changed)
+		tell(t, TOPO_NETNS_NAMED, ns, NULL, why);
+}
+
+/* Names a record gives are some of the netns's: they add, never replace. */
+static void learn_names(struct topo *t, const struct topo_names *nm,
+			const struct topo_event *why)
+{
+	struct topo_ns *ns;
+	bool changed = false;
+
+	if (!nm->netns || !nm->n)
+		return;
+	ns = ensure_ns(t, nm->netns, why);
+	for (uint32_t i = 0; i < nm->n && i < TOPO_NAMES_MAX; i++)
+		changed |= add_name(ns, nm->name[i]);
+	named(t, ns, changed, why);
+}
+
+void topo_learn(struct topo *t, const struct topo_event *e)
+{
+	struct topo_ns *ns;
+
+	/* A netns seen whole says all its names: topo_apply() sets them. */
+	if (e->kind == TOPO_EV_NETNS_SEEN)
+		return;
+	learn_names(t, &e->names[0], e);
+	learn_names(t, &e->names[1], e);
+	if (e->cookie && (ns = live_ns(t, e->netns)))
+		ns->cookie = e->cookie;
+}
+
+static struct topo_dev *append_dev(struct topo_ns *ns, const struct ls_dev *d)
+{
+	struct topo_dev *td;
+
+	ns->devs = grow(ns->devs, &ns->cap, ns->ndevs, sizeof(*ns->devs));
+	td = &ns->devs[ns->ndevs++];
+	memset(td, 0, sizeof(*td));
+	td->d = *d;
+	td->d.kind = LS_REC_DEV;
+	td->d.netns = ns->inum;
+	return td;
+}
+
+/* Out of ns (*out: what it was); a master's ports are unlinked. */
+static void remove_dev(struct topo_ns *ns, struct topo_dev *td,
+		       struct topo_dev *out)
+{
+	size_t i = td - ns->devs;
+
+	*out = *td;
+	memmove(td, td + 1, (ns->ndevs - i - 1) * sizeof(*td));
+	ns->ndevs--;
+	/* The kernel unlinks a master's ports when it goes or leaves. */
+	for (size_t j = 0; j < ns->ndevs; j++)
+		if (ns->devs[j].d.master == out->d.ifindex)
+			ns->devs[j].d.master = 0;
+}
+
+static void gone(struct topo *t, struct topo_ns *ns, struct topo_dev *td,
+		 const struct topo_event *why)
+{
+	struct topo_dev was;
+
+	remove_dev(ns, td, &was);
+	tell(t, TOPO_DEV_GONE, ns, &was, why);
+}
+
+/* A veth takes its peer with it, wherever the peer is. */
+static void delete_dev(struct topo *t, struct topo_ns *ns, struct topo_dev *td,
+		       const struct topo_event *why)
+{
+	uint32_t inum = ns->inum, ifindex = td->d.ifindex;
+	uint32_t peer_netns = td->d.peer_netns, peer = td->d.peer_ifindex;
+	bool veth = !strcmp(td->d.link_kind, "veth");
+	struct topo_ns *pns;
+
+	gone(t, ns, td, why);
+	if (!veth || !peer)
+		return;
+	pns = live_ns(t, peer_netns);
+	td = find_dev(pns, peer);
+	if (td && td->d.peer_netns == inum && td->d.peer_ifindex == ifindex)
+		gone(t, pns, td, why);
+}
+
+/* The other ends of veths that pointed at a device follow it. */
+static void repoint_peers(struct topo *t, uint32_t netns, uint32_t ifindex,
+			  uint32_t to, uint32_t new_ifindex, const char *name)
+{
+	for (size_t i = 0; i < t->nns; i++)
+		for (size_t j = 0; j < t->ns[i]->ndevs; j++) {
+			struct ls_dev *o = &t->ns[i]->devs[j].d;
+
+			if (o->peer_netns != netns ||
+			    o->peer_ifindex != ifindex)
+				continue;
+			o->peer_netns = to;
+			o->peer_ifindex = new_ifindex;
+			copy_name(o->peer_name, name);
+		}
+}
+
+static void netns_create(struct topo *t, const struct topo_event *e)
 {
 	/* Every netns starts with its loopback, always ifindex 1, down. */
 	struct ls_dev lo = {
-		.netns = inum,
 		.ifindex = 1,
 		.flags = IFF_LOOPBACK,
 		.mtu = 65536,
@@ -156,238 +370,304 @@ void topo_ns_create(struct topo *t, uint32_t inum)
 		.addr_len = 6,
 		.name = "lo",
 	};
+	struct topo_ns *ns;
+	struct topo_dev *td;
 
-	if (!inum || find_ns(t, inum))
+	if (!e->netns || live_ns(t, e->netns))
 		return;
-	ensure_ns(t, inum);
-	append_dev(t, &lo);
+	ns = ensure_ns(t, e->netns, e);
+	td = append_dev(ns, &lo);
+	tell(t, TOPO_DEV_ADDED, ns, td, e);
 }
 
-/* A veth takes its peer with it. */
-static void delete_dev(struct topo *t, struct topo_dev *td)
+static bool returned(const struct topo_event *e, uint32_t ifindex)
 {
-	uint32_t peer_netns = td->d.peer_netns, peer = td->d.peer_ifindex;
-	bool veth = !strcmp(td->d.link_kind, "veth");
-
-	remove_dev(t, td);
-	if (veth && peer && (td = find_dev(t, peer_netns, peer)))
-		remove_dev(t, td);
+	for (uint32_t i = 0; i < e->nfates && i < NST_MAX_DEVS; i++)
+		if (e->fates[i].ifindex == ifindex)
+			return e->fates[i].returned;
+	return false;
 }
 
-void topo_ns_destroy(struct topo *t, uint32_t inum, const uint32_t *returned,
-		     size_t nreturned)
+/* Its devices go, but those it hands back (fate "returned"). */
+static void netns_destroy(struct topo *t, const struct topo_event *e)
 {
-	struct topo_ns *ns = find_ns(t, inum);
+	struct topo_ns *ns = live_ns(t, e->netns);
 
-	for (size_t i = 0; i < t->ndevs;) {
-		struct topo_dev *td = &t->devs[i];
-		bool back = false;
-
-		if (td->d.netns != inum || td->limbo) {
-			i++;
-			continue;
-		}
-		for (size_t j = 0; j < nreturned && !back; j++)
-			back = returned[j] == td->d.ifindex;
-		if (back) {
-			/* The netdev.move of cause netns-exit puts it back. */
-			td->limbo = true;
-			i++;
-			continue;
-		}
-		delete_dev(t, td);
-		i = 0; /* a peer before i may have gone too */
-	}
 	if (!ns)
 		return;
-	names_free(ns);
-	memmove(ns, ns + 1, (t->nns - (ns - t->ns) - 1) * sizeof(*ns));
-	t->nns--;
+	/* The netdev.move of cause netns-exit that follows puts them back. */
+	for (size_t i = 0; i < ns->ndevs; i++)
+		if (returned(e, ns->devs[i].d.ifindex))
+			tell(t, TOPO_DEV_RETURNED, ns, &ns->devs[i], e);
+	for (size_t i = 0; i < ns->ndevs;) {
+		if (returned(e, ns->devs[i].d.ifindex)) {
+			i++;
+			continue;
+		}
+		delete_dev(t, ns, &ns->devs[i], e);
+		i = 0; /* its peer, before i, may have gone too */
+	}
+	bury(t, ns, e);
+	if (!ns->ndevs)
+		drop_ns(t, ns);
+}
+
+static void netns_name(struct topo *t, const struct topo_event *e)
+{
+	struct topo_ns *ns;
+
+	if (!e->name)
+		return;
+	if (e->unnamed) {
+		ns = live_ns(t, e->netns);
+		if (ns)
+			named(t, ns, remove_name(ns, e->name), e);
+		return;
+	}
+	ns = ensure_ns(t, e->netns, e);
+	if (ns)
+		named(t, ns, add_name(ns, e->name), e);
+}
+
+static void netns_seen(struct topo *t, const struct topo_event *e)
+{
+	const struct topo_names *nm = &e->names[0];
+	struct topo_ns *ns = ensure_ns(t, e->netns, e);
+	bool changed = false;
+
+	if (!ns)
+		return;
+	ns->owner = e->owner;
+	ns->cookie = e->cookie;
+	ns->init = e->init;
+	ns->dying = e->dying;
+	ns->seen = true;
+	/* ip netns del unmounts first: a dying netns keeps the names it had. */
+	if (!nm->n && e->dying)
+		return;
+	for (size_t i = ns->nnames; i-- > 0;) {
+		bool keep = false;
+
+		for (uint32_t j = 0; j < nm->n && !keep; j++)
+			keep = !strcmp(ns->names[i], nm->name[j]);
+		if (!keep)
+			changed |= remove_name(ns, ns->names[i]);
+	}
+	for (uint32_t j = 0; j < nm->n && j < TOPO_NAMES_MAX; j++)
+		changed |= add_name(ns, nm->name[j]);
+	named(t, ns, changed, e);
+}
+
+static void dev_seen(struct topo *t, const struct topo_event *e)
+{
+	struct topo_ns *ns = ensure_ns(t, e->dev.netns, e);
+	struct topo_dev *td = find_dev(ns, e->dev.ifindex);
+
+	if (!ns)
+		return;
+	if (td) {
+		td->d = e->dev;
+		td->d.kind = LS_REC_DEV;
+		td->seen = true;
+		return;
+	}
+	td = append_dev(ns, &e->dev);
+	td->seen = true;
+	tell(t, TOPO_DEV_ADDED, ns, td, e);
 }
 
 static struct topo_dev *unpaired_veth(struct topo *t, uint64_t tid)
 {
-	for (size_t i = 0; tid && i < t->ndevs; i++)
-		if (t->devs[i].pair_tid == tid)
-			return &t->devs[i];
+	for (size_t i = 0; tid && i < t->nns; i++)
+		for (size_t j = 0; !t->ns[i]->dead && j < t->ns[i]->ndevs; j++)
+			if (t->ns[i]->devs[j].pair_tid == tid)
+				return &t->ns[i]->devs[j];
 	return NULL;
 }
 
-void topo_dev_create(struct topo *t, uint32_t netns, const char *ifname,
-		     uint32_t ifindex, const char *kind, uint64_t tid)
+/* One request makes both ends of a veth, one event each, by one thread. */
+static void pair(struct topo *t, struct topo_dev *td, uint64_t tid)
 {
-	struct topo_dev *td = find_dev(t, netns, ifindex), *other;
-	struct ls_dev d = { .netns = netns, .ifindex = ifindex };
+	struct topo_dev *other = unpaired_veth(t, tid);
 
-	ensure_ns(t, netns);
-	if (td) {
-		/* In the snapshot already: the event adds nothing new. */
-		copy_name(td->d.name, ifname);
-		return;
-	}
-	copy_name(d.name, ifname);
-	copy_str(d.link_kind, sizeof(d.link_kind), kind);
-	td = append_dev(t, &d);
-	if (strcmp(kind, "veth"))
-		return;
-	/* One request makes both ends, one event each, from one thread. */
-	other = unpaired_veth(t, tid);
 	if (!other) {
 		td->pair_tid = tid;
 		return;
 	}
 	other->pair_tid = 0;
-	other->d.peer_netns = netns;
-	other->d.peer_ifindex = ifindex;
-	copy_name(other->d.peer_name, ifname);
+	other->d.peer_netns = td->d.netns;
+	other->d.peer_ifindex = td->d.ifindex;
+	copy_name(other->d.peer_name, td->d.name);
 	td->d.peer_netns = other->d.netns;
 	td->d.peer_ifindex = other->d.ifindex;
 	copy_name(td->d.peer_name, other->d.name);
 }
 
-void topo_dev_delete(struct topo *t, uint32_t netns, uint32_t ifindex)
+static void dev_create(struct topo *t, const struct topo_event *e)
 {
-	struct topo_dev *td = find_dev(t, netns, ifindex);
+	struct topo_ns *ns = ensure_ns(t, e->dev.netns, e);
+	struct topo_dev *td = find_dev(ns, e->dev.ifindex);
+	struct ls_dev d = { .ifindex = e->dev.ifindex };
 
-	if (td)
-		delete_dev(t, td);
-}
-
-void topo_dev_move(struct topo *t, uint32_t from, uint32_t ifindex,
-		   const char *ifname, uint32_t to, uint32_t new_ifindex,
-		   const char *new_ifname)
-{
-	struct topo_dev *td = find_dev(t, from, ifindex), *stale;
-	struct ls_dev d = { .netns = to, .ifindex = new_ifindex };
-
-	ensure_ns(t, to);
-	if (!td) {
-		/* Already where the move put it (a snapshot saw it there). */
-		if (find_dev(t, to, new_ifindex))
-			return;
-		copy_name(d.name, new_ifname);
-		append_dev(t, &d);
+	if (!ns)
+		return;
+	if (td) {
+		/* In the snapshot already: the event adds nothing new. */
+		copy_name(td->d.name, e->dev.name);
 		return;
 	}
-	d = td->d;
-	remove_dev(t, td);
-	stale = find_dev(t, to, new_ifindex);
-	if (stale)
-		remove_dev(t, stale);
-	/* The kernel appends a device to its new netns, and unlinks masters. */
-	d.netns = to;
-	d.ifindex = new_ifindex;
-	d.master = 0;
-	copy_name(d.name, new_ifname);
-	append_dev(t, &d);
-	for (size_t i = 0; i < t->ndevs; i++) {
-		struct ls_dev *o = &t->devs[i].d;
+	copy_name(d.name, e->dev.name);
+	copy_str(d.link_kind, sizeof(d.link_kind), e->dev.link_kind);
+	td = append_dev(ns, &d);
+	if (!strcmp(d.link_kind, "veth"))
+		pair(t, td, e->tid);
+	tell(t, TOPO_DEV_ADDED, ns, td, e);
+}
 
-		if (o->peer_netns == from && o->peer_ifindex == ifindex) {
-			o->peer_netns = to;
-			o->peer_ifindex = new_ifindex;
-			copy_name(o->peer_name, new_ifname);
-		}
-		if (o->netns == from && o->master == ifindex)
-			o->master = 0;
+static void dev_delete(struct topo *t, const struct topo_event *e)
+{
+	struct topo_ns *ns = live_ns(t, e->dev.netns);
+	struct topo_dev *td = find_dev(ns, e->dev.ifindex);
+
+	if (td)
+		delete_dev(t, ns, td, e);
+}
+
+/* Where the move put it, known before or not: the name is the event's. */
+static void moved_in(struct topo *t, struct topo_ns *dst,
+		     const struct topo_event *e)
+{
+	struct topo_dev *g = find_dev(dst, e->new_ifindex);
+	struct ls_dev d = { .ifindex = e->new_ifindex };
+
+	if (!g)
+		g = append_dev(dst, &d);
+	copy_name(g->d.name, e->new_ifname);
+	tell(t, TOPO_DEV_MOVED, dst, g, e);
+}
+
+static void dev_move(struct topo *t, const struct topo_event *e)
+{
+	struct topo_ns *src, *dst;
+	struct topo_dev *td, was, *g;
+	struct topo_change c;
+
+	if (e->refused || !e->to_netns)
+		return; /* refused: nothing moved */
+	td = held_dev(t, e->dev.netns, e->dev.ifindex, &src);
+	dst = ensure_ns(t, e->to_netns, e);
+	if (!td) {
+		/* Already where the move put it (a snapshot saw it there). */
+		moved_in(t, dst, e);
+		return;
 	}
-	(void)ifname;
+	remove_dev(src, td, &was);
+	if (e->dev.name[0])
+		copy_name(was.d.name, e->dev.name);
+	g = find_dev(dst, e->new_ifindex);
+	if (g)
+		gone(t, dst, g, e); /* stale: the kernel gave its index away */
+	/* The kernel appends a device to its new netns, without a master. */
+	g = append_dev(dst, &was.d);
+	g->pair_tid = was.pair_tid;
+	g->tag = was.tag;
+	g->d.ifindex = e->new_ifindex;
+	g->d.master = 0;
+	copy_name(g->d.name, e->new_ifname);
+	repoint_peers(t, src->inum, was.d.ifindex, dst->inum, e->new_ifindex,
+		      e->new_ifname);
+	c = (struct topo_change){ .what = TOPO_DEV_MOVED,
+				  .ns = dst,
+				  .dev = g,
+				  .old = &was,
+				  .from = src,
+				  .why = e };
+	tell_change(t, &c);
+	if (src->dead && !src->ndevs)
+		drop_ns(t, src); /* all it held is handed back */
 }
 
-static int cmp_ns(const void *a, const void *b)
+static void dev_rename(struct topo *t, const struct topo_event *e)
 {
-	const struct ls_ns *x = a, *y = b;
+	struct topo_ns *ns = live_ns(t, e->dev.netns);
+	struct topo_dev *td = find_dev(ns, e->dev.ifindex), was;
+	struct topo_change c;
 
-	return x->inum < y->inum ? -1 : x->inum > y->inum;
+	if (!td || !strcmp(td->d.name, e->new_ifname))
+		return;
+	was = *td;
+	copy_name(td->d.name, e->new_ifname);
+	repoint_peers(t, ns->inum, td->d.ifindex, ns->inum, td->d.ifindex,
+		      e->new_ifname);
+	c = (struct topo_change){ .what = TOPO_DEV_RENAMED,
+				  .ns = ns,
+				  .dev = td,
+				  .old = &was,
+				  .why = e };
+	tell_change(t, &c);
 }
 
-static int cmp_mount(const void *a, const void *b)
+void topo_apply(struct topo *t, const struct topo_event *e)
 {
-	const struct ns_mount *x = a, *y = b;
-
-	if (x->inum != y->inum)
-		return x->inum < y->inum ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
+	topo_learn(t, e);
+	switch (e->kind) {
+	case TOPO_EV_NETNS_CREATE:
+		netns_create(t, e);
+		break;
+	case TOPO_EV_NETNS_DESTROY:
+		netns_destroy(t, e);
+		break;
+	case TOPO_EV_NETNS_NAME:
+		netns_name(t, e);
+		break;
+	case TOPO_EV_NETNS_SEEN:
+		netns_seen(t, e);
+		break;
+	case TOPO_EV_DEV_SEEN:
+		dev_seen(t, e);
+		break;
+	case TOPO_EV_DEV_CREATE:
+		dev_create(t, e);
+		break;
+	case TOPO_EV_DEV_DELETE:
+		dev_delete(t, e);
+		break;
+	case TOPO_EV_DEV_MOVE:
+		dev_move(t, e);
+		break;
+	case TOPO_EV_DEV_RENAME:
+		dev_rename(t, e);
+		break;
+	case TOPO_EV_NONE:
+	case TOPO_EV_NETNS_ENTER: /* processes move; the topology stays */
+		break;
+	}
 }
 
-static void view_mounts(const struct topo *t, struct ns_mounts *m)
+void topo_sweep_begin(struct topo *t)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < t->nns; i++)
-		n += t->ns[i].nnames;
-	m->m = calloc(n + 1, sizeof(*m->m));
-	if (!m->m)
-		abort();
-	for (size_t i = 0; i < t->nns; i++)
-		for (size_t j = 0; j < t->ns[i].nnames; j++) {
-			struct ns_mount *nm = &m->m[m->n];
-			size_t len = strlen(t->ns[i].names[j]);
-
-			nm->type = NST_NS_NET;
-			nm->inum = t->ns[i].inum;
-			nm->order = m->n++;
-			nm->path = malloc(sizeof(NETNS_DIR) + len);
-			if (!nm->path)
-				abort();
-			memcpy(nm->path, NETNS_DIR, sizeof(NETNS_DIR) - 1);
-			memcpy(nm->path + sizeof(NETNS_DIR) - 1,
-			       t->ns[i].names[j], len + 1);
-			nm->name = nm->path + sizeof(NETNS_DIR) - 1;
-		}
-	qsort(m->m, m->n, sizeof(*m->m), cmp_mount);
-}
-
-static const struct inventory *sort_inv;
-
-static int cmp_net_index(const void *a, const void *b)
-{
-	uint32_t x = sort_inv->nets[*(const size_t *)a].inum;
-	uint32_t y = sort_inv->nets[*(const size_t *)b].inum;
-
-	return x < y ? -1 : x > y;
-}
-
-void topo_to_view(const struct topo *t, struct ls_view *v)
-{
-	struct inventory *inv = &v->inv;
-
-	memset(v, 0, sizeof(*v));
-	v->replayed = true;
-	inv->ns = calloc(t->nns + 1, sizeof(*inv->ns));
-	inv->nets = calloc(t->nns + 1, sizeof(*inv->nets));
-	inv->net_by_inum = calloc(t->nns + 1, sizeof(*inv->net_by_inum));
-	inv->devs = calloc(t->ndevs + 1, sizeof(*inv->devs));
-	if (!inv->ns || !inv->nets || !inv->net_by_inum || !inv->devs)
-		abort();
 	for (size_t i = 0; i < t->nns; i++) {
-		const struct topo_ns *ns = &t->ns[i];
-		uint32_t flags = (ns->init ? LS_NS_INIT : 0) |
-				 (ns->dying ? LS_NS_DYING : 0);
-
-		inv->ns[i] = (struct ls_ns){ .kind = LS_REC_NS,
-					     .type = NST_NS_NET,
-					     .inum = ns->inum,
-					     .owner = ns->owner,
-					     .flags = flags };
-		inv->nets[i] = (struct ls_net){ .kind = LS_REC_NET,
-						.inum = ns->inum,
-						.owner = ns->owner,
-						.flags = flags,
-						.cookie = ns->cookie };
-		inv->net_by_inum[i] = i;
-		if (ns->init)
-			inv->init_ns[NST_NS_NET] = ns->inum;
-		/* Grouped by netns, as the walk gives them. */
-		for (size_t j = 0; j < t->ndevs; j++)
-			if (t->devs[j].d.netns == ns->inum && !t->devs[j].limbo)
-				inv->devs[inv->ndevs++] = t->devs[j].d;
+		t->ns[i]->seen = false;
+		for (size_t j = 0; j < t->ns[i]->ndevs; j++)
+			t->ns[i]->devs[j].seen = false;
 	}
-	inv->nns = inv->nnets = t->nns;
-	inv->truncated = t->truncated;
-	qsort(inv->ns, inv->nns, sizeof(*inv->ns), cmp_ns);
-	sort_inv = inv;
-	qsort(inv->net_by_inum, inv->nnets, sizeof(size_t), cmp_net_index);
-	view_mounts(t, &v->mounts);
-	ls_view_index(v);
+}
+
+void topo_sweep_end(struct topo *t)
+{
+	for (size_t i = 0; i < t->nns;) {
+		struct topo_ns *ns = t->ns[i];
+
+		for (size_t j = ns->ndevs; j-- > 0;)
+			if (!ns->devs[j].seen)
+				gone(t, ns, &ns->devs[j], NULL);
+		if (ns->seen) {
+			i++;
+			continue;
+		}
+		/* A dead one was said to be gone when it died. */
+		if (!ns->dead)
+			bury(t, ns, NULL);
+		drop_ns(t, ns);
+	}
 }

@@ -36,15 +36,9 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 		       uint64_t time_ns, uint64_t id)
 {
 	const char *names[NS_NAMES_MAX];
-	uint32_t nnames = 0;
+	uint32_t nnames = ls_view_names(nv, names, NS_NAMES_MAX);
 	struct record r;
 
-	for (size_t i = 0; i < nv->nmounts && nnames < NS_NAMES_MAX; i++) {
-		const char *name = ls_view_name(nv, i);
-
-		if (name)
-			names[nnames++] = name;
-	}
 	head(&r, "snapshot.netns", time_ns, id);
 	record_add_name(&r, "ns_type", "net", COL_TYPE);
 	record_add_u(&r, "inode", nv->ns->inum, COL_NS);
