@@ -372,3 +372,17 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	grep -qF 'e\x1b[31m without a valid "time"' <<<"$stderr"
 	lacks $'\e' <<<"$stderr"
 }
+
+@test "replay: a hostile interface kind from a log reaches the terminal escaped" {
+	local log=$BATS_TEST_TMPDIR/kind.log
+	printf '%s\n' \
+		'{"schema":1,"seq":1,"time":"2026-12-01T11:32:37Z","event":"snapshot.begin","snapshot":1}' \
+		'{"schema":1,"seq":2,"time":"2026-12-01T11:32:37Z","event":"snapshot.netns","snapshot":1,"ns_type":"net","inode":4026531833,"init":true,"names":[]}' \
+		'{"schema":1,"seq":3,"time":"2026-12-01T11:32:37Z","event":"snapshot.netdev","snapshot":1,"ns_type":"net","netns":4026531833,"ifname":"lo","ifindex":1,"kind":"\u001b[2J"}' \
+		'{"schema":1,"seq":4,"time":"2026-12-01T11:32:37Z","event":"snapshot.end","snapshot":1,"netns":1,"netdevs":1,"truncated":false}' \
+		>"$log"
+	run "$NSTRACE" replay "$log"
+	[ "$status" -eq 0 ]
+	[[ $output == *'lo               \x1b[2J'* ]]
+	[[ $output != *$'\e'* ]]
+}

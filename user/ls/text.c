@@ -181,24 +181,25 @@ static void header_line(struct buf *b, const struct ls_view *v,
 static void interface_line(struct buf *b, const struct ns_view *nv,
 			   const struct ls_dev *d)
 {
-	struct buf name = {};
+	struct buf name = {}, kind = {};
 
 	text_str(&name, d->name, sizeof(d->name));
 	if (d->peer_ifindex)
 		buf_addf(&name, "@if%u", d->peer_ifindex);
+	/* A kind read back from a log is anyone's bytes, as names are. */
+	if (d->link_kind[0])
+		text_str(&kind, d->link_kind, sizeof(d->link_kind));
+	else
+		buf_addc(&kind, '-');
 	buf_addf(b, "  %5u %-16s %-8.8s %-7.7s ", d->ifindex, buf_cstr(&name),
-		 d->link_kind[0] ? d->link_kind : "-",
-		 operstate_name(d->operstate));
+		 buf_cstr(&kind), operstate_name(d->operstate));
 	if (d->addr_len == 6)
 		mac_str(b, d->addr, 6);
 	else
 		buf_adds(b, "-                ");
 	if (d->master) {
-		const struct ls_dev *m = NULL;
+		const struct ls_dev *m = ls_view_dev(nv, d->master);
 
-		for (size_t i = 0; i < nv->ndevs && !m; i++)
-			if (nv->devs[i].ifindex == d->master)
-				m = &nv->devs[i];
 		buf_adds(b, " master ");
 		if (m)
 			text_str(b, m->name, sizeof(m->name));
@@ -209,6 +210,7 @@ static void interface_line(struct buf *b, const struct ns_view *nv,
 	}
 	buf_addc(b, '\n');
 	buf_free(&name);
+	buf_free(&kind);
 }
 
 void ls_text_netns(struct buf *b, const struct ls_view *v)
