@@ -9,6 +9,7 @@
 
 #include "lib/cli.h"
 #include "lib/escape.h"
+#include "lib/options.h"
 #include "ls/ls.h"
 #include "ls/render.h"
 #include "lib/enums.h"
@@ -21,49 +22,19 @@ struct ls_opts {
 
 #define FIELD(f) offsetof(struct ls_opts, f)
 
-/* Each -t adds its types to the ones before. */
-static bool parse_types(void *field, const char *value, const char **shown)
-{
-	int64_t mask = parse_list(value, ns_type_parse, NST_NS_ALL, shown);
-
-	if (mask < 0)
-		return false;
-	*(uint32_t *)field |= (uint32_t)mask;
-	return true;
-}
-
-static bool parse_all(void *field, const char *value, const char **shown)
-{
-	*(uint32_t *)field = NST_NS_ALL;
-	return true;
-}
-
-static const struct cli_opt opt_type = {
-	.name = "type",
-	.letter = 't',
-	.value = "LIST",
-	.help = "namespaces of these types instead:\n"
-		"net,mnt,uts,ipc,pid,user,cgroup,time",
-	.parse = parse_types,
-	.refused = "unknown namespace type",
-};
-
-static const struct cli_opt opt_all = {
-	.name = "all",
-	.letter = 'a',
-	.help = "namespaces of every type",
-	.parse = parse_all,
-};
-
 static const struct cli_use ls_opts_used[] = {
-	{ .opt = &cli_json, .field = FIELD(json) },
-	{ .opt = &opt_type, .field = FIELD(type_mask) },
-	{ .opt = &opt_all, .field = FIELD(type_mask) },
+	{ .opt = &options[OPT_JSON], .field = FIELD(json) },
+	{ .opt = &options[OPT_TYPE],
+	  .field = FIELD(type_mask),
+	  .help = "namespaces of these types instead:\n"
+		  "net,mnt,uts,ipc,pid,user,cgroup,time",
+	  .adds = true },
+	{ .opt = &options[OPT_ALL], .field = FIELD(type_mask) },
 	{},
 };
 
 static const struct cli_use query_opts_used[] = {
-	{ .opt = &cli_json, .field = FIELD(json) },
+	{ .opt = &options[OPT_JSON], .field = FIELD(json) },
 	{},
 };
 
