@@ -6,16 +6,12 @@ load helpers
 
 setup() {
 	need_root
-	A=$(tname a)
-	B=$(tname b)
-	VA=nsta$$
+	own_names nst
 }
 
 teardown() {
 	teardown_nstrace
-	ip link del "$VA" 2>/dev/null || true
-	ip netns del "$A" 2>/dev/null || true
-	ip netns del "$B" 2>/dev/null || true
+	del_owned
 }
 
 @test "doctor: exit 0, every check in text and JSON, a backend per event" {
@@ -120,7 +116,7 @@ available() {
 workload() {
 	ip netns add "$A"
 	ip netns add "$B"
-	ip link add "$VA" type veth peer name nstb$$
+	ip link add "$VA" type veth peer name "$VB"
 	ip link set "$VA" netns "$A"
 	ip -n "$A" link set "$VA" netns "$B" name nstc$$
 	ip -n "$B" link set nstc$$ netns 1

@@ -26,6 +26,24 @@ tname() {
 	echo "nst$$_$1"
 }
 
+# own_names P: A and B, two netns, and VA and VB, two interfaces, named
+# after P, for a test file that wants a pair of each.
+own_names() {
+	A=$(tname "$1"a)
+	B=$(tname "$1"b)
+	VA=$1a$$
+	VB=$1b$$
+}
+
+# del_owned: every netns of this test file (tname), and the link VA.
+del_owned() {
+	local ns
+	ip link del "$VA" 2>/dev/null || true
+	for ns in $(ip netns list | awk '{print $1}' | grep "^nst$$_"); do
+		ip netns del "$ns"
+	done
+}
+
 # wait_attached PID ERRFILE [SECS]: until that nstrace says "tracing" in
 # ERRFILE, for SECS (10) at most; fails, showing ERRFILE, if it ends first
 # or the time runs out. (bench/run.sh uses it too.)

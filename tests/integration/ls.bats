@@ -9,23 +9,18 @@ load helpers
 
 setup() {
 	need_root
-	A=$(tname lsa)
-	B=$(tname lsb)
-	VA=lsa$$
-	VB=lsb$$
+	own_names ls
 	BG=()
 	OUT=$BATS_TEST_TMPDIR/ls.json
 }
 
 teardown() {
-	local pid ns
+	local pid
 	for pid in "${BG[@]}"; do
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	for ns in $(ip netns list | awk '{print $1}' | grep -E "^nst$$_(ls|lfx)"); do
-		ip netns del "$ns"
-	done
+	del_owned
 }
 
 # ls_json [ARGS...]: runs nstrace ls --json into $OUT; fails unless the

@@ -6,21 +6,15 @@ load helpers
 
 setup() {
 	need_root
-	A=$(tname a)
-	B=$(tname b)
+	own_names nst
 	ip netns add "$A"
 	ip netns add "$B"
 	HOST=$(ns_inode $$ net)
-	VA=nsta$$
-	VB=nstb$$
 }
 
 teardown() {
 	teardown_nstrace
-	ip link del "$VA" 2>/dev/null || true
-	for ns in $(ip netns list | awk '{print $1}' | grep "^nst$$_"); do
-		ip netns del "$ns"
-	done
+	del_owned
 	[ -z "${BG:-}" ] || kill $BG 2>/dev/null || true
 }
 

@@ -17,9 +17,10 @@
 #include "capture.h"
 #include "doctor/doctor.h"
 #include "lib/cli.h"
+#include "lib/options.h"
 #include "loader/backend.h"
-#include "loader/options.h"
 #include "ls/ls.h"
+#include "nstrace.h"
 #include "replay/replay.h"
 #include "top/top.h"
 #include "trace/opts.h"
@@ -427,7 +428,7 @@ static void test_shared_options_fill_their_command(void **state)
 		const char *btf;
 
 		if ((u = use_named(c, "backend"))) {
-			assert_ptr_equal(u->opt, &loader_opt_backend);
+			assert_ptr_equal(u->opt, &options[OPT_BACKEND]);
 			run_with(c, "--backend", "kprobe");
 			assert_int_equal(r.res, CLI_RUN);
 			memcpy(&backend, store.bytes + u->field,
@@ -436,7 +437,7 @@ static void test_shared_options_fill_their_command(void **state)
 			seen++;
 		}
 		if ((u = use_named(c, "btf"))) {
-			assert_ptr_equal(u->opt, &loader_opt_btf);
+			assert_ptr_equal(u->opt, &options[OPT_BTF]);
 			run_with(c, "--btf", "/x.btf");
 			assert_int_equal(r.res, CLI_RUN);
 			memcpy(&btf, store.bytes + u->field, sizeof(btf));
@@ -446,7 +447,7 @@ static void test_shared_options_fill_their_command(void **state)
 			seen++;
 		}
 		if ((u = use_named(c, "verbose"))) {
-			assert_ptr_equal(u->opt, &loader_opt_verbose);
+			assert_ptr_equal(u->opt, &options[OPT_VERBOSE]);
 			run_with(c, "-v", NULL);
 			assert_int_equal(r.res, CLI_RUN);
 			memcpy(&verbose, store.bytes + u->field,
@@ -455,10 +456,57 @@ static void test_shared_options_fill_their_command(void **state)
 			seen++;
 		}
 		if ((u = use_named(c, "json")))
-			assert_ptr_equal(u->opt, &cli_json);
+			assert_ptr_equal(u->opt, &options[OPT_JSON]);
 	}
 	/* backend, btf, -v: the stream and top; btf: doctor too. */
 	assert_int_equal(seen, 7);
+}
+
+/*
+ * Each option is one row of the one table, taken by some command, and a
+ * name or a letter means the same option in every command.
+ */
+static void test_every_option_is_one_row(void **state)
+{
+	bool used[OPT_COUNT] = {};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		for (const struct cli_use *u = cmds[i]->opts; u->opt; u++) {
+			assert_true(u->opt >= options &&
+				    u->opt < options + OPT_COUNT);
+			used[u->opt - options] = true;
+		}
+	for (size_t k = 0; k < OPT_COUNT; k++) {
+		if (!used[k])
+			fail_msg("--%s: no command takes it", options[k].name);
+		for (size_t j = 0; j < k; j++) {
+			assert_string_not_equal(options[j].name,
+						options[k].name);
+			if (options[k].letter)
+				assert_int_not_equal(options[j].letter,
+						     options[k].letter);
+		}
+	}
+}
+
+/* The same -t: ls adds each one's types, the stream takes the last. */
+static void test_type_adds_in_ls_only(void **state)
+{
+	const uint32_t net = 1u << NST_NS_NET, mnt = 1u << NST_NS_MNT;
+	const struct cli_cmd *c[] = { &ls_cli, &trace_cli };
+	const uint32_t want[] = { net | mnt, mnt };
+	uint32_t mask;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		const struct cli_use *u = use_named(c[i], "type");
+
+		assert_ptr_equal(u->opt, &options[OPT_TYPE]);
+		run_argv(c[i], (char *[]){ (char *)cmd_name(c[i]), "-t", "net",
+					   "-t", "mnt", NULL });
+		assert_int_equal(r.res, CLI_RUN);
+		memcpy(&mask, store.bytes + u->field, sizeof(mask));
+		assert_int_equal(mask, want[i]);
+	}
 }
 
 static void test_help_fits_80_columns(void **state)
@@ -492,6 +540,8 @@ int main(void)
 		cmocka_unit_test(test_operands_stored),
 		cmocka_unit_test(test_options_first),
 		cmocka_unit_test(test_shared_options_fill_their_command),
+		cmocka_unit_test(test_every_option_is_one_row),
+		cmocka_unit_test(test_type_adds_in_ls_only),
 		cmocka_unit_test(test_help_fits_80_columns),
 	};
 

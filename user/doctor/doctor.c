@@ -12,7 +12,7 @@
 #include "doctor/doctor.h"
 #include "lib/escape.h"
 #include "lib/json.h"
-#include "loader/options.h"
+#include "lib/options.h"
 #include "loader/preflight.h"
 #include "loader/probe.h"
 #include "trace/record.h"
@@ -228,8 +228,10 @@ struct doctor_opts {
 };
 
 static const struct cli_use doctor_opts_used[] = {
-	{ .opt = &cli_json, .field = offsetof(struct doctor_opts, json) },
-	{ .opt = &loader_opt_btf, .field = offsetof(struct doctor_opts, btf) },
+	{ .opt = &options[OPT_JSON],
+	  .field = offsetof(struct doctor_opts, json) },
+	{ .opt = &options[OPT_BTF],
+	  .field = offsetof(struct doctor_opts, btf) },
 	{},
 };
 

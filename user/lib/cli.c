@@ -5,17 +5,12 @@
 #include <string.h>
 
 #include "lib/cli.h"
+#include "lib/enums.h"
 #include "lib/escape.h"
 
 #define MAX_OPTS 32 /* a command's options, --help included */
 #define LONG_VAL 0x100 /* getopt_long()'s value of the option at index i */
 #define HELP_COL 25 /* where the help lines of the options start */
-
-const struct cli_opt cli_json = {
-	.name = "json",
-	.letter = 'j',
-	.help = "one JSON document",
-};
 
 static const struct cli_opt help_opt = {
 	.name = "help",
@@ -31,19 +26,65 @@ bool cli_name(void *field, const char *value, const char **shown)
 	return true;
 }
 
+/* The number s starts with: strtoull() would skip blanks and take a sign. */
+static bool digits(const char *s, unsigned long long *n, char **end)
+{
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*n = strtoull(s, end, 10);
+	return !errno;
+}
+
 bool cli_number(const char *s, uint32_t min, uint32_t max, uint32_t *v)
 {
 	unsigned long long n;
 	char *end;
 
-	/* strtoull() would skip blanks and take a sign: only digits here. */
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || *end || n < min || n > max)
+	if (!digits(s, &n, &end) || *end || n < min || n > max)
 		return false;
 	*v = (uint32_t)n;
+	return true;
+}
+
+bool cli_ms(const char *s, uint32_t min, uint32_t max, uint64_t *ms)
+{
+	uint32_t n;
+
+	if (!cli_number(s, min, max, &n))
+		return false;
+	*ms = (uint64_t)n * 1000;
+	return true;
+}
+
+bool cli_size(const char *s, uint32_t min, uint32_t max, uint32_t *v)
+{
+	unsigned long long n, mult = 1;
+	char *end;
+
+	if (!digits(s, &n, &end))
+		return false;
+	if (*end == 'K' || *end == 'k')
+		mult = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1024 * 1024, end++;
+	if (*end || n > max / mult)
+		return false;
+	n *= mult;
+	if (n < min || (n & (n - 1)))
+		return false;
+	*v = (uint32_t)n;
+	return true;
+}
+
+bool cli_mask(void *field, const char *value, const char **shown,
+	      int (*bit)(const char *), uint32_t all)
+{
+	int64_t mask = parse_list(value, bit, all, shown);
+
+	if (mask < 0)
+		return false;
+	*(uint32_t *)field = (uint32_t)mask;
 	return true;
 }
 
@@ -178,22 +219,27 @@ static int opt_index(int ret, const struct cli_opt *const *opts, size_t n)
 }
 
 /* One option of c with its value, into opts. */
-static enum cli_result take(const struct cli_cmd *c, size_t i,
-			    const struct cli_opt *o, void *opts,
+static enum cli_result take(const struct cli_cmd *c, size_t i, void *opts,
 			    const char *value, FILE *out, FILE *err)
 {
-	void *field = (char *)opts + c->opts[i].field;
+	const struct cli_use *u = &c->opts[i];
+	const struct cli_opt *o = u->opt;
+	void *field = (char *)opts + u->field;
 	const char *shown = NULL;
+	uint32_t bits = 0;
 
 	if (o->show) {
 		o->show(out);
 		return CLI_DONE;
 	}
 	if (o->parse) {
-		if (o->parse(field, value, &shown))
-			return CLI_RUN;
-		cli_refuse(c, err, o->refused, shown ? shown : value);
-		return CLI_USAGE;
+		if (!o->parse(u->adds ? &bits : field, value, &shown)) {
+			cli_refuse(c, err, o->refused, shown ? shown : value);
+			return CLI_USAGE;
+		}
+		if (u->adds)
+			*(uint32_t *)field |= bits;
+		return CLI_RUN;
 	}
 	if (o->value)
 		*(const char **)field = value;
@@ -252,7 +298,7 @@ enum cli_result cli_parse(const struct cli_cmd *c, void *opts, int argc,
 			cli_help(out, c);
 			return CLI_HELP;
 		}
-		res = take(c, (size_t)i, list[i], opts, optarg, out, err);
+		res = take(c, (size_t)i, opts, optarg, out, err);
 		if (res != CLI_RUN)
 			return res;
 	}

@@ -36,6 +36,8 @@ struct cli_use {
 	const struct cli_opt *opt;
 	size_t field; /* offsetof() in the command's options struct */
 	const char *help; /* NULL: the option's own */
+	/* A mask (uint32_t): each use adds its bits, where it would replace. */
+	bool adds;
 };
 
 struct cli_cmd {
@@ -79,9 +81,6 @@ int cli_refuse(const struct cli_cmd *c, FILE *err, const char *what,
 /* The usage line, what the command does, and every option it takes. */
 void cli_help(FILE *f, const struct cli_cmd *c);
 
-/* Every command's -j: the help line says what its JSON is. */
-extern const struct cli_opt cli_json;
-
 /* A parse for a file name: any but the empty one, into a const char *. */
 bool cli_name(void *field, const char *value, const char **shown);
 /*
@@ -89,5 +88,15 @@ bool cli_name(void *field, const char *value, const char **shown);
  * within [min, max].
  */
 bool cli_number(const char *s, uint32_t min, uint32_t max, uint32_t *v);
+/* Whole seconds within [min, max], as milliseconds. */
+bool cli_ms(const char *s, uint32_t min, uint32_t max, uint64_t *ms);
+/* A power of two within [min, max], with a K or M suffix or none. */
+bool cli_size(const char *s, uint32_t min, uint32_t max, uint32_t *v);
+/*
+ * Names separated by commas, or "all", into a uint32_t mask: bit() gives
+ * a name's bit or -1. *shown is the name refused.
+ */
+bool cli_mask(void *field, const char *value, const char **shown,
+	      int (*bit)(const char *), uint32_t all);
 
 #endif

@@ -66,6 +66,13 @@ static void pids_array(struct jw *j, const struct ns_view *nv)
 	jw_arr_close(j);
 }
 
+/* The container of nv's i-th process, NULL if it has none. */
+static const struct container *container_at(const struct ls_view *v,
+					    const struct ns_view *nv, size_t i)
+{
+	return ls_view_container(v, PTRS_AT(nv->tasks, struct ls_task, i));
+}
+
 static void processes_array(struct jw *j, const struct ls_view *v,
 			    const struct ns_view *nv)
 {
@@ -73,7 +80,7 @@ static void processes_array(struct jw *j, const struct ls_view *v,
 	jw_arr_open(j);
 	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
 		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-		const struct container *c = ls_view_container(v, t);
+		const struct container *c = container_at(v, nv, i);
 
 		jw_obj_open(j);
 		jw_key_u(j, "pid", t->pid);
@@ -93,6 +100,21 @@ static void processes_array(struct jw *j, const struct ls_view *v,
 	jw_arr_close(j);
 }
 
+/* The container of the i-th process if no process before it is in it. */
+static const struct container *
+first_in_container(const struct ls_view *v, const struct ns_view *nv, size_t i)
+{
+	const struct container *c = container_at(v, nv, i);
+
+	for (size_t k = 0; c && k < i; k++) {
+		const struct container *o = container_at(v, nv, k);
+
+		if (o && !memcmp(o, c, sizeof(*c)))
+			return NULL;
+	}
+	return c;
+}
+
 /* Distinct containers of the processes. */
 static void containers_array(struct jw *j, const struct ls_view *v,
 			     const struct ns_view *nv)
@@ -100,19 +122,9 @@ static void containers_array(struct jw *j, const struct ls_view *v,
 	jw_key(j, "containers");
 	jw_arr_open(j);
 	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
-		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-		const struct container *c = ls_view_container(v, t);
-		bool dup = false;
+		const struct container *c = first_in_container(v, nv, i);
 
-		if (!c)
-			continue;
-		for (size_t k = 0; k < i && !dup; k++) {
-			const struct container *o = ls_view_container(
-				v, PTRS_AT(nv->tasks, struct ls_task, k));
-
-			dup = o && !memcmp(o, c, sizeof(*c));
-		}
-		if (!dup)
+		if (c)
 			container_obj(j, c);
 	}
 	jw_arr_close(j);
@@ -128,6 +140,17 @@ static void key_name_or_u(struct jw *j, const char *key, const char *name,
 		jw_key_u(j, key, v);
 }
 
+/* A holder a process has open, as fd N: its object, left open for more. */
+static void fd_holder_open(struct jw *j, const struct ls_view *v,
+			   const char *kind, uint32_t pid, uint32_t fd)
+{
+	jw_obj_open(j);
+	jw_key_str(j, "kind", kind);
+	jw_key_u(j, "pid", pid);
+	comm_of(j, v, pid);
+	jw_key_u(j, "fd", fd);
+}
+
 static void holders_array(struct jw *j, const struct ls_view *v,
 			  const struct ns_view *nv)
 {
@@ -138,21 +161,13 @@ static void holders_array(struct jw *j, const struct ls_view *v,
 	for (size_t i = 0; i < PTRS_N(nv->fds); i++) {
 		const struct ls_nsfd *f = PTRS_AT(nv->fds, struct ls_nsfd, i);
 
-		jw_obj_open(j);
-		jw_key_str(j, "kind", "fd");
-		jw_key_u(j, "pid", f->pid);
-		comm_of(j, v, f->pid);
-		jw_key_u(j, "fd", f->fd);
+		fd_holder_open(j, v, "fd", f->pid, f->fd);
 		jw_obj_close(j);
 	}
 	for (size_t i = 0; i < PTRS_N(nv->socks); i++) {
 		const struct ls_sock *s = PTRS_AT(nv->socks, struct ls_sock, i);
 
-		jw_obj_open(j);
-		jw_key_str(j, "kind", "socket");
-		jw_key_u(j, "pid", s->pid);
-		comm_of(j, v, s->pid);
-		jw_key_u(j, "fd", s->fd);
+		fd_holder_open(j, v, "socket", s->pid, s->fd);
 		key_name_or_u(j, "family", family_name(s->family), s->family);
 		jw_key_u(j, "protocol", s->protocol);
 		jw_obj_close(j);

@@ -9,6 +9,7 @@
 
 #include "lib/cli.h"
 #include "lib/escape.h"
+#include "lib/options.h"
 #include "ls/ls.h"
 #include "ls/render.h"
 #include "lib/enums.h"
@@ -17,53 +18,24 @@ struct ls_opts {
 	bool json;
 	uint32_t type_mask; /* 0: the netns view */
 	const char *arg; /* the query's one argument */
+	uint32_t pid; /* identify's, read from arg */
 };
 
 #define FIELD(f) offsetof(struct ls_opts, f)
 
-/* Each -t adds its types to the ones before. */
-static bool parse_types(void *field, const char *value, const char **shown)
-{
-	int64_t mask = parse_list(value, ns_type_parse, NST_NS_ALL, shown);
-
-	if (mask < 0)
-		return false;
-	*(uint32_t *)field |= (uint32_t)mask;
-	return true;
-}
-
-static bool parse_all(void *field, const char *value, const char **shown)
-{
-	*(uint32_t *)field = NST_NS_ALL;
-	return true;
-}
-
-static const struct cli_opt opt_type = {
-	.name = "type",
-	.letter = 't',
-	.value = "LIST",
-	.help = "namespaces of these types instead:\n"
-		"net,mnt,uts,ipc,pid,user,cgroup,time",
-	.parse = parse_types,
-	.refused = "unknown namespace type",
-};
-
-static const struct cli_opt opt_all = {
-	.name = "all",
-	.letter = 'a',
-	.help = "namespaces of every type",
-	.parse = parse_all,
-};
-
 static const struct cli_use ls_opts_used[] = {
-	{ .opt = &cli_json, .field = FIELD(json) },
-	{ .opt = &opt_type, .field = FIELD(type_mask) },
-	{ .opt = &opt_all, .field = FIELD(type_mask) },
+	{ .opt = &options[OPT_JSON], .field = FIELD(json) },
+	{ .opt = &options[OPT_TYPE],
+	  .field = FIELD(type_mask),
+	  .help = "namespaces of these types instead:\n"
+		  "net,mnt,uts,ipc,pid,user,cgroup,time",
+	  .adds = true },
+	{ .opt = &options[OPT_ALL], .field = FIELD(type_mask) },
 	{},
 };
 
 static const struct cli_use query_opts_used[] = {
-	{ .opt = &cli_json, .field = FIELD(json) },
+	{ .opt = &options[OPT_JSON], .field = FIELD(json) },
 	{},
 };
 
@@ -102,40 +74,73 @@ const struct cli_cmd where_cli = {
 	QUERY("IFNAME", "missing the interface name"),
 };
 
-/* Writes the whole document, or says why not; the exit code. */
-static int emit(struct buf *b)
-{
-	int rc = buf_write_stdout(b);
+/* One command of this file: what it takes, and what it answers. */
+struct ls_cmd {
+	const struct cli_cmd *cli;
+	/* Why the operand is refused, or NULL; before the kernel is asked. */
+	const char *(*refused)(struct ls_opts *o);
+	/* The answer into b, or why not on stderr: the exit code. */
+	int (*answer)(struct buf *b, const struct ls_view *v,
+		      const struct ls_opts *o);
+};
 
-	buf_free(b);
+/* The view of network namespaces alone, unless ls is asked for others. */
+static bool netns_view(const struct ls_opts *o)
+{
+	return !o->type_mask || o->type_mask == 1u << NST_NS_NET;
+}
+
+/* Parses argv, reads the view, answers, and writes the whole answer. */
+static int run(const struct ls_cmd *c, int argc, char **argv)
+{
+	struct ls_opts o = {};
+	struct ls_view v;
+	struct buf b = {};
+	const char *why;
+	int rc;
+
+	if (!cli_command(c->cli, &o, argc, argv, &rc))
+		return rc;
+	if (c->refused && (why = c->refused(&o)))
+		return cli_refuse(c->cli, stderr, why, o.arg);
+	if (netns_view(&o) ? ls_view_build_netns(&v) : ls_view_build(&v))
+		return 1;
+	rc = c->answer(&b, &v, &o);
+	ls_view_free(&v);
+	if (!rc)
+		rc = buf_write_stdout(&b);
+	buf_free(&b);
 	return rc;
+}
+
+/* s escaped for the terminal, in b: an answer that failed, run() drops it. */
+static const char *shown(struct buf *b, const char *s)
+{
+	text_str(b, s, strlen(s));
+	return buf_cstr(b);
+}
+
+static int ls_answer(struct buf *b, const struct ls_view *v,
+		     const struct ls_opts *o)
+{
+	if (netns_view(o)) {
+		if (o->json)
+			ls_json_netns(b, v);
+		else
+			ls_text_netns(b, v);
+	} else if (o->json) {
+		ls_json_namespaces(b, v, o->type_mask);
+	} else {
+		ls_text_namespaces(b, v, o->type_mask);
+	}
+	return 0;
 }
 
 int ls_main(int argc, char **argv)
 {
-	struct ls_view v;
-	struct buf b = {};
-	struct ls_opts o = {};
-	int rc;
-	bool netns_view;
+	static const struct ls_cmd ls = { &ls_cli, NULL, ls_answer };
 
-	if (!cli_command(&ls_cli, &o, argc, argv, &rc))
-		return rc;
-	netns_view = !o.type_mask || o.type_mask == 1u << NST_NS_NET;
-	if (netns_view ? ls_view_build_netns(&v) : ls_view_build(&v))
-		return 1;
-	if (netns_view) {
-		if (o.json)
-			ls_json_netns(&b, &v);
-		else
-			ls_text_netns(&b, &v);
-	} else if (o.json) {
-		ls_json_namespaces(&b, &v, o.type_mask);
-	} else {
-		ls_text_namespaces(&b, &v, o.type_mask);
-	}
-	ls_view_free(&v);
-	return emit(&b);
+	return run(&ls, argc, argv);
 }
 
 /* A decimal number with nothing after it. */
@@ -157,47 +162,44 @@ static void names_suffix(struct buf *b, const struct ns_view *nv)
 	buf_free(&names);
 }
 
-int identify_main(int argc, char **argv)
+static const char *identify_refused(struct ls_opts *o)
 {
-	const struct ls_task *t;
-	const struct ns_view *nv;
-	struct ls_view v;
-	struct buf b = {};
-	struct ls_opts o = {};
-	uint32_t pid;
-	int rc;
+	return parse_u32(o->arg, &o->pid) && o->pid ? NULL : "not a process id";
+}
 
-	if (!cli_command(&identify_cli, &o, argc, argv, &rc))
-		return rc;
-	if (!parse_u32(o.arg, &pid) || !pid)
-		return cli_refuse(&identify_cli, stderr, "not a process id",
-				  o.arg);
-	if (ls_view_build_netns(&v))
-		return 1;
-	t = ls_view_task(&v, pid);
-	nv = t ? ls_view_ns(&v, t->ns[NST_NS_NET]) : NULL;
+static int identify_answer(struct buf *b, const struct ls_view *v,
+			   const struct ls_opts *o)
+{
+	const struct ls_task *t = ls_view_task(v, o->pid);
+	const struct ns_view *nv = t ? ls_view_ns(v, t->ns[NST_NS_NET]) : NULL;
+
 	if (!t) {
 		fprintf(stderr, "nstrace identify: no process with pid %u\n",
-			pid);
-		rc = 1;
-	} else if (!nv) {
+			o->pid);
+		return 1;
+	}
+	if (!nv) {
 		fprintf(stderr,
 			"nstrace identify: process %u has no network namespace (exiting?)\n",
-			pid);
-		rc = 1;
-	} else if (o.json) {
-		ls_json_identify(&b, &v, pid, nv);
+			o->pid);
+		return 1;
+	}
+	if (o->json) {
+		ls_json_identify(b, v, o->pid, nv);
 	} else {
-		buf_addf(&b, "%u", nv->ns->inum);
-		names_suffix(&b, nv);
-		buf_addc(&b, '\n');
+		buf_addf(b, "%u", nv->ns->inum);
+		names_suffix(b, nv);
+		buf_addc(b, '\n');
 	}
-	ls_view_free(&v);
-	if (rc) {
-		buf_free(&b);
-		return rc;
-	}
-	return emit(&b);
+	return 0;
+}
+
+int identify_main(int argc, char **argv)
+{
+	static const struct ls_cmd identify = { &identify_cli, identify_refused,
+						identify_answer };
+
+	return run(&identify, argc, argv);
 }
 
 /* NETNS as users give it: a name, an inode, net:[INODE] or an nsfs path. */
@@ -233,37 +235,34 @@ static void text_pids(struct buf *b, const struct ns_view *nv)
 	}
 }
 
-int pids_main(int argc, char **argv)
+static const char *pids_refused(struct ls_opts *o)
 {
-	const struct ns_view *nv;
-	struct ls_view v;
-	struct buf b = {};
-	struct ls_opts o = {};
-	int rc;
+	return *o->arg ? NULL : "empty network namespace";
+}
 
-	if (!cli_command(&pids_cli, &o, argc, argv, &rc))
-		return rc;
-	if (!*o.arg)
-		return cli_refuse(&pids_cli, stderr, "empty network namespace",
-				  o.arg);
-	if (ls_view_build_netns(&v))
-		return 1;
-	nv = find_netns(&v, o.arg);
+static int pids_answer(struct buf *b, const struct ls_view *v,
+		       const struct ls_opts *o)
+{
+	const struct ns_view *nv = find_netns(v, o->arg);
+
 	if (!nv) {
-		b.len = 0;
-		text_str(&b, o.arg, strlen(o.arg));
 		fprintf(stderr, "nstrace pids: no network namespace '%s'\n",
-			buf_cstr(&b));
-		buf_free(&b);
-		ls_view_free(&v);
+			shown(b, o->arg));
 		return 1;
 	}
-	if (o.json)
-		ls_json_pids(&b, nv);
+	if (o->json)
+		ls_json_pids(b, nv);
 	else
-		text_pids(&b, nv);
-	ls_view_free(&v);
-	return emit(&b);
+		text_pids(b, nv);
+	return 0;
+}
+
+int pids_main(int argc, char **argv)
+{
+	static const struct ls_cmd pids = { &pids_cli, pids_refused,
+					    pids_answer };
+
+	return run(&pids, argc, argv);
 }
 
 /* "INODE IFINDEX NAMES..." a line; how many. */
@@ -286,33 +285,29 @@ static size_t text_where(struct buf *b, const struct ls_view *v,
 	return found;
 }
 
+static const char *where_refused(struct ls_opts *o)
+{
+	return *o->arg && strlen(o->arg) < NST_IFNAME_LEN ?
+		       NULL :
+		       "not an interface name";
+}
+
+static int where_answer(struct buf *b, const struct ls_view *v,
+			const struct ls_opts *o)
+{
+	if (o->json ? ls_json_where(b, v, o->arg) : text_where(b, v, o->arg))
+		return 0;
+	b->len = 0;
+	fprintf(stderr,
+		"nstrace where: no interface named '%s' in any network namespace\n",
+		shown(b, o->arg));
+	return 1;
+}
+
 int where_main(int argc, char **argv)
 {
-	struct ls_view v;
-	struct buf b = {};
-	struct ls_opts o = {};
-	size_t found = 0;
-	int rc;
+	static const struct ls_cmd where = { &where_cli, where_refused,
+					     where_answer };
 
-	if (!cli_command(&where_cli, &o, argc, argv, &rc))
-		return rc;
-	if (!*o.arg || strlen(o.arg) >= NST_IFNAME_LEN)
-		return cli_refuse(&where_cli, stderr, "not an interface name",
-				  o.arg);
-	if (ls_view_build_netns(&v))
-		return 1;
-	found = o.json ? ls_json_where(&b, &v, o.arg) :
-			 text_where(&b, &v, o.arg);
-	ls_view_free(&v);
-	if (!found) {
-		buf_free(&b);
-		b.len = 0;
-		text_str(&b, o.arg, strlen(o.arg));
-		fprintf(stderr,
-			"nstrace where: no interface named '%s' in any network namespace\n",
-			buf_cstr(&b));
-		buf_free(&b);
-		return 1;
-	}
-	return emit(&b);
+	return run(&where, argc, argv);
 }

@@ -7,6 +7,7 @@
 #include "lib/cli.h"
 #include "lib/escape.h"
 #include "lib/json.h"
+#include "lib/options.h"
 #include "replay/decode.h"
 #include "replay/log.h"
 #include "nstrace.h"
@@ -40,7 +41,8 @@ struct history_opts {
 };
 
 static const struct cli_use history_opts_used[] = {
-	{ .opt = &cli_json, .field = offsetof(struct history_opts, json) },
+	{ .opt = &options[OPT_JSON],
+	  .field = offsetof(struct history_opts, json) },
 	{},
 };
 

@@ -8,6 +8,7 @@
 
 #include "lib/cli.h"
 #include "lib/escape.h"
+#include "lib/options.h"
 #include "ls/render.h"
 #include "replay/replay.h"
 #include "replay/decode.h"
@@ -36,7 +37,7 @@ struct replay_opts {
 	const char *file;
 };
 
-static bool parse_at(void *field, const char *s, const char **shown)
+bool replay_parse_at(void *field, const char *s, const char **shown)
 {
 	struct cut *cut = field;
 	char *end;
@@ -53,18 +54,10 @@ static bool parse_at(void *field, const char *s, const char **shown)
 	return !rfc3339_parse(s, &cut->at);
 }
 
-static const struct cli_opt opt_at = {
-	.name = "at",
-	.value = "TIME",
-	.help = "RFC 3339 (2026-12-01T08:45:05.9Z, offsets too),\n"
-		"or seq:N (the line with that seq); default: the end",
-	.parse = parse_at,
-	.refused = "not an RFC 3339 time nor seq:N",
-};
-
 static const struct cli_use replay_opts_used[] = {
-	{ .opt = &cli_json, .field = offsetof(struct replay_opts, json) },
-	{ .opt = &opt_at, .field = offsetof(struct replay_opts, cut) },
+	{ .opt = &options[OPT_JSON],
+	  .field = offsetof(struct replay_opts, json) },
+	{ .opt = &options[OPT_AT], .field = offsetof(struct replay_opts, cut) },
 	{},
 };
 

@@ -11,9 +11,9 @@
 #include <sys/mman.h>
 
 #include "lib/cli.h"
+#include "lib/options.h"
 #include "loader/backend.h"
 #include "loader/event.h"
-#include "loader/options.h"
 #include "loader/privs.h"
 #include "loader/stream.h"
 #include "top/top.h"
@@ -57,52 +57,12 @@ struct top {
 
 #define FIELD(f) offsetof(struct top_opts, f)
 
-/* Whole seconds in [min, 3600], as milliseconds. */
-static bool parse_secs(void *field, const char *value, uint32_t min)
-{
-	uint32_t n;
-
-	if (!cli_number(value, min, 3600, &n))
-		return false;
-	*(uint64_t *)field = (uint64_t)n * 1000;
-	return true;
-}
-
-static bool parse_mark(void *field, const char *value, const char **shown)
-{
-	return parse_secs(field, value, 1);
-}
-
-static bool parse_refresh(void *field, const char *value, const char **shown)
-{
-	return parse_secs(field, value, 0);
-}
-
-static const struct cli_opt opt_mark = {
-	.name = "mark",
-	.letter = 'm',
-	.value = "SECS",
-	.help = "how long a change stays marked (default 5)",
-	.parse = parse_mark,
-	.refused = "mark time must be 1 to 3600 seconds",
-};
-
-static const struct cli_opt opt_refresh = {
-	.name = "refresh",
-	.letter = 'r',
-	.value = "SECS",
-	.help = "read the inventory again every SECS\n"
-		"(default 5; 0: only when events ask)",
-	.parse = parse_refresh,
-	.refused = "refresh must be 0 to 3600 seconds",
-};
-
 static const struct cli_use top_opts_used[] = {
-	{ .opt = &opt_mark, .field = FIELD(mark_ms) },
-	{ .opt = &opt_refresh, .field = FIELD(refresh_ms) },
-	{ .opt = &loader_opt_backend, .field = FIELD(stream.backend) },
-	{ .opt = &loader_opt_btf, .field = FIELD(stream.btf) },
-	{ .opt = &loader_opt_verbose, .field = FIELD(stream.verbose) },
+	{ .opt = &options[OPT_MARK], .field = FIELD(mark_ms) },
+	{ .opt = &options[OPT_REFRESH], .field = FIELD(refresh_ms) },
+	{ .opt = &options[OPT_BACKEND], .field = FIELD(stream.backend) },
+	{ .opt = &options[OPT_BTF], .field = FIELD(stream.btf) },
+	{ .opt = &options[OPT_VERBOSE], .field = FIELD(stream.verbose) },
 	{},
 };
 

@@ -607,41 +607,27 @@ static void dev_rename(struct topo *t, const struct topo_event *e)
 	tell_change(t, &c);
 }
 
+/* What each kind of event does; a kind not here changes nothing. */
+static void (*const apply_kind[])(struct topo *t,
+				  const struct topo_event *e) = {
+	[TOPO_EV_NETNS_CREATE] = netns_create,
+	[TOPO_EV_NETNS_DESTROY] = netns_destroy,
+	[TOPO_EV_NETNS_NAME] = netns_name,
+	[TOPO_EV_NETNS_SEEN] = netns_seen,
+	[TOPO_EV_DEV_SEEN] = dev_seen,
+	[TOPO_EV_DEV_CREATE] = dev_create,
+	[TOPO_EV_DEV_DELETE] = dev_delete,
+	[TOPO_EV_DEV_MOVE] = dev_move,
+	[TOPO_EV_DEV_RENAME] = dev_rename,
+	/* TOPO_EV_NETNS_ENTER: processes move; the topology stays. */
+};
+
 void topo_apply(struct topo *t, const struct topo_event *e)
 {
 	topo_learn(t, e);
-	switch (e->kind) {
-	case TOPO_EV_NETNS_CREATE:
-		netns_create(t, e);
-		break;
-	case TOPO_EV_NETNS_DESTROY:
-		netns_destroy(t, e);
-		break;
-	case TOPO_EV_NETNS_NAME:
-		netns_name(t, e);
-		break;
-	case TOPO_EV_NETNS_SEEN:
-		netns_seen(t, e);
-		break;
-	case TOPO_EV_DEV_SEEN:
-		dev_seen(t, e);
-		break;
-	case TOPO_EV_DEV_CREATE:
-		dev_create(t, e);
-		break;
-	case TOPO_EV_DEV_DELETE:
-		dev_delete(t, e);
-		break;
-	case TOPO_EV_DEV_MOVE:
-		dev_move(t, e);
-		break;
-	case TOPO_EV_DEV_RENAME:
-		dev_rename(t, e);
-		break;
-	case TOPO_EV_NONE:
-	case TOPO_EV_NETNS_ENTER: /* processes move; the topology stays */
-		break;
-	}
+	if ((size_t)e->kind < sizeof(apply_kind) / sizeof(apply_kind[0]) &&
+	    apply_kind[e->kind])
+		apply_kind[e->kind](t, e);
 }
 
 void topo_sweep_begin(struct topo *t)

@@ -238,6 +238,27 @@ static void text_container(struct buf *b, const struct container *c)
 	}
 }
 
+/* A list's items with commas between; an empty one is "none" or "-". */
+static void text_list(struct buf *b, const struct field *f)
+{
+	for (uint32_t i = 0; i < f->ndevs; i++) {
+		if (i)
+			buf_addc(b, ',');
+		if (f->kind == FIELD_DEVS) {
+			text_str(b, f->devs[i].ifname,
+				 sizeof(f->devs[i].ifname));
+			buf_addf(b, "(%u,%s)", f->devs[i].ifindex,
+				 fate_name(f->devs[i].fate));
+		} else if (f->kind == FIELD_STRS) {
+			text_str(b, f->strs[i], strlen(f->strs[i]));
+		} else {
+			buf_addu(b, f->pids[i]);
+		}
+	}
+	if (!f->ndevs && f->kind != FIELD_PIDS)
+		buf_adds(b, f->kind == FIELD_DEVS ? "none" : "-");
+}
+
 static void text_value(struct buf *b, const struct field *f)
 {
 	switch (f->kind) {
@@ -271,32 +292,9 @@ static void text_value(struct buf *b, const struct field *f)
 		break;
 	}
 	case FIELD_DEVS:
-		for (uint32_t i = 0; i < f->ndevs; i++) {
-			if (i)
-				buf_addc(b, ',');
-			text_str(b, f->devs[i].ifname,
-				 sizeof(f->devs[i].ifname));
-			buf_addf(b, "(%u,%s)", f->devs[i].ifindex,
-				 fate_name(f->devs[i].fate));
-		}
-		if (!f->ndevs)
-			buf_adds(b, "none");
-		break;
 	case FIELD_STRS:
-		for (uint32_t i = 0; i < f->ndevs; i++) {
-			if (i)
-				buf_addc(b, ',');
-			text_str(b, f->strs[i], strlen(f->strs[i]));
-		}
-		if (!f->ndevs)
-			buf_addc(b, '-');
-		break;
 	case FIELD_PIDS:
-		for (uint32_t i = 0; i < f->ndevs; i++) {
-			if (i)
-				buf_addc(b, ',');
-			buf_addu(b, f->pids[i]);
-		}
+		text_list(b, f);
 		break;
 	case FIELD_CONTAINER:
 		text_container(b, f->ctr);

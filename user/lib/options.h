@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Every option of every command, one row each of options[] (lib/cli.h):
+ * a command's table names the rows it takes, with where each one goes in
+ * its own options struct. The rows are in user/options.c, beside the
+ * command table, as their parsers come from every layer (backend names,
+ * RFC 3339 times); this header is all a command needs of them.
+ */
+#ifndef NSTRACE_LIB_OPTIONS_H
+#define NSTRACE_LIB_OPTIONS_H
+
+#include "lib/cli.h"
+
+/* Each with the type of the field it sets. */
+enum opt_id {
+	OPT_JSON, /* bool */
+	OPT_OUTPUT, /* const char *; NULL: stdout */
+	OPT_TYPE, /* uint32_t: a mask of namespace types */
+	OPT_ALL, /* uint32_t: every namespace type */
+	OPT_PID, /* uint32_t */
+	OPT_EVENT, /* uint32_t: a mask of event kinds */
+	OPT_BTF, /* const char *; NULL: the kernel's */
+	OPT_BUFFER_SIZE, /* uint32_t: bytes */
+	OPT_BACKEND, /* int: enum backend */
+	OPT_NO_NAMES, /* bool */
+	OPT_SNAPSHOT, /* bool */
+	OPT_VERBOSE, /* bool: libbpf's messages */
+	OPT_MARK, /* uint64_t: milliseconds */
+	OPT_REFRESH, /* uint64_t: milliseconds, 0: never on a clock */
+	OPT_AT, /* replay's cut-off (replay_parse_at()) */
+	OPT_VERSION, /* none: prints the version */
+	OPT_COUNT,
+};
+
+extern const struct cli_opt options[OPT_COUNT];
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Every option of every command (lib/options.h). A command that takes an
+ * option differently says so in its own table: its help line, or that
+ * each use adds to the ones before.
+ */
+#include <stdio.h>
+
+#include "lib/enums.h"
+#include "lib/options.h"
+#include "loader/backend.h"
+#include "nstrace.h"
+#include "replay/replay.h"
+#include "trace/record.h"
+
+#define NSTRACE_VERSION "0.1.0"
+
+static bool parse_types(void *field, const char *value, const char **shown)
+{
+	return cli_mask(field, value, shown, ns_type_parse, NST_NS_ALL);
+}
+
+static bool parse_all(void *field, const char *value, const char **shown)
+{
+	*(uint32_t *)field = NST_NS_ALL;
+	return true;
+}
+
+static bool parse_pid(void *field, const char *value, const char **shown)
+{
+	/* The kernel's PID_MAX_LIMIT is 4194304. */
+	return cli_number(value, 1, 4194304, field);
+}
+
+static bool parse_events(void *field, const char *value, const char **shown)
+{
+	return cli_mask(field, value, shown, event_parse, EV_ALL);
+}
+
+static bool parse_buffer_size(void *field, const char *value,
+			      const char **shown)
+{
+	return cli_size(value, 4096, 1u << 30, field);
+}
+
+static bool parse_backend(void *field, const char *value, const char **shown)
+{
+	int b = backend_parse(value);
+
+	if (b < 0)
+		return false;
+	*(int *)field = b;
+	return true;
+}
+
+static bool parse_mark(void *field, const char *value, const char **shown)
+{
+	return cli_ms(value, 1, 3600, field);
+}
+
+static bool parse_refresh(void *field, const char *value, const char **shown)
+{
+	return cli_ms(value, 0, 3600, field);
+}
+
+static void show_version(FILE *out)
+{
+	fprintf(out, "nstrace %s (JSON schema %d)\n", NSTRACE_VERSION,
+		NST_SCHEMA_VERSION);
+}
+
+const struct cli_opt options[OPT_COUNT] = {
+	[OPT_JSON] = { .name = "json",
+		       .letter = 'j',
+		       .help = "one JSON document" },
+	[OPT_OUTPUT] = { .name = "output",
+			 .letter = 'o',
+			 .value = "FILE",
+			 .help = "write events to FILE instead of stdout",
+			 .parse = cli_name,
+			 .refused = "empty output file name" },
+	[OPT_TYPE] = { .name = "type",
+		       .letter = 't',
+		       .value = "LIST",
+		       .help = "namespace types: net,mnt,uts,ipc,pid,user,\n"
+			       "cgroup,time (default: all)",
+		       .parse = parse_types,
+		       .refused = "unknown namespace type" },
+	[OPT_ALL] = { .name = "all",
+		      .letter = 'a',
+		      .help = "namespaces of every type",
+		      .parse = parse_all },
+	[OPT_PID] = { .name = "pid",
+		      .letter = 'p',
+		      .value = "PID",
+		      .help = "only events of this process",
+		      .parse = parse_pid,
+		      .refused = "not a process id" },
+	[OPT_EVENT] = { .name = "event",
+			.letter = 'e',
+			.value = "LIST",
+			.help = "ns.create,ns.setns,ns.destroy,netdev.move,\n"
+				"netdev.create,netdev.delete,ns.name\n"
+				"(default: all)",
+			.parse = parse_events,
+			.refused = "unknown event" },
+	[OPT_BTF] = { .name = "btf",
+		      .value = "FILE",
+		      .help = "kernel BTF to use instead of\n"
+			      "/sys/kernel/btf/vmlinux",
+		      .parse = cli_name,
+		      .refused = "empty BTF file name" },
+	[OPT_BUFFER_SIZE] = { .name = "buffer-size",
+			      .value = "N",
+			      .help = "ring buffer bytes, a power of two\n"
+				      "(K and M suffixes; default 4M)",
+			      .parse = parse_buffer_size,
+			      .refused =
+				      "buffer size must be a power of two from 4K to 1024M" },
+	[OPT_BACKEND] = { .name = "backend",
+			  .value = "NAME",
+			  .help = "hook flavour: auto, fentry, kprobe or\n"
+				  "tracepoint (default auto)",
+			  .parse = parse_backend,
+			  .refused =
+				  "backend must be auto, fentry, kprobe or tracepoint" },
+	[OPT_NO_NAMES] = { .name = "no-names",
+			   .help = "leave out the names, processes and container\n"
+				   "of each namespace, and the ns.name events" },
+	[OPT_SNAPSHOT] = { .name = "snapshot",
+			   .help = "first every netns and interface as records,\n"
+				   "and again after events were lost" },
+	[OPT_VERBOSE] = { .name = "verbose",
+			  .letter = 'v',
+			  .help = "show libbpf's messages" },
+	[OPT_MARK] = { .name = "mark",
+		       .letter = 'm',
+		       .value = "SECS",
+		       .help = "how long a change stays marked (default 5)",
+		       .parse = parse_mark,
+		       .refused = "mark time must be 1 to 3600 seconds" },
+	[OPT_REFRESH] = { .name = "refresh",
+			  .letter = 'r',
+			  .value = "SECS",
+			  .help = "read the inventory again every SECS\n"
+				  "(default 5; 0: only when events ask)",
+			  .parse = parse_refresh,
+			  .refused = "refresh must be 0 to 3600 seconds" },
+	[OPT_AT] = { .name = "at",
+		     .value = "TIME",
+		     .help = "RFC 3339 (2026-12-01T08:45:05.9Z, offsets too),\n"
+			     "or seq:N (the line with that seq); default: the end",
+		     .parse = replay_parse_at,
+		     .refused = "not an RFC 3339 time nor seq:N" },
+	[OPT_VERSION] = { .name = "version",
+			  .letter = 'V',
+			  .help = "the version",
+			  .show = show_version },
+};
