@@ -12,6 +12,13 @@
 #include <linux/types.h>
 #endif
 
+/*
+ * The version of the JSON lines' schema (docs/events.md), on every line
+ * and every JSON document: it changes only when a field is removed,
+ * renamed or changes meaning.
+ */
+#define NST_SCHEMA_VERSION 1
+
 #define NST_COMM_LEN 16
 #define NST_IFNAME_LEN 16
 #define NST_KIND_LEN 16

@@ -7,6 +7,7 @@
 #include "lib/cli.h"
 #include "lib/enums.h"
 #include "lib/escape.h"
+#include "lib/rfc3339.h"
 
 #define MAX_OPTS 32 /* a command's options, --help included */
 #define LONG_VAL 0x100 /* getopt_long()'s value of the option at index i */
@@ -312,4 +313,21 @@ bool cli_command(const struct cli_cmd *c, void *opts, int argc, char **argv,
 
 	*exit_code = res == CLI_USAGE ? 2 : 0;
 	return res == CLI_RUN;
+}
+
+bool cli_at(void *field, const char *s, const char **shown)
+{
+	struct cli_at *at = field;
+	char *end;
+
+	if (!strncmp(s, "seq:", 4)) {
+		if (s[4] < '0' || s[4] > '9')
+			return false;
+		errno = 0;
+		at->at = strtoull(s + 4, &end, 10);
+		at->by_seq = true;
+		return !errno && !*end;
+	}
+	at->by_seq = false;
+	return !rfc3339_parse(s, &at->at);
 }

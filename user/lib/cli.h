@@ -96,6 +96,14 @@ bool cli_size(const char *s, uint32_t min, uint32_t max, uint32_t *v);
  * Names separated by commas, or "all", into a uint32_t mask: bit() gives
  * a name's bit or -1. *shown is the name refused.
  */
+/* --at: the last record of a log to take, by its seq or by its time. */
+struct cli_at {
+	bool by_seq;
+	uint64_t at; /* a seq, or nanoseconds since the epoch */
+};
+
+/* "seq:N" or an RFC 3339 time into a struct cli_at. */
+bool cli_at(void *field, const char *value, const char **shown);
 bool cli_mask(void *field, const char *value, const char **shown,
 	      int (*bit)(const char *), uint32_t all);
 

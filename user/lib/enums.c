@@ -37,6 +37,13 @@ static const char *const origins[] = {
 	/* clang-format on */
 };
 
+static const char *const backends[] = {
+	[BACKEND_AUTO] = "auto",
+	[BACKEND_FENTRY] = "fentry",
+	[BACKEND_KPROBE] = "kprobe",
+	[BACKEND_TRACEPOINT] = "tracepoint",
+};
+
 const char *enum_name(const char *const *names, size_t n, uint32_t i,
 		      const char *none)
 {
@@ -101,6 +108,16 @@ const char *cause_name(uint32_t cause)
 const char *fate_name(uint32_t fate)
 {
 	return fate == NST_FATE_RETURNED ? "returned" : "deleted";
+}
+
+const char *backend_name(enum backend b)
+{
+	return enum_name(backends, ARRAY_SIZE(backends), b, "?");
+}
+
+int backend_parse(const char *s)
+{
+	return enum_parse(backends, ARRAY_SIZE(backends), s);
 }
 
 int64_t parse_list(const char *list, int (*parse)(const char *),

@@ -41,6 +41,17 @@ const char *origin_name(uint32_t origin);
 const char *cause_name(uint32_t cause);
 const char *fate_name(uint32_t fate);
 
+/* The hook flavours of --backend, chosen in loader/backend. */
+enum backend {
+	BACKEND_AUTO,
+	BACKEND_FENTRY,
+	BACKEND_KPROBE,
+	BACKEND_TRACEPOINT,
+};
+
+const char *backend_name(enum backend b);
+int backend_parse(const char *s); /* enum backend, or -1 */
+
 /*
  * A comma-separated list of names into a bit mask, with parse() giving the
  * bit of one name; "all" is every bit of all_mask. On error, -1 and *bad

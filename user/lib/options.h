@@ -2,9 +2,9 @@
 /*
  * Every option of every command, one row each of options[] (lib/cli.h):
  * a command's table names the rows it takes, with where each one goes in
- * its own options struct. The rows are in user/options.c, beside the
- * command table, as their parsers come from every layer (backend names,
- * RFC 3339 times); this header is all a command needs of them.
+ * its own options struct. The rows and their parsers are in
+ * lib/options.c: what they parse (backend names, namespace types, RFC
+ * 3339 times) is all in lib/, so every command can name them.
  */
 #ifndef NSTRACE_LIB_OPTIONS_H
 #define NSTRACE_LIB_OPTIONS_H
@@ -27,7 +27,7 @@ enum opt_id {
 	OPT_VERBOSE, /* bool: libbpf's messages */
 	OPT_MARK, /* uint64_t: milliseconds */
 	OPT_REFRESH, /* uint64_t: milliseconds, 0: never on a clock */
-	OPT_AT, /* replay's cut-off (replay_parse_at()) */
+	OPT_AT, /* struct cli_at: replay's cut-off */
 	OPT_VERSION, /* none: prints the version */
 	OPT_COUNT,
 };

@@ -99,27 +99,7 @@ static const struct tp_use tps[] = {
 	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0, false },
 };
 
-static const char *const names[] = {
-	[BACKEND_AUTO] = "auto",
-	[BACKEND_FENTRY] = "fentry",
-	[BACKEND_KPROBE] = "kprobe",
-	[BACKEND_TRACEPOINT] = "tracepoint",
-};
-
 static char description[200];
-
-const char *backend_name(enum backend b)
-{
-	return names[b];
-}
-
-int backend_parse(const char *s)
-{
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i]))
-			return (int)i;
-	return -1;
-}
 
 enum backend backend_for_func(const char *btf_path, const char *func,
 			      enum backend want, const char **why)

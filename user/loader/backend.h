@@ -11,14 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct nstrace_bpf;
+#include "lib/enums.h"
 
-enum backend {
-	BACKEND_AUTO,
-	BACKEND_FENTRY,
-	BACKEND_KPROBE,
-	BACKEND_TRACEPOINT,
-};
+struct nstrace_bpf;
 
 /*
  * Kernel functions hooked by fentry or kprobe come in groups: a group is
@@ -33,8 +28,6 @@ enum backend_group {
 	BACKEND_GROUPS,
 };
 
-const char *backend_name(enum backend b);
-int backend_parse(const char *s); /* enum backend, or -1 */
 
 /*
  * The flavour a hook on a kernel function gets here: fentry, else kprobe,

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "lib/rfc3339.h"
+
 struct jlog_rec {
 	json_t *obj;
 	const char *event;
@@ -54,11 +56,5 @@ bool jlog_need(struct jlog *log, const struct jlog_rec *r, ...)
 uint64_t jlog_u(const json_t *o, const char *key); /* 0 if absent */
 const char *jlog_s(const json_t *o, const char *key); /* "" if absent */
 
-/*
- * "2026-12-01T08:45:05.945901789Z", or with a +HH:MM/-HH:MM offset, a
- * fraction of 1 to 9 digits or none: nanoseconds since the epoch. 0, or
- * -1 when s is not such a time.
- */
-int rfc3339_parse(const char *s, uint64_t *ns);
 
 #endif

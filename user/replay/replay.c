@@ -25,34 +25,12 @@ struct replay {
 	uint64_t incomplete; /* a snapshot with no end, 0 if none */
 };
 
-/* The last record to take: by its seq, else by its time. */
-struct cut {
-	bool by_seq;
-	uint64_t at;
-};
 
 struct replay_opts {
 	bool json;
-	struct cut cut;
+	struct cli_at cut;
 	const char *file;
 };
-
-bool replay_parse_at(void *field, const char *s, const char **shown)
-{
-	struct cut *cut = field;
-	char *end;
-
-	if (!strncmp(s, "seq:", 4)) {
-		if (s[4] < '0' || s[4] > '9')
-			return false;
-		errno = 0;
-		cut->at = strtoull(s + 4, &end, 10);
-		cut->by_seq = true;
-		return !errno && !*end;
-	}
-	cut->by_seq = false;
-	return !rfc3339_parse(s, &cut->at);
-}
 
 static const struct cli_use replay_opts_used[] = {
 	{ .opt = &options[OPT_JSON],

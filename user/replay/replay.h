@@ -12,7 +12,6 @@
 
 extern const struct cli_cmd replay_cli, history_cli;
 /* --at (lib/options.h): "seq:N" or an RFC 3339 time, into replay's cut-off. */
-bool replay_parse_at(void *field, const char *value, const char **shown);
 int replay_main(int argc, char **argv);
 int history_main(int argc, char **argv);
 

@@ -14,7 +14,6 @@
 #include "inventory/container.h"
 #include "nstrace.h"
 
-#define NST_SCHEMA_VERSION 1
 #define RECORD_MAX_FIELDS 32
 
 enum field_kind {

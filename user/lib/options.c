@@ -8,10 +8,7 @@
 
 #include "lib/enums.h"
 #include "lib/options.h"
-#include "loader/backend.h"
 #include "nstrace.h"
-#include "replay/replay.h"
-#include "trace/record.h"
 
 #define NSTRACE_VERSION "0.1.0"
 
@@ -150,7 +147,7 @@ const struct cli_opt options[OPT_COUNT] = {
 		     .value = "TIME",
 		     .help = "RFC 3339 (2026-12-01T08:45:05.9Z, offsets too),\n"
 			     "or seq:N (the line with that seq); default: the end",
-		     .parse = replay_parse_at,
+		     .parse = cli_at,
 		     .refused = "not an RFC 3339 time nor seq:N" },
 	[OPT_VERSION] = { .name = "version",
 			  .letter = 'V',
