@@ -113,4 +113,21 @@ static __always_inline __u32 net_next_ifindex(struct net *net)
 	return counter + 1;
 }
 
+/*
+ * What tells one network namespace from every other, for as long as the
+ * machine runs: net_cookie, a plain u64 set once when the netns is set up
+ * (5.12 on). The address of struct net and the inode are both used again
+ * by the next netns once one is freed. Before 5.12 net_cookie was an
+ * atomic64_t filled only when asked for (CO-RE sees another type, so the
+ * field does not match); there the address is mixed with hash_mix, a
+ * random number each netns gets: a netns in the memory of a dead one
+ * almost surely draws another.
+ */
+static __always_inline __u64 net_identity(struct net *net)
+{
+	if (bpf_core_field_exists(net->net_cookie))
+		return BPF_CORE_READ(net, net_cookie);
+	return (__u64)net ^ ((__u64)BPF_CORE_READ(net, hash_mix) << 32);
+}
+
 #endif /* NSTRACE_COMPAT_BPF_H */
