@@ -272,11 +272,13 @@ SEC("tp_btf/workqueue_queue_work")
 int BPF_PROG(nst_tp_queue_work, int req_cpu, struct pool_workqueue *pwq,
 	     struct work_struct *work)
 {
-	struct queuer q = { .valid = 1 };
+	struct queuer q = {};
 	__u32 zero = 0;
 
 	if (work->func != (void *)&cleanup_net)
 		return 0;
+	/* From an interrupt or a kernel thread, no process is to blame. */
+	q.valid = current_is_process(ctx);
 	q.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(q.comm, sizeof(q.comm));
 	bpf_map_update_elem(&cleanup_queuer, &zero, &q, BPF_ANY);
