@@ -122,6 +122,7 @@ static __always_inline bool dev_returns(struct net_device *dev)
 static long dev_walk_cb(__u64 i, struct dev_walk *w)
 {
 	struct net_device *dev, *peer;
+	struct net *peer_net;
 	struct dev_snap s;
 	bool back;
 	__u32 n;
@@ -152,11 +153,16 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	if (targ_life_hooked)
 		return 0;
 	emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
-	/* Its veth peer dies with it, wherever the peer is. */
+	/*
+	 * Its veth peer dies with it, wherever the peer is; one in a dying
+	 * netns too is that netns's own to report.
+	 */
 	peer = veth_peer(dev);
-	if (peer && dev_net_of(peer) != w->net) {
+	peer_net = peer ? dev_net_of(peer) : NULL;
+	if (peer && peer_net != w->net && !net_is_dying(peer_net)) {
 		dev_snapshot(peer, &s);
-		emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
+		emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
+			       net_inum(w->net));
 	}
 	return 0;
 }

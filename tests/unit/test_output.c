@@ -312,6 +312,14 @@ static void test_json_netdev_life(void **state)
 		    "\"netns\":4026532000,\"ifname\":\"veth0\","
 		    "\"ifindex\":9,\"kind\":\"veth\","
 		    "\"cause\":\"netns-exit\"}\n");
+
+	/* A host-side end that went with its peer's netns names that one. */
+	e.life.netns = NS_NET;
+	e.life.peer_netns = NS_NEW;
+	assert_json(&e, "netdev.delete",
+		    ",\"ns_type\":\"net\",\"netns\":4026531840,"
+		    "\"ifname\":\"veth0\",\"ifindex\":9,\"kind\":\"veth\","
+		    "\"cause\":\"netns-exit\",\"peer_netns\":4026532000}\n");
 }
 
 static void test_json_lost(void **state)
