@@ -382,7 +382,7 @@ bench_churn() {
 			secs_all=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 			tracer_stop
 			check=$(churn_check "$WORK/inodes" "$WORK/churn.json" $g)
-			echo "$r nstrace $secs $secs_all $check $(grep -o '[0-9]* lost' "$WORK/err")" >>"$WORK/churn"
+			echo "$r nstrace $secs $secs_all $check $(grep -Eo '[0-9]+ events lost' "$WORK/err" | cut -d' ' -f1)" >>"$WORK/churn"
 			say "$(awk '{ printf "round %d: made %d in %.3f s; ns.create %d/%d, ns.destroy %d/%d (all seen %.3f s after start), %s lost\n", $1, $5, $3, $6, $5, $7, $5, $4, $8 }' <<<"$(tail -1 "$WORK/churn")")"
 		done
 	done

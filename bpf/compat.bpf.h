@@ -113,4 +113,55 @@ static __always_inline __u32 net_next_ifindex(struct net *net)
 	return counter + 1;
 }
 
+/*
+ * What tells one network namespace from every other, for as long as the
+ * machine runs: net_cookie, a plain u64 set once when the netns is set up
+ * (5.12 on). The address of struct net and the inode are both used again
+ * by the next netns once one is freed. Before 5.12 net_cookie was an
+ * atomic64_t filled only when asked for (CO-RE sees another type, so the
+ * field does not match); there the address is mixed with hash_mix, a
+ * random number each netns gets: a netns in the memory of a dead one
+ * almost surely draws another.
+ */
+static __always_inline __u64 net_identity(struct net *net)
+{
+	if (bpf_core_field_exists(net->net_cookie))
+		return BPF_CORE_READ(net, net_cookie);
+	return (__u64)net ^ ((__u64)BPF_CORE_READ(net, hash_mix) << 32);
+}
+
+/*
+ * Whether a process is acting, rather than a kernel thread or an
+ * interrupt (a softirq running RCU callbacks that free sockets, say) on
+ * top of whichever task it interrupted. The preempt count would say, but
+ * x86 keeps it in a per-CPU variable that kernels without
+ * CONFIG_KALLSYMS_ALL do not let BPF find. x86_64 and arm64 run
+ * interrupts on stacks of their own, though, and a hook's context (the
+ * tracepoint's arguments, the probe's registers) is on the stack the hook
+ * runs on, unlike the program's own frame, which newer kernels keep per
+ * CPU: on the task's stack only in the task's context. That stack is
+ * stack_vm_area->size long (guard page included) where CONFIG_VMAP_STACK
+ * is on, else THREAD_SIZE, 16 KiB without KASAN.
+ */
+#define NST_PF_KTHREAD 0x00200000
+#define NST_THREAD_SIZE 16384
+
+static __always_inline bool current_is_process(const void *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 base = (__u64)BPF_CORE_READ(task, stack);
+	__u64 size = NST_THREAD_SIZE, at = 0;
+	struct vm_struct *area = NULL;
+
+	if (BPF_CORE_READ(task, flags) & NST_PF_KTHREAD)
+		return false;
+	/* Read back, the address is a number to compare, not a pointer. */
+	bpf_probe_read_kernel(&at, sizeof(at), &ctx);
+	if (bpf_core_field_exists(task->stack_vm_area))
+		area = BPF_CORE_READ(task, stack_vm_area);
+	if (area)
+		size = BPF_CORE_READ(area, size);
+	return at - base < size;
+}
+
 #endif /* NSTRACE_COMPAT_BPF_H */

@@ -9,21 +9,22 @@
  */
 #include "netdev.bpf.h"
 
-#define NST_PF_KTHREAD 0x00200000
-
+/*
+ * dropper: the hook's context where the put that frees runs in the task
+ * that dropped the last reference, NULL where the kernel frees it later.
+ */
 static __always_inline void emit_ns_destroy(__u32 type, struct ns_common *ns,
-					    bool in_dropper)
+					    const void *dropper)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 inum = BPF_CORE_READ(ns, inum);
 	struct nst_event *e;
 
 	/* Mount namespaces of open_tree() and friends have no inode. */
 	if (!inum || inum == ~0u || !nst_wants(NST_EV_NS_DESTROY, type))
 		return;
-	if (in_dropper && !nst_wants_task())
+	if (dropper && !nst_wants_task())
 		return;
-	if (!in_dropper && targ_tgid)
+	if (!dropper && targ_tgid)
 		return; /* a kernel worker is never the traced process */
 	e = nst_reserve(NST_EV_NS_DESTROY,
 			offsetof(struct nst_ns_destroy, devs));
@@ -31,7 +32,7 @@ static __always_inline void emit_ns_destroy(__u32 type, struct ns_common *ns,
 		return;
 	e->destroy.ns_type = type;
 	e->destroy.ns = inum;
-	if (in_dropper && !(BPF_CORE_READ(task, flags) & NST_PF_KTHREAD)) {
+	if (dropper && current_is_process(dropper)) {
 		e->destroy.killer_pid = e->task.pid;
 		__builtin_memcpy(e->destroy.killer_comm, e->task.comm,
 				 sizeof(e->destroy.killer_comm));
@@ -45,48 +46,52 @@ static __always_inline bool last_ref(struct ns_common *ns)
 	return ns_common_refs(ns) == 1;
 }
 
-static __always_inline void on_uts(struct uts_namespace *ns)
+static __always_inline void on_uts(const void *ctx, struct uts_namespace *ns)
 {
-	emit_ns_destroy(NST_NS_UTS, &ns->ns, true);
+	emit_ns_destroy(NST_NS_UTS, &ns->ns, ctx);
 }
 
-static __always_inline void on_ipc_put(struct ipc_namespace *ns)
-{
-	if (last_ref(&ns->ns))
-		emit_ns_destroy(NST_NS_IPC, &ns->ns, true);
-}
-
-static __always_inline void on_mnt_put(struct mnt_namespace *ns)
+static __always_inline void on_ipc_put(const void *ctx,
+				       struct ipc_namespace *ns)
 {
 	if (last_ref(&ns->ns))
-		emit_ns_destroy(NST_NS_MNT, &ns->ns, true);
+		emit_ns_destroy(NST_NS_IPC, &ns->ns, ctx);
 }
 
-static __always_inline void on_pid_rcu(struct callback_head *rcu)
+static __always_inline void on_mnt_put(const void *ctx,
+				       struct mnt_namespace *ns)
+{
+	if (last_ref(&ns->ns))
+		emit_ns_destroy(NST_NS_MNT, &ns->ns, ctx);
+}
+
+static __always_inline void on_pid_rcu(const void *ctx,
+				       struct callback_head *rcu)
 {
 	struct pid_namespace *ns =
 		(void *)rcu - bpf_core_field_offset(struct pid_namespace, rcu);
 
-	emit_ns_destroy(NST_NS_PID, &ns->ns, false);
+	emit_ns_destroy(NST_NS_PID, &ns->ns, NULL);
 }
 
-static __always_inline void on_user(struct user_namespace *ns)
+static __always_inline void on_user(const void *ctx, struct user_namespace *ns)
 {
-	emit_ns_destroy(NST_NS_USER, &ns->ns, true);
+	emit_ns_destroy(NST_NS_USER, &ns->ns, ctx);
 }
 
-static __always_inline void on_cgroup(struct cgroup_namespace *ns)
+static __always_inline void on_cgroup(const void *ctx,
+				      struct cgroup_namespace *ns)
 {
-	emit_ns_destroy(NST_NS_CGROUP, &ns->ns, true);
+	emit_ns_destroy(NST_NS_CGROUP, &ns->ns, ctx);
 }
 
-static __always_inline void on_time(struct time_namespace *ns)
+static __always_inline void on_time(const void *ctx, struct time_namespace *ns)
 {
-	emit_ns_destroy(NST_NS_TIME, &ns->ns, true);
+	emit_ns_destroy(NST_NS_TIME, &ns->ns, ctx);
 }
 
 #define NST_DESTROY_HOOK(func, handler, type) \
-	NST_ENTRY_HOOKS(func, func, handler(arg), type arg)
+	NST_ENTRY_HOOKS(func, func, handler(ctx, arg), type arg)
 
 NST_DESTROY_HOOK(free_uts_ns, on_uts, struct uts_namespace *)
 NST_DESTROY_HOOK(put_ipc_ns, on_ipc_put, struct ipc_namespace *)

@@ -16,6 +16,18 @@ struct {
 	__type(value, __u64);
 } registering SEC(".maps");
 
+/*
+ * veth ends queued as the peer of a device of a dying netns: the peer ->
+ * that netns's inode. veth_dellink() queues the device first, then its
+ * peer, and clears both peer pointers in between.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u32);
+} dying_peer SEC(".maps");
+
 static __always_inline __u32 create_origin(void)
 {
 	long nr = current_syscall();
@@ -50,20 +62,49 @@ static __always_inline bool already_queued(struct net_device *dev)
 	return next && next != self;
 }
 
+/* The dying netns whose device took this one with it, or 0. */
+static __always_inline __u32 peer_netns_of(struct net_device *dev,
+					   bool own_dying, struct net *net)
+{
+	struct net_device *peer;
+	__u64 key = (__u64)dev;
+	__u32 *ino, inum = 0;
+
+	/* Taken whatever comes next: the address goes to another device. */
+	ino = bpf_map_lookup_elem(&dying_peer, &key);
+	if (ino) {
+		inum = *ino;
+		bpf_map_delete_elem(&dying_peer, &key);
+	}
+	if (!own_dying)
+		return inum;
+	peer = veth_peer(dev);
+	if (peer && dev_net_of(peer) != net) {
+		key = (__u64)peer;
+		inum = net_inum(net);
+		bpf_map_update_elem(&dying_peer, &key, &inum, BPF_ANY);
+	}
+	return 0;
+}
+
 static __always_inline void unregistering(struct net_device *dev)
 {
 	struct net *net = dev_net_of(dev);
-	bool dying = ns_common_refs(&net->ns) == 0 ||
+	bool own_dying = ns_common_refs(&net->ns) == 0;
+	bool dying = own_dying ||
 		     nst_cleanup_tid == (__u32)bpf_get_current_pid_tgid();
 	struct dev_snap s;
+	__u32 peer_netns;
 
 	if (dying ? targ_tgid != 0 : !nst_wants_task())
 		return;
 	if (already_queued(dev))
 		return;
+	peer_netns = dying ? peer_netns_of(dev, own_dying, net) : 0;
 	dev_snapshot(dev, &s);
-	emit_life(NST_EV_NETDEV_DELETE, &s,
-		  dying ? NST_ORIGIN_NETNS_EXIT : current_origin());
+	emit_life_peer(NST_EV_NETDEV_DELETE, &s,
+		       dying ? NST_ORIGIN_NETNS_EXIT : current_origin(),
+		       peer_netns);
 }
 
 SEC("fexit/register_netdevice")

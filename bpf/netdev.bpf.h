@@ -89,8 +89,9 @@ static __always_inline __u32 current_origin(void)
 	return NST_ORIGIN_NONE;
 }
 
-static __always_inline void emit_life(__u32 kind, const struct dev_snap *s,
-				      __u32 origin)
+/* peer_netns: as in struct nst_netdev_life. */
+static __always_inline void emit_life_peer(__u32 kind, const struct dev_snap *s,
+					   __u32 origin, __u32 peer_netns)
 {
 	struct nst_event *e;
 
@@ -103,9 +104,16 @@ static __always_inline void emit_life(__u32 kind, const struct dev_snap *s,
 	e->life.netns = s->netns;
 	e->life.ifindex = s->ifindex;
 	e->life.origin = origin;
+	e->life.peer_netns = peer_netns;
 	__builtin_memcpy(e->life.ifname, s->ifname, sizeof(e->life.ifname));
 	__builtin_memcpy(e->life.kind, s->kind, sizeof(e->life.kind));
 	nst_submit(e);
+}
+
+static __always_inline void emit_life(__u32 kind, const struct dev_snap *s,
+				      __u32 origin)
+{
+	emit_life_peer(kind, s, origin, 0);
 }
 
 /*

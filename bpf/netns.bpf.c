@@ -8,8 +8,10 @@
  * still sits in the kernel's list of namespaces with a zero reference
  * count, and its devices are still listed: those that may move (devices
  * without rtnl dellink, such as physical NICs) go back to the initial
- * netns, the others are deleted with it. When it ends, the devices that
- * went back show their new name and ifindex.
+ * netns, the others are deleted with it. A namespace that dies just as the
+ * work starts joins the batch unseen; the batch is walked once more at the
+ * worker's first notifier call, which finds it. When the work ends, the
+ * devices that went back show their new name and ifindex.
  */
 #include "netdev.bpf.h"
 
@@ -41,15 +43,17 @@ struct {
 } returning SEC(".maps");
 
 /*
- * Namespaces reported dying, so that a namespace that reaches a zero count
- * while a batch runs (and so is seen by this batch and the next) is
- * reported once: net pointer -> inode.
+ * Namespaces reported dying, by net_identity(): a namespace whose count
+ * reaches zero while a batch starts can be seen by this batch's walk and
+ * by the next one's, and is reported once. The value is the stamp of the
+ * last walk that saw it dying; a walk drops the entries it did not see,
+ * since those namespaces left the kernel's list, to be freed.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
-	__type(value, __u32);
+	__type(value, __u64);
 } reported_dying SEC(".maps");
 
 /* ns.destroy records are too big for the BPF stack: built here. */
@@ -60,19 +64,28 @@ struct {
 	__type(value, struct nst_event);
 } destroy_scratch SEC(".maps");
 
+#define NST_ANCHORS 4
+
 /*
  * Counters of the walks live in map values, not on the stack: the verifier
  * tracks stack values exactly and, inside nested bpf_loop() callbacks,
- * would explore every count separately.
+ * would explore every count separately. Not per CPU: the worker moves
+ * between CPUs within a batch, and runs one batch at a time.
  */
 struct cleanup_state {
-	__u32 dying; /* pass one: how many of the batch are new to us */
-	__u32 emit; /* pass two: report them */
+	__u64 stamp; /* this batch's, unique: the time it started */
+	__u64 first; /* pass one: the identity of the first dying netns */
+	__u32 dying; /* pass one: dying namespaces listed, reported or not */
+	__u32 emit; /* pass two: report the new ones */
+	__u32 nanchors; /* anchor[] holds that many; 0: nothing left to do */
+	__u32 pad;
+	/* Dying namespaces pass one saw: some are of this batch. */
+	__u64 anchor[NST_ANCHORS];
 	struct queuer killer;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct cleanup_state);
@@ -109,6 +122,7 @@ static __always_inline bool dev_returns(struct net_device *dev)
 static long dev_walk_cb(__u64 i, struct dev_walk *w)
 {
 	struct net_device *dev, *peer;
+	struct net *peer_net;
 	struct dev_snap s;
 	bool back;
 	__u32 n;
@@ -139,17 +153,22 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	if (targ_life_hooked)
 		return 0;
 	emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
-	/* Its veth peer dies with it, wherever the peer is. */
+	/*
+	 * Its veth peer dies with it, wherever the peer is; one in a dying
+	 * netns too is that netns's own to report.
+	 */
 	peer = veth_peer(dev);
-	if (peer && dev_net_of(peer) != w->net) {
+	peer_net = peer ? dev_net_of(peer) : NULL;
+	if (peer && peer_net != w->net && !net_is_dying(peer_net)) {
 		dev_snapshot(peer, &s);
-		emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
+		emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
+			       net_inum(w->net));
 	}
 	return 0;
 }
 
 static __always_inline void emit_destroy(struct net *net,
-					 struct cleanup_state *st)
+					 const struct queuer *killer)
 {
 	struct dev_walk w = {};
 	struct nst_event *e;
@@ -164,10 +183,9 @@ static __always_inline void emit_destroy(struct net *net,
 	nst_fill_task(e, NST_EV_NS_DESTROY);
 	e->destroy.ns_type = NST_NS_NET;
 	e->destroy.ns = net_inum(net);
-	/* The queuer dropped the last reference of one of the batch only. */
-	if (st->killer.valid && st->dying == 1) {
-		e->destroy.killer_pid = st->killer.pid;
-		__builtin_memcpy(e->destroy.killer_comm, st->killer.comm,
+	if (killer) {
+		e->destroy.killer_pid = killer->pid;
+		__builtin_memcpy(e->destroy.killer_comm, killer->comm,
 				 sizeof(e->destroy.killer_comm));
 	}
 	/*
@@ -186,11 +204,42 @@ static __always_inline void emit_destroy(struct net *net,
 	}
 }
 
+/*
+ * Who dropped the last reference of this one, when that is sure. The
+ * kernel queues the cleanup work only when it adds a namespace to an
+ * empty cleanup list, and the queue_work tracepoint fires only then,
+ * since the work is never pending while the list is empty: the queuer
+ * killed the first namespace of this batch, which was dying before the
+ * work started, and so is on the list the first pass walked. If that
+ * pass saw one dying namespace, reported or not, it was that one; with
+ * more, any of them could be.
+ */
+static __always_inline const struct queuer *
+killer_of(const struct cleanup_state *st, __u64 id)
+{
+	if (st->killer.valid && st->dying == 1 && st->first == id)
+		return &st->killer;
+	return NULL;
+}
+
+/* Once per namespace, whichever of the walks below sees it first. */
+static __always_inline void report_new(struct net *net,
+				       struct cleanup_state *st)
+{
+	__u64 id = net_identity(net);
+
+	if (bpf_map_lookup_elem(&reported_dying, &id))
+		return;
+	bpf_map_update_elem(&reported_dying, &id, &st->stamp, BPF_ANY);
+	emit_destroy(net, killer_of(st, id));
+}
+
 static long net_walk_cb(__u64 i, struct net_walk *nw)
 {
+	struct cleanup_state *st = nw->st;
 	struct net *net;
-	__u64 key;
-	__u32 inum, *seen;
+	__u64 id, *seen;
+	__u32 n;
 
 	nw->pos = read_list_next(nw->pos);
 	if (!nw->pos || nw->pos == nw->head)
@@ -198,17 +247,30 @@ static long net_walk_cb(__u64 i, struct net_walk *nw)
 	net = (void *)nw->pos - bpf_core_field_offset(struct net, list);
 	if (!net_is_dying(net))
 		return 0;
-	key = (__u64)net;
-	inum = net_inum(net);
-	seen = bpf_map_lookup_elem(&reported_dying, &key);
-	if (seen && *seen == inum)
-		return 0;
-	if (!nw->st->emit) {
-		nw->st->dying++;
+	if (st->emit) {
+		report_new(net, st);
 		return 0;
 	}
-	bpf_map_update_elem(&reported_dying, &key, &inum, BPF_ANY);
-	emit_destroy(net, nw->st);
+	id = net_identity(net);
+	if (!st->dying++)
+		st->first = id;
+	n = st->nanchors;
+	if (n < NST_ANCHORS) {
+		st->anchor[n & (NST_ANCHORS - 1)] = (__u64)net;
+		st->nanchors = n + 1;
+	}
+	seen = bpf_map_lookup_elem(&reported_dying, &id);
+	if (seen)
+		*seen = st->stamp;
+	return 0;
+}
+
+/* Namespaces this walk did not see dying are gone from the list. */
+static long forget_gone_cb(struct bpf_map *map, __u64 *id, __u64 *stamp,
+			   struct net_walk *nw)
+{
+	if (*stamp != nw->st->stamp)
+		bpf_map_delete_elem(map, id);
 	return 0;
 }
 
@@ -216,11 +278,13 @@ SEC("tp_btf/workqueue_queue_work")
 int BPF_PROG(nst_tp_queue_work, int req_cpu, struct pool_workqueue *pwq,
 	     struct work_struct *work)
 {
-	struct queuer q = { .valid = 1 };
+	struct queuer q = {};
 	__u32 zero = 0;
 
 	if (work->func != (void *)&cleanup_net)
 		return 0;
+	/* From an interrupt or a kernel thread, no process is to blame. */
+	q.valid = current_is_process(ctx);
 	q.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(q.comm, sizeof(q.comm));
 	bpf_map_update_elem(&cleanup_queuer, &zero, &q, BPF_ANY);
@@ -239,13 +303,16 @@ int BPF_PROG(nst_tp_cleanup_start, struct work_struct *work)
 	if (work->func != (void *)&cleanup_net)
 		return 0;
 	nst_cleanup_tid = (__u32)bpf_get_current_pid_tgid();
-	/* -p PID: the kernel's worker is never that process. */
-	if (!nst_wants_task())
-		return 0;
 	st = bpf_map_lookup_elem(&cleanup_scratch, &zero);
 	q = bpf_map_lookup_elem(&cleanup_queuer, &zero);
 	if (!st || !q)
 		return 0;
+	st->nanchors = 0;
+	/* -p PID: the kernel's worker is never that process. */
+	if (!nst_wants_task())
+		return 0;
+	st->stamp = bpf_ktime_get_ns();
+	st->first = 0;
 	st->dying = 0;
 	st->emit = 0;
 	st->killer = *q;
@@ -259,9 +326,84 @@ int BPF_PROG(nst_tp_cleanup_start, struct work_struct *work)
 	nw.st = st;
 	nw.pos = nw.head;
 	bpf_loop(NST_MAX_NETS_WALKED, net_walk_cb, &nw, 0);
-	nw.pos = nw.head;
 	st->emit = 1;
+	nw.pos = nw.head;
 	bpf_loop(NST_MAX_NETS_WALKED, net_walk_cb, &nw, 0);
+	bpf_for_each_map_elem(&reported_dying, forget_gone_cb, &nw, 0);
+	return 0;
+}
+
+struct batch_walk {
+	struct list_head *start;
+	struct list_head *pos;
+	struct cleanup_state *st;
+};
+
+/*
+ * cleanup_net() links its batch through exit_list, newest first, on a
+ * list head of its own stack: the oldest, the one added to an empty
+ * cleanup list (its cleanup_list.next is NULL), comes last, and the next
+ * entry after it is that head, which is no namespace.
+ */
+static long batch_walk_cb(__u64 i, struct batch_walk *bw)
+{
+	struct net *net =
+		(void *)bw->pos - bpf_core_field_offset(struct net, exit_list);
+	struct list_head *next = read_list_next(bw->pos);
+
+	if (net_is_dying(net))
+		report_new(net, bw->st);
+	if (next && !BPF_CORE_READ(net, cleanup_list.next))
+		next = read_list_next(next);
+	if (!next || next == bw->start)
+		return 1;
+	bw->pos = next;
+	return 0;
+}
+
+/* The batch, from a namespace of it; false if that one is not linked. */
+static __always_inline bool walk_batch(struct net *net,
+				       struct cleanup_state *st)
+{
+	struct batch_walk bw = { .st = st };
+	struct list_head *next;
+
+	bw.start = (void *)net + bpf_core_field_offset(struct net, exit_list);
+	next = read_list_next(bw.start);
+	if (!next || next == bw.start)
+		return false;
+	bw.pos = bw.start;
+	bpf_loop(NST_MAX_NETS_WALKED, batch_walk_cb, &bw, 0);
+	return true;
+}
+
+/*
+ * The kernel takes its batch (llist_del_all) only after the program
+ * above returns: a namespace whose last reference went while it walked
+ * is taken too, and is off the list before the next batch. The first
+ * notifier call in the worker (the batch's interfaces going down) comes
+ * once the batch is linked by exit_list, its interfaces still listed:
+ * the batch is walked there, from a namespace of it pass one saw.
+ */
+SEC("raw_tp/notifier_run")
+int nst_tp_cleanup_notifier(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct cleanup_state *st;
+	__u32 zero = 0, n;
+
+	if (!nst_cleanup_tid ||
+	    (__u32)bpf_get_current_pid_tgid() != nst_cleanup_tid)
+		return 0;
+	st = bpf_map_lookup_elem(&cleanup_scratch, &zero);
+	if (!st)
+		return 0;
+	n = st->nanchors;
+	for (__u32 i = 0; i < NST_ANCHORS && i < n; i++) {
+		if (walk_batch((void *)st->anchor[i], st)) {
+			st->nanchors = 0;
+			break;
+		}
+	}
 	return 0;
 }
 

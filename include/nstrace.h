@@ -135,7 +135,11 @@ struct nst_netdev_life {
 	__u32 netns;
 	__u32 ifindex;
 	__u32 origin;
-	__u32 pad;
+	/*
+	 * netdev.delete at NST_ORIGIN_NETNS_EXIT of a veth end whose own
+	 * netns lives on: the dying netns of its peer. 0 otherwise.
+	 */
+	__u32 peer_netns;
 	char ifname[NST_IFNAME_LEN];
 	char kind[NST_KIND_LEN];
 };

@@ -192,8 +192,55 @@ COMMANDS="doctor help history identify ls pids replay top where"
 	rc=$?
 	TRACE_PID=
 	assert_eq "$rc" 0 "exit status"
-	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$TRACE_ERR"
+	grep -Eq '^nstrace: [0-9]+ records written \([0-9]+ events, [0-9]+ ns\.name, 0 lost, 0 snapshot\), 0 events lost$' "$TRACE_ERR"
 	[ "$(count '.event == "ns.create"')" -ge 1 ]
+}
+
+# assert_summary FILE ERR HEADER: ERR's summary counts FILE's records by
+# kind, and they add up to its lines (HEADER lines aside).
+assert_summary() {
+	local lines names lost snap events
+	lines=$(($(wc -l <"$1") - $3))
+	if [ "$3" = 0 ]; then
+		names=$(jq -c 'select(.event == "ns.name")' "$1" | wc -l)
+		lost=$(jq -c 'select(.event == "lost")' "$1" | wc -l)
+		snap=$(jq -c 'select(.event | startswith("snapshot."))' "$1" | wc -l)
+	else
+		names=$(awk '$2 == "ns.name"' "$1" | wc -l)
+		lost=$(awk '$2 == "lost"' "$1" | wc -l)
+		snap=$(awk '$2 ~ /^snapshot\./' "$1" | wc -l)
+	fi
+	events=$((lines - names - lost - snap))
+	echo "$lines lines: $events events, $names ns.name, $lost lost, $snap snapshot" >&2
+	[ "$names" -ge 2 ]
+	[ "$snap" -ge 3 ]
+	[ "$events" -ge 2 ]
+	grep -q "^nstrace: $lines records written ($events events, $names ns.name, $lost lost, $snap snapshot), 0 events lost\$" "$2"
+}
+
+@test "the summary counts every record written: events, ns.name, snapshot" {
+	need_root
+	n=$(tname sum)
+	start_nstrace --snapshot
+	ip netns add "$n"
+	ino=$(stat -L -c %i "/run/netns/$n")
+	wait_for grep -q "\"event\":\"ns.name\".*\"ns\":$ino,\"op\":\"add\"" "$TRACE_OUT"
+	ip netns del "$n"
+	wait_events 1 ".event == \"ns.destroy\" and .ns == $ino"
+	stop_nstrace
+	assert_summary "$TRACE_OUT" "$TRACE_ERR" 0
+	# The text output says the same, under its header.
+	out=$BATS_TEST_TMPDIR/text
+	err=$BATS_TEST_TMPDIR/text.err
+	"$NSTRACE" --snapshot >"$out" 2>"$err" &
+	TRACE_PID=$!
+	wait_for grep -q '^nstrace: tracing' "$err"
+	ip netns add "$n"
+	ino=$(stat -L -c %i "/run/netns/$n")
+	wait_for grep -q " ns\.name .* $ino .*op=add" "$out"
+	ip netns del "$n"
+	stop_nstrace
+	assert_summary "$out" "$err" 1
 }
 
 @test "nstrace --json | head -1: exits 0 when the reader goes away" {
@@ -213,7 +260,7 @@ COMMANDS="doctor help history identify ls pids replay top where"
 	assert_eq "$(cat "$BATS_TEST_TMPDIR/rc")" 0 "exit status of nstrace"
 	assert_eq "$(wc -l <"$out")" 1 "lines read"
 	jq -e .event "$out" >/dev/null
-	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$err"
+	grep -Eq '^nstrace: [0-9]+ records written \([0-9]+ events, [0-9]+ ns\.name, 0 lost, 0 snapshot\), 0 events lost$' "$err"
 }
 
 @test "text mode: a header, then aligned columns" {
@@ -257,11 +304,13 @@ COMMANDS="doctor help history identify ls pids replay top where"
 	ip netns del "$a"
 	ip netns del "$b"
 	delivered=$(count '.event == "ns.setns"')
+	nlost=$(count '.event == "lost"')
 	lost=$(jq -s '[.[] | select(.event == "lost") | .count] | add // 0' "$TRACE_OUT")
 	total=$(jq -s '[.[] | select(.event == "lost")] | last | .total // 0' "$TRACE_OUT")
 	echo "delivered $delivered, lost $lost of $n" >&2
 	[ "$lost" -gt 0 ]
 	assert_eq $((delivered + lost)) $n "delivered + lost"
 	assert_eq "$total" "$lost" "last total"
-	grep -q "^nstrace: $delivered events, $lost lost\$" "$TRACE_ERR"
+	assert_eq "$(wc -l <"$TRACE_OUT")" $((delivered + nlost)) "lines written"
+	grep -q "^nstrace: $((delivered + nlost)) records written ($delivered events, 0 ns.name, $nlost lost, 0 snapshot), $lost events lost\$" "$TRACE_ERR"
 }

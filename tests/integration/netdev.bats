@@ -187,7 +187,26 @@ assert_life() {
 	assert_life netdev.delete "$ino" lo 1 "" netns-exit
 	# The peer outside dies too, in the netns it was in.
 	assert_life netdev.delete "$HOST" nste$$ "$ie" veth netns-exit
+	assert_eq "$(events ".ifname == \"nste$$\"" | jq -r .peer_netns)" "$ino" "peer_netns of nste$$"
+	assert_eq "$(count "has(\"peer_netns\") and .ifname != \"nste$$\"")" 0 "peer_netns on the dying netns's own"
 	run ! ip link show "nste$$"
+}
+
+@test "a veth whose peer's netns dies: netdev.delete with that netns as peer_netns" {
+	ip link add "$VA" type veth peer name "$VB" netns "$A"
+	ino=$(netns_ino "$A")
+	ia=$(ifindex "" "$VA")
+	ib=$(ifindex "$A" "$VB")
+	start_nstrace -e ns.destroy,netdev.delete
+	ip netns del "$A"
+	wait_events 1 ".event == \"netdev.delete\" and .ifname == \"$VA\""
+	stop_nstrace
+	assert_life netdev.delete "$HOST" "$VA" "$ia" veth netns-exit
+	assert_eq "$(events ".ifname == \"$VA\"" | jq -r .peer_netns)" "$ino" "peer_netns of $VA"
+	# Its peer died in the dying netns itself: nothing to point at.
+	assert_life netdev.delete "$ino" "$VB" "$ib" veth netns-exit
+	assert_eq "$(events ".ifname == \"$VB\"" | jq -r 'has("peer_netns")')" false "peer_netns of $VB"
+	one ".event == \"ns.destroy\" and .ns == $ino and any(.interfaces[]; .ifname == \"$VB\")" >/dev/null
 }
 
 @test "a netns that dies with its last process: ns.destroy" {

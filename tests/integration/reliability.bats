@@ -114,7 +114,7 @@ end_with() {
 
 @test "SIGINT: exit 0, no program, map or link of nstrace left" {
 	end_with INT 0
-	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$TRACE_ERR"
+	grep -Eq '^nstrace: [0-9]+ records written \([0-9]+ events, [0-9]+ ns\.name, 0 lost, 0 snapshot\), 0 events lost$' "$TRACE_ERR"
 }
 
 @test "SIGTERM: exit 0, no program, map or link of nstrace left" {
@@ -203,8 +203,8 @@ has_creates() {
 	has_creates "$d/a.json" $first
 	# shellcheck disable=SC2086
 	has_creates "$d/b.json" $first $second
-	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$d/a.err"
-	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$d/b.err"
+	grep -Eq '^nstrace: [0-9]+ records written \([0-9]+ events, [0-9]+ ns\.name, 0 lost, 0 snapshot\), 0 events lost$' "$d/a.err"
+	grep -Eq '^nstrace: [0-9]+ records written \([0-9]+ events, [0-9]+ ns\.name, 0 lost, 0 snapshot\), 0 events lost$' "$d/b.err"
 }
 
 @test "a full disk: one clear error, exit 1, and only whole JSON lines in the file" {
@@ -304,7 +304,7 @@ churn() {
 	# The churn was seen, and nothing was lost.
 	[ "$(count '.event == "netdev.move"')" -ge 1 ]
 	[ "$(count '.event == "ns.destroy"')" -ge 1 ]
-	grep -Eq '^nstrace: [0-9]+ events, 0 lost$' "$TRACE_ERR"
+	grep -Eq '^nstrace: [0-9]+ records written \([0-9]+ events, [0-9]+ ns\.name, 0 lost, 0 snapshot\), 0 events lost$' "$TRACE_ERR"
 }
 
 # Process names as hex (nstool comm takes them so): quotes and

@@ -275,6 +275,21 @@ static const struct {
 	  J_LIFE J_VETH0 "\"cause\":\"netns-exit\"}\n",
 	  TTIME "netdev.delete " TTASK T_NET_NEW
 		"ifname=veth0 ifindex=9 kind=veth cause=netns-exit\n" },
+	/* A host-side end that went with its peer's netns names that one. */
+	{ { .kind = NST_EV_NETDEV_DELETE,
+	    .life = { .netns = NS_NET,
+		      .ifindex = 9,
+		      .ifname = "veth0",
+		      .kind = "veth",
+		      .origin = NST_ORIGIN_NETNS_EXIT,
+		      .peer_netns = NS_NEW } },
+	  "netdev.delete",
+	  ",\"ns_type\":\"net\",\"netns\":4026531840,"
+	  "\"ifname\":\"veth0\",\"ifindex\":9,\"kind\":\"veth\","
+	  "\"cause\":\"netns-exit\",\"peer_netns\":4026532000}\n",
+	  TTIME "netdev.delete " TTASK "net    4026531840            "
+		"ifname=veth0 ifindex=9 kind=veth cause=netns-exit "
+		"peer_netns=4026532000\n" },
 };
 
 static struct nst_event case_event(size_t i)

@@ -96,6 +96,7 @@ static const struct tp_use tps[] = {
 	  true },
 	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS, 0, false },
 	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0, false },
+	{ PROG_OFF(nst_tp_cleanup_notifier), NETNS_EXIT_EVENTS, 0, false },
 	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0, false },
 };
 

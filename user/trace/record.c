@@ -119,6 +119,9 @@ static void add_life(struct record *r, const struct nst_netdev_life *l)
 	record_add_u(r, "ifindex", l->ifindex, COL_NONE);
 	record_add_str(r, "kind", l->kind, sizeof(l->kind), COL_NONE);
 	record_add_name(r, "cause", life_cause(l->origin), COL_NONE);
+	/* A veth end that went with its peer's netns: which one died. */
+	if (l->peer_netns)
+		record_add_u(r, "peer_netns", l->peer_netns, COL_NONE);
 	if (l->origin == NST_ORIGIN_SENDMSG || l->origin == NST_ORIGIN_SENDTO)
 		record_add_name(r, "syscall", origin_name(l->origin), COL_NONE);
 }

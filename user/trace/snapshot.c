@@ -98,12 +98,13 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 	buf_free(&mac);
 }
 
-int snapshot_emit(struct output *o, uint64_t id, const char *reason)
+long snapshot_emit(struct output *o, uint64_t id, const char *reason)
 {
 	uint64_t begin = stream_now_realtime_ns();
 	struct ls_view v;
 	struct record r;
 	size_t ndevs = 0;
+	long records;
 
 	if (ls_view_build(&v)) {
 		fprintf(stderr, "nstrace: snapshot %llu (%s) not taken\n",
@@ -126,6 +127,8 @@ int snapshot_emit(struct output *o, uint64_t id, const char *reason)
 	record_add_u(&r, "netdevs", ndevs, COL_NONE);
 	add_bool(&r, "truncated", v.inv.truncated);
 	output_record(o, &r);
+	/* begin, a record per netns and per interface, end */
+	records = 2 + (long)(v.inv.nnets + ndevs);
 	ls_view_free(&v);
-	return 0;
+	return records;
 }

@@ -14,9 +14,9 @@
 
 /*
  * Takes the inventory and writes it to o as snapshot number id, taken
- * for reason ("start", "lost"). 0, or -1 after one line on stderr, with
- * nothing written.
+ * for reason ("start", "lost"). The number of records written, or -1
+ * after one line on stderr, with nothing written.
  */
-int snapshot_emit(struct output *o, uint64_t id, const char *reason);
+long snapshot_emit(struct output *o, uint64_t id, const char *reason);
 
 #endif

@@ -17,6 +17,11 @@
 
 #define POLL_TIMEOUT_MS 100
 
+/* Every record written, by kind, for the summary line. */
+struct written {
+	uint64_t events, names, lost, snapshot;
+};
+
 struct trace {
 	struct stream stream;
 	struct output out;
@@ -27,6 +32,7 @@ struct trace {
 	bool snapshots; /* --snapshot */
 	bool resync; /* events were lost: a snapshot is due */
 	uint64_t nsnapshots;
+	struct written written;
 };
 
 static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
@@ -43,6 +49,7 @@ static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
 	if (t->names)
 		enrich_event(&r, &t->names_live.cache, &x, e);
 	output_record(&t->out, &r);
+	t->written.events++;
 	if (t->names)
 		nscache_event_after(&t->names_live.cache, e);
 }
@@ -55,6 +62,7 @@ static void on_lost(void *ctx, uint64_t now_ns, uint64_t count, uint64_t total)
 
 	record_lost(&r, now_ns, count, total);
 	output_record(&t->out, &r);
+	t->written.lost++;
 	t->resync = t->snapshots;
 }
 
@@ -64,8 +72,14 @@ static void on_lost(void *ctx, uint64_t now_ns, uint64_t count, uint64_t total)
  */
 static int take_snapshot(struct trace *t, const char *reason)
 {
+	long n;
+
 	t->resync = false;
-	return snapshot_emit(&t->out, ++t->nsnapshots, reason);
+	n = snapshot_emit(&t->out, ++t->nsnapshots, reason);
+	if (n < 0)
+		return -1;
+	t->written.snapshot += n;
+	return 0;
 }
 
 static const struct stream_ops trace_ops = {
@@ -89,6 +103,7 @@ static void on_name(void *ctx, bool added, const struct nsfs_name *name)
 	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
 		  name->inum);
 	output_record(&t->out, &r);
+	t->written.names++;
 }
 
 static int open_output(struct trace *t, const struct opts *o)
@@ -135,6 +150,20 @@ static void drain_names(struct trace *t)
 
 	if (poll(&fd, 1, 0) > 0 && (fd.revents & (POLLPRI | POLLERR)))
 		live_names_update(&t->names_live, on_name, t);
+}
+
+/* The records add up to the lines written after the text header. */
+static void print_summary(const struct trace *t)
+{
+	const struct written *w = &t->written;
+
+	fprintf(stderr,
+		"nstrace: %llu records written (%llu events, %llu ns.name, %llu lost, %llu snapshot), %llu events lost\n",
+		(unsigned long long)(w->events + w->names + w->lost +
+				     w->snapshot),
+		(unsigned long long)w->events, (unsigned long long)w->names,
+		(unsigned long long)w->lost, (unsigned long long)w->snapshot,
+		(unsigned long long)t->stream.lost_seen);
 }
 
 int trace_run(const struct opts *o)
@@ -192,9 +221,7 @@ int trace_run(const struct opts *o)
 	ret = 0;
 cleanup:
 	if (attached)
-		fprintf(stderr, "nstrace: %llu events, %llu lost\n",
-			(unsigned long long)t.stream.events,
-			(unsigned long long)t.stream.lost_seen);
+		print_summary(&t);
 	stream_close(&t.stream);
 	if (t.names)
 		live_names_close(&t.names_live);
