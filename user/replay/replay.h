@@ -11,7 +11,6 @@
 #include "lib/cli.h"
 
 extern const struct cli_cmd replay_cli, history_cli;
-/* --at (lib/options.h): "seq:N" or an RFC 3339 time, into replay's cut-off. */
 int replay_main(int argc, char **argv);
 int history_main(int argc, char **argv);
 
