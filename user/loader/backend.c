@@ -336,6 +336,14 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		bpf_program__set_autoload(prog_at(skel, t->prog),
 					  tp_loads(t, ev_mask, hooked));
 	}
+	/*
+	 * notifier_run (not in 6.1, for one) only finds a netns that died
+	 * just as its cleanup work started: without it, the batch is walked
+	 * at the work's start alone.
+	 */
+	if (probe_tracepoint(btf_path, "notifier_run", &why))
+		bpf_program__set_autoload(skel->progs.nst_tp_cleanup_notifier,
+					  false);
 	if (!hooked)
 		snprintf(description, sizeof(description),
 			 "backend: tracepoint, netdev.move by tracepoint");

@@ -88,6 +88,20 @@ int probe_fentry(const char *btf_path, const char *func, const char **why)
 	return err;
 }
 
+int probe_tracepoint(const char *btf_path, const char *tp, const char **why)
+{
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf_id_of(btf_path, name, BTF_KIND_TYPEDEF);
+	if (id < 0) {
+		*why = "the tracepoint is not in the kernel's BTF";
+		return id;
+	}
+	return 0;
+}
+
 int probe_tp_btf(const char *btf_path, const char *tp, const char **why)
 {
 	char name[128];
