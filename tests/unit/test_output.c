@@ -314,6 +314,40 @@ static void test_json_netdev_life(void **state)
 		    "\"cause\":\"netns-exit\"}\n");
 }
 
+static void test_json_netdev_rename(void **state)
+{
+	struct nst_event e = task_event(NST_EV_NETDEV_RENAME);
+
+	e.rename.netns = NS_NEW;
+	e.rename.ifindex = 4;
+	e.rename.cause = NST_CAUSE_REQUEST;
+	e.rename.origin = NST_ORIGIN_SENDTO;
+	strcpy(e.rename.ifname, "macvlan1");
+	strcpy(e.rename.new_ifname, "eth1");
+	assert_json(&e, "netdev.rename",
+		    ",\"ns_type\":\"net\","
+		    "\"netns\":4026532000,\"ifname\":\"macvlan1\","
+		    "\"ifindex\":4,\"new_ifname\":\"eth1\","
+		    "\"cause\":\"request\",\"syscall\":\"sendto\"}\n");
+
+	/* By ioctl (SIOCSIFNAME), as the hooks see it. */
+	e.rename.origin = NST_ORIGIN_IOCTL;
+	assert_json(&e, "netdev.rename",
+		    ",\"ns_type\":\"net\","
+		    "\"netns\":4026532000,\"ifname\":\"macvlan1\","
+		    "\"ifindex\":4,\"new_ifname\":\"eth1\","
+		    "\"cause\":\"request\",\"syscall\":\"ioctl\"}\n");
+
+	/* A driver's own rename: no request, no syscall. */
+	e.rename.cause = NST_CAUSE_KERNEL;
+	e.rename.origin = NST_ORIGIN_NONE;
+	assert_json(&e, "netdev.rename",
+		    ",\"ns_type\":\"net\","
+		    "\"netns\":4026532000,\"ifname\":\"macvlan1\","
+		    "\"ifindex\":4,\"new_ifname\":\"eth1\","
+		    "\"cause\":\"kernel\"}\n");
+}
+
 static void test_json_lost(void **state)
 {
 	struct record r;
@@ -616,6 +650,7 @@ static void test_text_color(void **state)
 		{ NST_EV_NETDEV_MOVE, "\033[33mnetdev.move  \033[0m " },
 		{ NST_EV_NETDEV_CREATE, "\033[32mnetdev.create\033[0m " },
 		{ NST_EV_NETDEV_DELETE, "\033[31mnetdev.delete\033[0m " },
+		{ NST_EV_NETDEV_RENAME, "\033[36mnetdev.rename\033[0m " },
 	};
 	struct record r;
 
@@ -736,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_json_ns_destroy_many_devs),
 		cmocka_unit_test(test_json_ns_destroy_other),
 		cmocka_unit_test(test_json_netdev_move),
+		cmocka_unit_test(test_json_netdev_rename),
 		cmocka_unit_test(test_json_netdev_life),
 		cmocka_unit_test(test_json_lost),
 		cmocka_unit_test(test_json_strs_bool_seq),

@@ -188,6 +188,8 @@ static size_t event_size(const struct nst_event *e)
 	case NST_EV_NETDEV_CREATE:
 	case NST_EV_NETDEV_DELETE:
 		return head + sizeof(e->life);
+	case NST_EV_NETDEV_RENAME:
+		return head + sizeof(e->rename);
 	default:
 		return head + sizeof(e->destroy);
 	}
