@@ -166,6 +166,7 @@ static __always_inline void nst_submit(struct nst_event *e)
 }
 
 /* x86_64 syscall numbers: which syscall a kernel function serves. */
+#define NST_NR_IOCTL 16
 #define NST_NR_SENDTO 44
 #define NST_NR_SENDMSG 46
 #define NST_NR_CLONE 56
