@@ -7,6 +7,9 @@ set -eu
 
 build="clang llvm libbpf-dev libelf-dev zlib1g-dev libjansson-dev bpftool make gcc libc6-dev libncurses-dev pkg-config"
 test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc libclang-rt-14-dev tmux"
+# Real clients the tests drive: CNI plugins, and podman with netavark
+# (named, or --no-install-recommends would give it CNI instead).
+test="$test containernetworking-plugins podman runc netavark aardvark-dns busybox-static"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages
