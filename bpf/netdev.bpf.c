@@ -282,17 +282,6 @@ static long find_by_index_cb(__u64 i, struct find_ctx *c)
 	return 0;
 }
 
-static __always_inline struct net_device *find_dev(struct net *net, int ifindex)
-{
-	struct find_ctx c = {};
-
-	c.head = net_devs(net);
-	c.pos = c.head;
-	c.ifindex = ifindex;
-	bpf_loop(NST_MAX_DEVS_WALKED, find_by_index_cb, &c, 0);
-	return c.found;
-}
-
 /*
  * Whether the name at src (a kernel string) is the request's name: read
  * into the NUL-padded candidate, then compared a word at a time.
@@ -366,15 +355,23 @@ static long find_by_name_cb(__u64 i, struct find_ctx *c)
 	return 0;
 }
 
-static __always_inline struct net_device *find_by_name(struct net *net,
-						       bool alt)
+/*
+ * The device of net with that ifindex, or (ifindex 0) with the name in
+ * the scratch, alt names too when alt.
+ */
+static __always_inline struct net_device *find_dev(struct net *net, int ifindex,
+						   bool alt)
 {
 	struct find_ctx c = {};
 
 	c.head = net_devs(net);
 	c.pos = c.head;
+	c.ifindex = ifindex;
 	c.alt = alt;
-	bpf_loop(NST_MAX_DEVS_WALKED, find_by_name_cb, &c, 0);
+	if (ifindex)
+		bpf_loop(NST_MAX_DEVS_WALKED, find_by_index_cb, &c, 0);
+	else
+		bpf_loop(NST_MAX_DEVS_WALKED, find_by_name_cb, &c, 0);
 	return c.found;
 }
 
@@ -492,7 +489,7 @@ static __always_inline void parse_request(struct rtnl_scratch *s,
 			r->dest_netns = net_inum((void *)r->dest_net);
 	}
 	if (ifindex > 0) {
-		dev = find_dev(net, ifindex);
+		dev = find_dev(net, ifindex, false);
 	} else if (!ifindex && (a.name_len || a.alt_len)) {
 		/* IFLA_IFNAME wins when both are there, as in rtnl_dev_get(). */
 		if (a.name_len)
@@ -502,7 +499,7 @@ static __always_inline void parse_request(struct rtnl_scratch *s,
 			read_name(s, msg + a.alt_off, a.alt_len,
 				  NST_ALTIFNAMSIZ);
 		if (s->name_len > 1)
-			dev = find_by_name(net, !a.name_len);
+			dev = find_dev(net, 0, !a.name_len);
 	}
 	if (dev) {
 		dev_snapshot(dev, &r->dev);
