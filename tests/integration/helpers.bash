@@ -188,3 +188,21 @@ assert_life() {
 	assert_eq "$(jq -r .ns_type <<<"$e")" net "$3 ns_type"
 	assert_time "$(jq -r .time <<<"$e")"
 }
+
+# setup_netns: $A and $B, two netns of this test file's own, and $HOST,
+# the inode of this shell's netns; teardown_netns deletes every netns
+# named by tname.
+setup_netns() {
+	A=$(tname a)
+	B=$(tname b)
+	ip netns add "$A"
+	ip netns add "$B"
+	HOST=$(ns_inode $$ net)
+}
+
+teardown_netns() {
+	local ns
+	for ns in $(ip netns list | awk '{print $1}' | grep "^nst$$_"); do
+		ip netns del "$ns"
+	done
+}

@@ -6,11 +6,7 @@ load helpers
 
 setup() {
 	need_root
-	A=$(tname a)
-	B=$(tname b)
-	ip netns add "$A"
-	ip netns add "$B"
-	HOST=$(ns_inode $$ net)
+	setup_netns
 	VA=nsta$$
 	VB=nstb$$
 }
@@ -18,9 +14,7 @@ setup() {
 teardown() {
 	teardown_nstrace
 	ip link del "$VA" 2>/dev/null || true
-	for ns in $(ip netns list | awk '{print $1}' | grep "^nst$$_"); do
-		ip netns del "$ns"
-	done
+	teardown_netns
 	[ -z "${BG:-}" ] || kill $BG 2>/dev/null || true
 }
 

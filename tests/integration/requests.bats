@@ -12,11 +12,7 @@ RTNL=$BATS_TEST_DIRNAME/../tools/rtnl.py
 
 setup() {
 	need_root
-	A=$(tname a)
-	B=$(tname b)
-	ip netns add "$A"
-	ip netns add "$B"
-	HOST=$(ns_inode $$ net)
+	setup_netns
 	VA=nsqa$$
 	VB=nsqb$$
 	VC=nsqc$$
@@ -29,9 +25,7 @@ teardown() {
 	for d in "$VA" "$VC" "$NEW" nsqe$$ nsqg$$; do
 		ip link del "$d" 2>/dev/null || true
 	done
-	for ns in $(ip netns list | awk '{print $1}' | grep "^nst$$_"); do
-		ip netns del "$ns"
-	done
+	teardown_netns
 	kill_bg ${BG:-}
 	[ -z "${CTR:-}" ] || podman rm -f -t 0 "$CTR" >/dev/null 2>&1 || true
 	[ -z "${PNET:-}" ] || podman network rm -f "$PNET" >/dev/null 2>&1 || true

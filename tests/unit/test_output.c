@@ -316,36 +316,35 @@ static void test_json_netdev_life(void **state)
 
 static void test_json_netdev_rename(void **state)
 {
+	/* By rtnetlink, by SIOCSIFNAME as the hooks see it, by a driver. */
+	static const struct {
+		uint32_t cause, origin;
+		const char *tail;
+	} cases[] = {
+		{ NST_CAUSE_REQUEST, NST_ORIGIN_SENDTO,
+		  "\"cause\":\"request\",\"syscall\":\"sendto\"}\n" },
+		{ NST_CAUSE_REQUEST, NST_ORIGIN_IOCTL,
+		  "\"cause\":\"request\",\"syscall\":\"ioctl\"}\n" },
+		{ NST_CAUSE_KERNEL, NST_ORIGIN_NONE,
+		  "\"cause\":\"kernel\"}\n" },
+	};
 	struct nst_event e = task_event(NST_EV_NETDEV_RENAME);
+	char want[256];
 
 	e.rename.netns = NS_NEW;
 	e.rename.ifindex = 4;
-	e.rename.cause = NST_CAUSE_REQUEST;
-	e.rename.origin = NST_ORIGIN_SENDTO;
 	strcpy(e.rename.ifname, "macvlan1");
 	strcpy(e.rename.new_ifname, "eth1");
-	assert_json(&e, "netdev.rename",
-		    ",\"ns_type\":\"net\","
-		    "\"netns\":4026532000,\"ifname\":\"macvlan1\","
-		    "\"ifindex\":4,\"new_ifname\":\"eth1\","
-		    "\"cause\":\"request\",\"syscall\":\"sendto\"}\n");
-
-	/* By ioctl (SIOCSIFNAME), as the hooks see it. */
-	e.rename.origin = NST_ORIGIN_IOCTL;
-	assert_json(&e, "netdev.rename",
-		    ",\"ns_type\":\"net\","
-		    "\"netns\":4026532000,\"ifname\":\"macvlan1\","
-		    "\"ifindex\":4,\"new_ifname\":\"eth1\","
-		    "\"cause\":\"request\",\"syscall\":\"ioctl\"}\n");
-
-	/* A driver's own rename: no request, no syscall. */
-	e.rename.cause = NST_CAUSE_KERNEL;
-	e.rename.origin = NST_ORIGIN_NONE;
-	assert_json(&e, "netdev.rename",
-		    ",\"ns_type\":\"net\","
-		    "\"netns\":4026532000,\"ifname\":\"macvlan1\","
-		    "\"ifindex\":4,\"new_ifname\":\"eth1\","
-		    "\"cause\":\"kernel\"}\n");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		e.rename.cause = cases[i].cause;
+		e.rename.origin = cases[i].origin;
+		snprintf(want, sizeof(want),
+			 ",\"ns_type\":\"net\",\"netns\":4026532000,"
+			 "\"ifname\":\"macvlan1\",\"ifindex\":4,"
+			 "\"new_ifname\":\"eth1\",%s",
+			 cases[i].tail);
+		assert_json(&e, "netdev.rename", want);
+	}
 }
 
 static void test_json_lost(void **state)
