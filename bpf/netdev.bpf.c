@@ -163,6 +163,44 @@ static __always_inline bool xa_internal(const void *entry)
 	return ((unsigned long)entry & 3) == 2;
 }
 
+struct xa_walk {
+	void *entry;
+	__u64 index;
+	bool descended;
+};
+
+/* One level down an xarray, towards w->index. */
+static long xa_step_cb(__u64 i, struct xa_walk *w)
+{
+	const __u64 chunk =
+		bpf_core_field_size(struct xa_node, slots) / sizeof(void *);
+	struct xa_node *node;
+	__u64 off;
+	__u8 shift;
+
+	/* A node pointer, tagged; small values are other markers. */
+	if (!xa_internal(w->entry) || (unsigned long)w->entry <= 4096)
+		return 1;
+	node = w->entry - 2;
+	shift = BPF_CORE_READ(node, shift);
+	off = w->index >> (shift & 63);
+	if (!w->descended && off >= chunk) {
+		w->entry = NULL;
+		return 1;
+	}
+	off &= chunk - 1;
+	if (bpf_probe_read_kernel(&w->entry, sizeof(w->entry),
+				  (void *)node +
+					  bpf_core_field_offset(struct xa_node,
+								slots) +
+					  off * sizeof(void *))) {
+		w->entry = NULL;
+		return 1;
+	}
+	w->descended = true;
+	return !shift;
+}
+
 /*
  * idr_find(): the pointer an IDR holds at id, or NULL. An IDR is an
  * xarray (since 4.20): the head is the entry at 0 or a node, and each
@@ -171,38 +209,15 @@ static __always_inline bool xa_internal(const void *entry)
  */
 static __always_inline void *idr_lookup(struct idr *idr, __u32 id)
 {
-	const __u64 chunk =
-		bpf_core_field_size(struct xa_node, slots) / sizeof(void *);
-	const __u64 slots = bpf_core_field_offset(struct xa_node, slots);
-	__u64 index = (__u32)(id - BPF_CORE_READ(idr, idr_base));
-	void *entry = BPF_CORE_READ(idr, idr_rt.xa_head);
-	bool descended = false;
+	struct xa_walk w = {
+		.entry = BPF_CORE_READ(idr, idr_rt.xa_head),
+		.index = (__u32)(id - BPF_CORE_READ(idr, idr_base)),
+	};
 
-	for (int i = 0; i < NST_XA_LEVELS; i++) {
-		struct xa_node *node;
-		__u64 off;
-		__u8 shift;
-
-		/* A node pointer, tagged; small values are other markers. */
-		if (!xa_internal(entry) || (unsigned long)entry <= 4096)
-			break;
-		node = entry - 2;
-		shift = BPF_CORE_READ(node, shift);
-		off = index >> (shift & 63);
-		if (!descended && off >= chunk)
-			return NULL;
-		off &= chunk - 1;
-		if (bpf_probe_read_kernel(&entry, sizeof(entry),
-					  (void *)node + slots +
-						  off * sizeof(void *)))
-			return NULL;
-		descended = true;
-		if (!shift)
-			break;
-	}
-	if (!descended && index)
+	bpf_loop(NST_XA_LEVELS, xa_step_cb, &w, 0);
+	if (!w.descended && w.index)
 		return NULL;
-	return xa_internal(entry) ? NULL : entry;
+	return xa_internal(w.entry) ? NULL : w.entry;
 }
 
 /*
@@ -384,45 +399,49 @@ struct link_attrs {
 	__u8 has_fd, has_pid, has_nsid;
 };
 
-static __always_inline void read_attrs(const void *msg, __u32 len,
-				       struct link_attrs *a)
+struct attrs_ctx {
+	const void *msg;
+	__u32 len;
+	__u32 off;
+	struct link_attrs a;
+};
+
+/* One attribute; a callback, so the verifier walks it once, not 32 times. */
+static long read_attr_cb(__u64 i, struct attrs_ctx *c)
 {
-	__u32 off = NST_NLMSG_HDRLEN + NST_IFINFOMSG_LEN;
+	const void *p = c->msg + c->off;
+	struct {
+		__u16 len;
+		__u16 type;
+	} rta;
 
-	for (int i = 0; i < NST_MAX_ATTRS; i++) {
-		struct {
-			__u16 len;
-			__u16 type;
-		} rta;
-
-		if (off + 4 > len ||
-		    bpf_probe_read_user(&rta, sizeof(rta), msg + off) ||
-		    rta.len < 4 || rta.len > len - off)
-			break;
-		switch (rta.type & NST_NLA_TYPE_MASK) {
-		case NST_IFLA_IFNAME:
-			a->name_off = off + 4;
-			a->name_len = rta.len - 4;
-			break;
-		case NST_IFLA_ALT_IFNAME:
-			a->alt_off = off + 4;
-			a->alt_len = rta.len - 4;
-			break;
-		case NST_IFLA_NET_NS_PID:
-			a->has_pid = !bpf_probe_read_user(
-				&a->ns_pid, sizeof(a->ns_pid), msg + off + 4);
-			break;
-		case NST_IFLA_NET_NS_FD:
-			a->has_fd = !bpf_probe_read_user(
-				&a->ns_fd, sizeof(a->ns_fd), msg + off + 4);
-			break;
-		case NST_IFLA_TARGET_NETNSID:
-			a->has_nsid = !bpf_probe_read_user(
-				&a->nsid, sizeof(a->nsid), msg + off + 4);
-			break;
-		}
-		off += (rta.len + 3) & ~3;
+	if (c->off + 4 > c->len || bpf_probe_read_user(&rta, sizeof(rta), p) ||
+	    rta.len < 4 || rta.len > c->len - c->off)
+		return 1;
+	switch (rta.type & NST_NLA_TYPE_MASK) {
+	case NST_IFLA_IFNAME:
+		c->a.name_off = c->off + 4;
+		c->a.name_len = rta.len - 4;
+		break;
+	case NST_IFLA_ALT_IFNAME:
+		c->a.alt_off = c->off + 4;
+		c->a.alt_len = rta.len - 4;
+		break;
+	case NST_IFLA_NET_NS_PID:
+		c->a.has_pid = !bpf_probe_read_user(&c->a.ns_pid,
+						    sizeof(c->a.ns_pid), p + 4);
+		break;
+	case NST_IFLA_NET_NS_FD:
+		c->a.has_fd = !bpf_probe_read_user(&c->a.ns_fd,
+						   sizeof(c->a.ns_fd), p + 4);
+		break;
+	case NST_IFLA_TARGET_NETNSID:
+		c->a.has_nsid = !bpf_probe_read_user(&c->a.nsid,
+						     sizeof(c->a.nsid), p + 4);
+		break;
 	}
+	c->off += (rta.len + 3) & ~3;
+	return 0;
 }
 
 /*
@@ -461,7 +480,8 @@ static __always_inline void parse_request(struct rtnl_scratch *s,
 					  const struct nlmsghdr *nlh)
 {
 	struct net *src_net = (void *)s->batch.src_net, *net = src_net;
-	struct link_attrs a = {};
+	struct attrs_ctx ac = { .msg = msg, .len = len };
+	struct link_attrs *a = &ac.a;
 	struct net_device *dev = NULL, *peer;
 	__u32 n = s->batch.n;
 	struct rtnl_req *r;
@@ -473,33 +493,35 @@ static __always_inline void parse_request(struct rtnl_scratch *s,
 	if (bpf_probe_read_user(&ifindex, sizeof(ifindex),
 				msg + NST_NLMSG_HDRLEN + 4))
 		return;
-	r = &s->batch.req[n];
+	/* Bound it where it is used: 6.1's verifier forgets a spilled check. */
+	barrier_var(n);
+	r = &s->batch.req[n & (NST_MAX_MSGS - 1)];
 	__builtin_memset(r, 0, sizeof(*r));
 	r->type = nlh->nlmsg_type;
 	r->seq = nlh->nlmsg_seq;
-	read_attrs(msg, len, &a);
+	ac.off = NST_NLMSG_HDRLEN + NST_IFINFOMSG_LEN;
+	bpf_loop(NST_MAX_ATTRS, read_attr_cb, &ac, 0);
 	if (r->type == NST_RTM_DELLINK) {
 		/* DELLINK's netnsid says where the device is, not where to. */
-		if (a.has_nsid && !(net = net_of_nsid(src_net, a.nsid)))
+		if (a->has_nsid && !(net = net_of_nsid(src_net, a->nsid)))
 			return;
-	} else if (a.has_fd || a.has_pid || a.has_nsid) {
+	} else if (a->has_fd || a->has_pid || a->has_nsid) {
 		r->has_target = 1;
-		r->dest_net = (__u64)target_net(&a, src_net);
+		r->dest_net = (__u64)target_net(a, src_net);
 		if (r->dest_net)
 			r->dest_netns = net_inum((void *)r->dest_net);
 	}
 	if (ifindex > 0) {
 		dev = find_dev(net, ifindex, false);
-	} else if (!ifindex && (a.name_len || a.alt_len)) {
+	} else if (!ifindex && (a->name_len || a->alt_len)) {
 		/* IFLA_IFNAME wins when both are there, as in rtnl_dev_get(). */
-		if (a.name_len)
-			read_name(s, msg + a.name_off, a.name_len,
-				  NST_IFNAME_LEN);
-		else
-			read_name(s, msg + a.alt_off, a.alt_len,
-				  NST_ALTIFNAMSIZ);
+		bool alt = !a->name_len;
+
+		read_name(s, msg + (alt ? a->alt_off : a->name_off),
+			  alt ? a->alt_len : a->name_len,
+			  alt ? NST_ALTIFNAMSIZ : NST_IFNAME_LEN);
 		if (s->name_len > 1)
-			dev = find_dev(net, 0, !a.name_len);
+			dev = find_dev(net, 0, alt);
 	}
 	if (dev) {
 		dev_snapshot(dev, &r->dev);
@@ -507,7 +529,7 @@ static __always_inline void parse_request(struct rtnl_scratch *s,
 		if (peer)
 			dev_snapshot(peer, &r->peer);
 		/* By index with a name: do_setlink() renames. */
-		r->rename = ifindex > 0 && a.name_len &&
+		r->rename = ifindex > 0 && a->name_len &&
 			    r->type != NST_RTM_DELLINK;
 	} else if (r->type == NST_RTM_NEWLINK) {
 		/* A target that cannot be read: where it goes is unknown. */
