@@ -38,6 +38,7 @@
 #define NST_ALTIFNAMSIZ 128
 #define NST_MAX_ATTRS 32
 #define NST_MAX_DEVS_WALKED 4096
+#define NST_MAX_ALT_NAMES 64
 /* Link requests read from one buffer; the rest of a batch is not seen. */
 #define NST_MAX_MSGS 8
 #define NST_ACKS_LOOKED_AT (2 * NST_MAX_MSGS)
@@ -163,10 +164,15 @@ static __always_inline bool xa_internal(const void *entry)
 	return ((unsigned long)entry & 3) == 2;
 }
 
+/* A node pointer of an xarray: tagged, and above the small markers. */
+static __always_inline bool xa_node_entry(const void *entry)
+{
+	return xa_internal(entry) && (unsigned long)entry > 4096;
+}
+
 struct xa_walk {
 	void *entry;
 	__u64 index;
-	bool descended;
 };
 
 /* One level down an xarray, towards w->index. */
@@ -178,17 +184,11 @@ static long xa_step_cb(__u64 i, struct xa_walk *w)
 	__u64 off;
 	__u8 shift;
 
-	/* A node pointer, tagged; small values are other markers. */
-	if (!xa_internal(w->entry) || (unsigned long)w->entry <= 4096)
+	if (!xa_node_entry(w->entry))
 		return 1;
 	node = w->entry - 2;
 	shift = BPF_CORE_READ(node, shift);
-	off = w->index >> (shift & 63);
-	if (!w->descended && off >= chunk) {
-		w->entry = NULL;
-		return 1;
-	}
-	off &= chunk - 1;
+	off = (w->index >> (shift & 63)) & (chunk - 1);
 	if (bpf_probe_read_kernel(&w->entry, sizeof(w->entry),
 				  (void *)node +
 					  bpf_core_field_offset(struct xa_node,
@@ -197,7 +197,6 @@ static long xa_step_cb(__u64 i, struct xa_walk *w)
 		w->entry = NULL;
 		return 1;
 	}
-	w->descended = true;
 	return !shift;
 }
 
@@ -209,14 +208,21 @@ static long xa_step_cb(__u64 i, struct xa_walk *w)
  */
 static __always_inline void *idr_lookup(struct idr *idr, __u32 id)
 {
+	const __u64 chunk =
+		bpf_core_field_size(struct xa_node, slots) / sizeof(void *);
 	struct xa_walk w = {
 		.entry = BPF_CORE_READ(idr, idr_rt.xa_head),
 		.index = (__u32)(id - BPF_CORE_READ(idr, idr_base)),
 	};
+	struct xa_node *top;
 
-	bpf_loop(NST_XA_LEVELS, xa_step_cb, &w, 0);
-	if (!w.descended && w.index)
+	if (!xa_node_entry(w.entry))
+		return w.index || xa_internal(w.entry) ? NULL : w.entry;
+	/* Beyond what the top node spans: not there. */
+	top = w.entry - 2;
+	if (w.index >> (BPF_CORE_READ(top, shift) & 63) >= chunk)
 		return NULL;
+	bpf_loop(NST_XA_LEVELS, xa_step_cb, &w, 0);
 	return xa_internal(w.entry) ? NULL : w.entry;
 }
 
@@ -261,8 +267,6 @@ static __always_inline struct net *net_of_nsid(struct net *net, __s32 id)
 struct find_ctx {
 	struct list_head *head;
 	struct list_head *pos;
-	struct list_head *alt_head; /* the device's alt names, when walked */
-	struct list_head *alt_pos;
 	struct list_head *stop; /* find_new: the tail before the request */
 	int ifindex;
 	__u32 first_new; /* find_new: the lowest index a new device has */
@@ -321,51 +325,65 @@ static __always_inline bool name_is(struct rtnl_scratch *s, const void *src,
 	return true;
 }
 
+struct alt_walk {
+	struct list_head *head;
+	struct list_head *pos;
+	bool found;
+};
+
+static long alt_name_cb(__u64 i, struct alt_walk *w)
+{
+	struct rtnl_scratch *s = scratch();
+	struct netdev_name_node *node;
+
+	w->pos = read_list_next(w->pos);
+	if (!s || !w->pos || w->pos == w->head)
+		return 1;
+	node = (void *)w->pos -
+	       bpf_core_field_offset(struct netdev_name_node, list);
+	w->found = name_is(s, BPF_CORE_READ(node, name), NST_ALTIFNAMSIZ);
+	return w->found;
+}
+
 /*
- * __dev_get_by_name() walks the netns's name hash, where every name node
- * (each device's name and its alt names) is: here the device list, each
- * device's name, and for IFLA_ALT_IFNAME its alt names too (the list
- * that hangs off its own name node). One step per device or alt name.
+ * Whether the request's name is one of dev's alt names: they hang off
+ * the name node of its own name. A walk of its own, not a state of the
+ * device walk: 6.1's verifier checks a callback once, with the state of
+ * its first call, and drops branches that state rules out.
+ */
+static __always_inline bool has_alt_name(struct net_device *dev)
+{
+	struct netdev_name_node *own = BPF_CORE_READ(dev, name_node);
+	struct alt_walk w = {};
+
+	if (!own)
+		return false;
+	w.head = (void *)own + bpf_core_field_offset(own->list);
+	w.pos = w.head;
+	bpf_loop(NST_MAX_ALT_NAMES, alt_name_cb, &w, 0);
+	return w.found;
+}
+
+/*
+ * __dev_get_by_name() looks in the netns's name hash, which holds every
+ * device's name and alt names: here the device list, each device's name,
+ * and for IFLA_ALT_IFNAME its alt names too.
  */
 static long find_by_name_cb(__u64 i, struct find_ctx *c)
 {
 	struct rtnl_scratch *s = scratch();
-	struct netdev_name_node *node;
 	struct net_device *dev;
 
-	if (!s)
-		return 1;
-	if (c->alt_head) {
-		c->alt_pos = read_list_next(c->alt_pos);
-		if (!c->alt_pos || c->alt_pos == c->alt_head) {
-			c->alt_head = NULL;
-			return 0;
-		}
-		node = (void *)c->alt_pos -
-		       bpf_core_field_offset(struct netdev_name_node, list);
-		if (name_is(s, BPF_CORE_READ(node, name), NST_ALTIFNAMSIZ)) {
-			c->found = dev_of_node(c->pos);
-			return 1;
-		}
-		return 0;
-	}
 	c->pos = read_list_next(c->pos);
-	if (!c->pos || c->pos == c->head)
+	if (!s || !c->pos || c->pos == c->head)
 		return 1;
 	dev = dev_of_node(c->pos);
-	if (s->name_len <= NST_IFNAME_LEN &&
-	    name_is(s, (void *)dev + bpf_core_field_offset(dev->name),
-		    NST_IFNAME_LEN)) {
+	if ((s->name_len <= NST_IFNAME_LEN &&
+	     name_is(s, (void *)dev + bpf_core_field_offset(dev->name),
+		     NST_IFNAME_LEN)) ||
+	    (c->alt && has_alt_name(dev))) {
 		c->found = dev;
 		return 1;
-	}
-	if (c->alt) {
-		node = BPF_CORE_READ(dev, name_node);
-		if (node) {
-			c->alt_head = (void *)node +
-				      bpf_core_field_offset(node->list);
-			c->alt_pos = c->alt_head;
-		}
 	}
 	return 0;
 }
