@@ -17,6 +17,7 @@
 #if defined(__TARGET_ARCH_x86)
 
 /* arch/x86/entry/syscalls/syscall_64.tbl */
+#define NST_NR_IOCTL 16
 #define NST_NR_SENDTO 44
 #define NST_NR_SENDMSG 46
 #define NST_NR_CLONE 56

@@ -10,6 +10,12 @@
  * the kernel renames after the move, so a move asked for by rtnetlink is
  * reported when the message is done, from rtnetlink_rcv_msg()'s return,
  * with the name the device ended up with.
+ *
+ * netdev.rename from the function that renames: netif_change_name(),
+ * which rtnetlink's do_setlink() and dev_change_name() (the SIOCSIFNAME
+ * ioctl, drivers) call on newer kernels, or dev_change_name() itself on
+ * older ones (6.1), where do_setlink() calls that. The loader hooks the
+ * first of the two the kernel has. The rename of a move is the move's.
  */
 #include "netdev.bpf.h"
 
@@ -22,12 +28,15 @@ struct move_start {
 	__u32 done; /* the function returned; waiting for the message's end */
 };
 
-/* Threads inside rtnetlink_rcv_msg() for a link request. */
+/*
+ * Threads inside rtnetlink_rcv_msg() for a link request, and the device
+ * it moved (0: none yet).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, __u64);
 } in_link_request SEC(".maps");
 
 struct {
@@ -40,12 +49,18 @@ struct {
 static __always_inline void move_enter(struct net_device *dev, struct net *to)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid(), one = 1;
+	__u64 *request = bpf_map_lookup_elem(&in_link_request, &tid);
+	struct net *from = dev_net_of(dev);
 	struct move_start m = {};
-	struct net *from;
 
+	/*
+	 * Whatever is wanted, the rename that follows is this move's; into
+	 * the netns it is in, there is no move, and the rename is its own.
+	 */
+	if (request && from != to)
+		*request = (__u64)dev;
 	if (!nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET))
 		return;
-	from = dev_net_of(dev);
 	/* Only a dying netns gives its devices back on its own. */
 	m.cause = ns_common_refs(&from->ns) ? NST_CAUSE_REQUEST :
 					      NST_CAUSE_NETNS_EXIT;
@@ -91,11 +106,12 @@ static __always_inline void move_exit(long ret)
 
 static __always_inline void link_request_start(struct nlmsghdr *nlh)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), one = 1;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u16 type = BPF_CORE_READ(nlh, nlmsg_type);
+	__u64 none = 0;
 
 	if (type == NST_RTM_NEWLINK || type == NST_RTM_SETLINK)
-		bpf_map_update_elem(&in_link_request, &tid, &one, BPF_ANY);
+		bpf_map_update_elem(&in_link_request, &tid, &none, BPF_ANY);
 }
 
 static __always_inline void link_request_end(void)
@@ -136,3 +152,89 @@ int BPF_KRETPROBE(nst_kretprobe_dev_change_net_namespace, int ret)
 	move_exit(ret);
 	return 0;
 }
+
+struct rename_start {
+	struct dev_snap was;
+	__u32 cause;
+	__u32 origin;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct rename_start);
+} renaming SEC(".maps");
+
+static __always_inline void rename_enter(struct net_device *dev)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *request = bpf_map_lookup_elem(&in_link_request, &tid);
+	struct rename_start r = {};
+
+	if (!nst_wants(NST_EV_NETDEV_RENAME, NST_NS_NET))
+		return;
+	if (request && *request == (__u64)dev)
+		return; /* the move's netdev.move has the new name */
+	r.origin = current_origin();
+	/* Neither rtnetlink nor SIOCSIFNAME: a driver renames on its own. */
+	r.cause = request || r.origin == NST_ORIGIN_IOCTL ? NST_CAUSE_REQUEST :
+							    NST_CAUSE_KERNEL;
+	if (r.cause == NST_CAUSE_REQUEST ? !nst_wants_task() : targ_tgid)
+		return;
+	if (r.cause == NST_CAUSE_KERNEL)
+		r.origin = NST_ORIGIN_NONE;
+	dev_snapshot(dev, &r.was);
+	bpf_map_update_elem(&renaming, &tid, &r, BPF_ANY);
+}
+
+static __always_inline void rename_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct rename_start *r = bpf_map_lookup_elem(&renaming, &tid);
+	char now[NST_IFNAME_LEN] = {};
+	struct net_device *dev;
+	struct nst_event *e;
+
+	if (!r)
+		return;
+	dev = (void *)r->was.dev;
+	BPF_CORE_READ_STR_INTO(&now, dev, name);
+	/* Refused, or the same name again: nothing was renamed. */
+	if (ret || !dev_snap_renamed(&r->was, now))
+		goto out;
+	e = nst_reserve(NST_EV_NETDEV_RENAME, sizeof(e->rename));
+	if (!e)
+		goto out;
+	e->rename.netns = r->was.netns;
+	e->rename.ifindex = r->was.ifindex;
+	e->rename.cause = r->cause;
+	e->rename.origin = r->origin;
+	__builtin_memcpy(e->rename.ifname, r->was.ifname,
+			 sizeof(e->rename.ifname));
+	__builtin_memcpy(e->rename.new_ifname, now, sizeof(now));
+	nst_submit(e);
+out:
+	bpf_map_delete_elem(&renaming, &tid);
+}
+
+/* Both functions take (dev, newname) and return 0 or -errno. */
+#define RENAME_HOOKS(func)                                                     \
+	NST_ENTRY_HOOKS(func, func, rename_enter(dev), struct net_device *dev, \
+			const char *newname)                                   \
+	SEC("fexit/" #func)                                                    \
+	int BPF_PROG(nst_fexit_##func, struct net_device *dev,                 \
+		     const char *newname, int ret)                             \
+	{                                                                      \
+		rename_exit(ret);                                              \
+		return 0;                                                      \
+	}                                                                      \
+	SEC("kretprobe/" #func)                                                \
+	int BPF_KRETPROBE(nst_kretprobe_##func, int ret)                       \
+	{                                                                      \
+		rename_exit(ret);                                              \
+		return 0;                                                      \
+	}
+
+RENAME_HOOKS(netif_change_name)
+RENAME_HOOKS(dev_change_name)

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * netdev.move, netdev.create and netdev.delete caused by rtnetlink
- * requests, seen from the sendmsg and sendto syscall tracepoints. The
- * kernel handles an rtnetlink request synchronously inside the syscall, so
- * what the enter half finds (the device, its namespace) can be compared
- * with what the exit half sees, and the kernel's answer (the ack) is
- * already queued on the sender's socket when the syscall returns.
+ * netdev.move, netdev.create, netdev.delete and netdev.rename caused by
+ * rtnetlink requests, seen from the sendmsg and sendto syscall
+ * tracepoints. The kernel handles an rtnetlink request synchronously
+ * inside the syscall, so what the enter half finds (the device, its
+ * namespace, its name) can be compared with what the exit half sees, and
+ * the kernel's answer (the ack) is already queued on the sender's socket
+ * when the syscall returns.
+ *
+ * A request names its device the ways the kernel accepts: by ifi_index,
+ * or with ifi_index 0 by IFLA_IFNAME or IFLA_ALT_IFNAME, looked up in the
+ * socket's netns (for RTM_DELLINK with IFLA_TARGET_NETNSID, in that one).
+ * One buffer may carry several messages; each is handled in turn.
  *
  * Every sendmsg on the machine passes here: the enter half leaves after a
  * few loads unless the socket is NETLINK_ROUTE, and the exit half after
@@ -17,42 +23,71 @@
 #define NST_NSFS_MAGIC 0x6e736673
 #define NST_NETLINK_ROUTE 0
 #define NST_NLMSG_ERROR 2
+#define NST_NLM_F_REQUEST 1
 #define NST_NLA_TYPE_MASK 0x3fff
 #define NST_NLMSG_HDRLEN 16
 #define NST_IFINFOMSG_LEN 16
+#define NST_IFLA_IFNAME 3
+#define NST_IFLA_ALT_IFNAME 53
+#define NST_ALTIFNAMSIZ 128
 #define NST_MAX_ATTRS 32
 #define NST_MAX_DEVS_WALKED 4096
-#define NST_ACKS_LOOKED_AT 4
+#define NST_MAX_ALT_NAMES 64
+/* Link requests read from one buffer; the rest of a batch is not seen. */
+#define NST_MAX_MSGS 8
+#define NST_ACKS_LOOKED_AT (2 * NST_MAX_MSGS)
+/* An xarray of 32-bit indexes is at most six levels of 64 slots deep. */
+#define NST_XA_LEVELS 7
 
-/* A request between its sendmsg's enter and exit. */
+/* One link request of a buffer, between its syscall's enter and exit. */
 struct rtnl_req {
-	__u64 sk; /* struct sock * it was sent on */
-	__u64 src_net; /* struct net * of that socket */
-	__u64 dest_net; /* struct net * named by IFLA_NET_NS_FD, else 0 */
+	__u64 dest_net; /* struct net * it asked for (fd, pid or nsid), else 0 */
+	__u64 create_net; /* a NEWLINK that creates: where the device goes */
+	__u64 tail; /* the last device of create_net's list before it */
 	__u32 seq;
 	__u16 type; /* RTM_* */
-	__u16 has_target; /* asked for another netns */
+	__u8 has_target; /* asked for another netns */
+	__u8 rename; /* names an existing device by index and gives a name */
 	__u32 dest_netns; /* inode of dest_net */
 	__u32 new_ifindex; /* a device created now gets this or above */
-	__u32 origin;
+	__u32 walked; /* exit: its new devices were reported */
 	__u32 pad;
 	struct dev_snap dev; /* the device it names, as it was */
 	struct dev_snap peer; /* the veth peer of that device */
+};
+
+/* The link requests of one sendmsg or sendto. */
+struct rtnl_batch {
+	__u64 sk; /* struct sock * they were sent on */
+	__u64 src_net; /* struct net * of that socket */
+	__u32 origin;
+	__u32 n;
+	struct rtnl_req req[NST_MAX_MSGS];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
-	__type(value, struct rtnl_req);
+	__type(value, struct rtnl_batch);
 } pending_rtnl SEC(".maps");
 
 /* Too big for the BPF stack: built here, then copied into the map. */
+struct rtnl_scratch {
+	struct rtnl_batch batch;
+	/* The name a request looks its device up by, NUL-padded. */
+	__u64 name[NST_ALTIFNAMSIZ / 8];
+	/* A device's name, to compare with it. */
+	__u64 cand[NST_ALTIFNAMSIZ / 8];
+	__u32 name_len; /* with its NUL; 0: no name */
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct rtnl_req);
+	__type(value, struct rtnl_scratch);
 } rtnl_scratch SEC(".maps");
 
 /*
@@ -61,6 +96,13 @@ struct {
  * thread killed mid-request leaves it high): the map has the truth.
  */
 __u64 rtnl_in_flight = 0;
+
+static __always_inline struct rtnl_scratch *scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&rtnl_scratch, &zero);
+}
 
 /* The file behind the current task's fd, or NULL. */
 static __always_inline struct file *current_file(unsigned long fd)
@@ -119,20 +161,132 @@ static __always_inline struct net *net_of_nsfs_fd(__u32 fd)
 	return (void *)ns - bpf_core_field_offset(struct net, ns);
 }
 
+/* An xarray's internal entry (a node, a retry or zero entry): low bits 10. */
+static __always_inline bool xa_internal(const void *entry)
+{
+	return ((unsigned long)entry & 3) == 2;
+}
+
+/* A node pointer of an xarray: tagged, and above the small markers. */
+static __always_inline bool xa_node_entry(const void *entry)
+{
+	return xa_internal(entry) && (unsigned long)entry > 4096;
+}
+
+struct xa_walk {
+	void *entry;
+	__u64 index;
+};
+
+/* One level down an xarray, towards w->index. */
+static long xa_step_cb(__u64 i, struct xa_walk *w)
+{
+	const __u64 chunk =
+		bpf_core_field_size(struct xa_node, slots) / sizeof(void *);
+	struct xa_node *node;
+	__u64 off;
+	__u8 shift;
+
+	if (!xa_node_entry(w->entry))
+		return 1;
+	node = w->entry - 2;
+	shift = BPF_CORE_READ(node, shift);
+	off = (w->index >> (shift & 63)) & (chunk - 1);
+	if (bpf_probe_read_kernel(&w->entry, sizeof(w->entry),
+				  (void *)node +
+					  bpf_core_field_offset(struct xa_node,
+								slots) +
+					  off * sizeof(void *))) {
+		w->entry = NULL;
+		return 1;
+	}
+	return !shift;
+}
+
+/*
+ * idr_find(): the pointer an IDR holds at id, or NULL. An IDR is an
+ * xarray (since 4.20): the head is the entry at 0 or a node, and each
+ * node's slots, chosen by the index's bits above the node's shift, hold
+ * the next node or, at shift 0, the entries.
+ */
+static __always_inline void *idr_lookup(struct idr *idr, __u32 id)
+{
+	const __u64 chunk =
+		bpf_core_field_size(struct xa_node, slots) / sizeof(void *);
+	struct xa_walk w = {
+		.entry = BPF_CORE_READ(idr, idr_rt.xa_head),
+		.index = (__u32)(id - BPF_CORE_READ(idr, idr_base)),
+	};
+	struct xa_node *top;
+
+	if (!xa_node_entry(w.entry))
+		return w.index || xa_internal(w.entry) ? NULL : w.entry;
+	/* Beyond what the top node spans: not there. */
+	top = w.entry - 2;
+	if (w.index >> (BPF_CORE_READ(top, shift) & 63) >= chunk)
+		return NULL;
+	bpf_loop(NST_XA_LEVELS, xa_step_cb, &w, 0);
+	return xa_internal(w.entry) ? NULL : w.entry;
+}
+
+/*
+ * The netns of the process pid names in the caller's pid namespace, as
+ * IFLA_NET_NS_PID means it (find_task_by_vpid()).
+ */
+static __always_inline struct net *net_of_pid(__u32 nr)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	__u32 level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns;
+	struct hlist_node *first;
+	struct upid *up;
+
+	if (level > 32)
+		return NULL;
+	up = (void *)pid + bpf_core_field_offset(struct pid, numbers) +
+	     level * bpf_core_type_size(struct upid);
+	ns = BPF_CORE_READ(up, ns);
+	pid = idr_lookup(&ns->idr, nr);
+	if (!pid)
+		return NULL;
+	/* tasks[PIDTYPE_PID]: the task whose pid it is. */
+	first = BPF_CORE_READ(pid, tasks[0].first);
+	if (!first)
+		return NULL;
+	task = (void *)first -
+	       bpf_core_field_offset(struct task_struct, pid_links);
+	return BPF_CORE_READ(task, nsproxy, net_ns);
+}
+
+/* The peer netns that id stands for in net (IFLA_TARGET_NETNSID). */
+static __always_inline struct net *net_of_nsid(struct net *net, __s32 id)
+{
+	if (id < 0)
+		return NULL;
+	return idr_lookup(&net->netns_ids, id);
+}
+
 struct find_ctx {
 	struct list_head *head;
 	struct list_head *pos;
+	struct list_head *stop; /* find_new: the tail before the request */
 	int ifindex;
 	__u32 first_new; /* find_new: the lowest index a new device has */
 	struct net_device *found;
-	struct rtnl_req *req; /* find_new: where to report */
 	__u32 origin;
+	bool alt; /* find_by_name: IFLA_ALT_IFNAME, alt names match too */
 };
 
 static __always_inline struct net_device *dev_of_node(struct list_head *node)
 {
 	return (void *)node -
 	       bpf_core_field_offset(struct net_device, dev_list);
+}
+
+static __always_inline struct list_head *net_devs(struct net *net)
+{
+	return (void *)net + bpf_core_field_offset(struct net, dev_base_head);
 }
 
 static long find_by_index_cb(__u64 i, struct find_ctx *c)
@@ -150,143 +304,351 @@ static long find_by_index_cb(__u64 i, struct find_ctx *c)
 	return 0;
 }
 
-static __always_inline struct net_device *find_dev(struct net *net, int ifindex)
+/*
+ * Whether the name at src (a kernel string) is the request's name: read
+ * into the NUL-padded candidate, then compared a word at a time.
+ */
+static __always_inline bool name_is(struct rtnl_scratch *s, const void *src,
+				    __u32 size)
 {
-	struct find_ctx c = {};
+	long len;
 
-	c.head = (void *)net + bpf_core_field_offset(struct net, dev_base_head);
-	c.pos = c.head;
-	c.ifindex = ifindex;
-	bpf_loop(NST_MAX_DEVS_WALKED, find_by_index_cb, &c, 0);
-	return c.found;
-}
-
-/* Reads IFLA_* attributes of interest; returns false when malformed. */
-static __always_inline bool parse_request(const void *msg, __u32 len,
-					  struct rtnl_req *r, int *ifindex,
-					  __u32 *ns_fd)
-{
-	struct nlmsghdr nlh;
-	__u32 off = NST_NLMSG_HDRLEN + NST_IFINFOMSG_LEN;
-
-	if (len < off || bpf_probe_read_user(&nlh, sizeof(nlh), msg))
+	for (int i = 0; i < NST_ALTIFNAMSIZ / 8; i++)
+		if (i < size / 8)
+			s->cand[i] = 0;
+	if (size == NST_IFNAME_LEN)
+		len = bpf_probe_read_kernel_str(s->cand, NST_IFNAME_LEN, src);
+	else
+		len = bpf_probe_read_kernel_str(s->cand, NST_ALTIFNAMSIZ, src);
+	if (len != s->name_len)
 		return false;
-	if (nlh.nlmsg_type != NST_RTM_NEWLINK &&
-	    nlh.nlmsg_type != NST_RTM_DELLINK &&
-	    nlh.nlmsg_type != NST_RTM_SETLINK)
-		return false;
-	if (nlh.nlmsg_len < len)
-		len = nlh.nlmsg_len;
-	r->type = nlh.nlmsg_type;
-	r->seq = nlh.nlmsg_seq;
-	/* struct ifinfomsg: ifi_index after family, pad and type. */
-	if (bpf_probe_read_user(ifindex, sizeof(*ifindex),
-				msg + NST_NLMSG_HDRLEN + 4))
-		return false;
-	for (int i = 0; i < NST_MAX_ATTRS; i++) {
-		struct {
-			__u16 len;
-			__u16 type;
-		} rta;
-
-		if (off + 4 > len ||
-		    bpf_probe_read_user(&rta, sizeof(rta), msg + off) ||
-		    rta.len < 4)
-			break;
-		switch (rta.type & NST_NLA_TYPE_MASK) {
-		case NST_IFLA_NET_NS_PID:
-		case NST_IFLA_TARGET_NETNSID:
-			r->has_target = 1;
-			break;
-		case NST_IFLA_NET_NS_FD:
-			r->has_target = 1;
-			bpf_probe_read_user(ns_fd, sizeof(*ns_fd),
-					    msg + off + 4);
-			break;
-		}
-		off += (rta.len + 3) & ~3;
-	}
+	for (int i = 0; i < NST_ALTIFNAMSIZ / 8; i++)
+		if (i < size / 8 && s->cand[i] != s->name[i])
+			return false;
 	return true;
 }
 
-static __always_inline void rtnl_enter(struct sock *sk, const void *msg,
-				       __u32 len, __u32 origin)
+struct alt_walk {
+	struct list_head *head;
+	struct list_head *pos;
+	bool found;
+};
+
+static long alt_name_cb(__u64 i, struct alt_walk *w)
 {
-	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
-	struct net *src_net, *dest_net;
-	struct net_device *dev = NULL;
-	__u32 ns_fd = (__u32)-1;
-	struct rtnl_req *r;
-	int ifindex = 0;
+	struct rtnl_scratch *s = scratch();
+	struct netdev_name_node *node;
 
-	r = bpf_map_lookup_elem(&rtnl_scratch, &zero);
-	if (!r)
-		return;
-	__builtin_memset(r, 0, sizeof(*r));
-	if (!parse_request(msg, len, r, &ifindex, &ns_fd))
-		return;
-	src_net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
-	r->sk = (__u64)sk;
-	r->src_net = (__u64)src_net;
-	r->origin = origin;
-	if (ns_fd != (__u32)-1 && (dest_net = net_of_nsfs_fd(ns_fd))) {
-		r->dest_net = (__u64)dest_net;
-		r->dest_netns = net_inum(dest_net);
+	w->pos = read_list_next(w->pos);
+	if (!s || !w->pos || w->pos == w->head)
+		return 1;
+	node = (void *)w->pos -
+	       bpf_core_field_offset(struct netdev_name_node, list);
+	w->found = name_is(s, BPF_CORE_READ(node, name), NST_ALTIFNAMSIZ);
+	return w->found;
+}
+
+/*
+ * Whether the request's name is one of dev's alt names: they hang off
+ * the name node of its own name. A walk of its own, not a state of the
+ * device walk: 6.1's verifier checks a callback once, with the state of
+ * its first call, and drops branches that state rules out.
+ */
+static __always_inline bool has_alt_name(struct net_device *dev)
+{
+	struct netdev_name_node *own = BPF_CORE_READ(dev, name_node);
+	struct alt_walk w = {};
+
+	if (!own)
+		return false;
+	w.head = (void *)own + bpf_core_field_offset(own->list);
+	w.pos = w.head;
+	bpf_loop(NST_MAX_ALT_NAMES, alt_name_cb, &w, 0);
+	return w.found;
+}
+
+/*
+ * __dev_get_by_name() looks in the netns's name hash, which holds every
+ * device's name and alt names: here the device list, each device's name,
+ * and for IFLA_ALT_IFNAME its alt names too.
+ */
+static long find_by_name_cb(__u64 i, struct find_ctx *c)
+{
+	struct rtnl_scratch *s = scratch();
+	struct net_device *dev;
+
+	c->pos = read_list_next(c->pos);
+	if (!s || !c->pos || c->pos == c->head)
+		return 1;
+	dev = dev_of_node(c->pos);
+	if ((s->name_len <= NST_IFNAME_LEN &&
+	     name_is(s, (void *)dev + bpf_core_field_offset(dev->name),
+		     NST_IFNAME_LEN)) ||
+	    (c->alt && has_alt_name(dev))) {
+		c->found = dev;
+		return 1;
 	}
-	if (ifindex > 0)
-		dev = find_dev(src_net, ifindex);
-	if (dev) {
-		struct net_device *peer = veth_peer(dev);
+	return 0;
+}
 
+/*
+ * The device of net with that ifindex, or (ifindex 0) with the name in
+ * the scratch, alt names too when alt.
+ */
+static __always_inline struct net_device *find_dev(struct net *net, int ifindex,
+						   bool alt)
+{
+	struct find_ctx c = {};
+
+	c.head = net_devs(net);
+	c.pos = c.head;
+	c.ifindex = ifindex;
+	c.alt = alt;
+	if (ifindex)
+		bpf_loop(NST_MAX_DEVS_WALKED, find_by_index_cb, &c, 0);
+	else
+		bpf_loop(NST_MAX_DEVS_WALKED, find_by_name_cb, &c, 0);
+	return c.found;
+}
+
+/* Where the attributes of interest are in one message. */
+struct link_attrs {
+	__u32 name_off, name_len; /* IFLA_IFNAME payload */
+	__u32 alt_off, alt_len; /* IFLA_ALT_IFNAME payload */
+	__u32 ns_fd, ns_pid;
+	__s32 nsid;
+	__u8 has_fd, has_pid, has_nsid;
+};
+
+struct attrs_ctx {
+	const void *msg;
+	__u32 len;
+	__u32 off;
+	struct link_attrs a;
+};
+
+/* One attribute; a callback, so the verifier walks it once, not 32 times. */
+static long read_attr_cb(__u64 i, struct attrs_ctx *c)
+{
+	const void *p = c->msg + c->off;
+	struct {
+		__u16 len;
+		__u16 type;
+	} rta;
+
+	if (c->off + 4 > c->len || bpf_probe_read_user(&rta, sizeof(rta), p) ||
+	    rta.len < 4 || rta.len > c->len - c->off)
+		return 1;
+	switch (rta.type & NST_NLA_TYPE_MASK) {
+	case NST_IFLA_IFNAME:
+		c->a.name_off = c->off + 4;
+		c->a.name_len = rta.len - 4;
+		break;
+	case NST_IFLA_ALT_IFNAME:
+		c->a.alt_off = c->off + 4;
+		c->a.alt_len = rta.len - 4;
+		break;
+	case NST_IFLA_NET_NS_PID:
+		c->a.has_pid = !bpf_probe_read_user(&c->a.ns_pid,
+						    sizeof(c->a.ns_pid), p + 4);
+		break;
+	case NST_IFLA_NET_NS_FD:
+		c->a.has_fd = !bpf_probe_read_user(&c->a.ns_fd,
+						   sizeof(c->a.ns_fd), p + 4);
+		break;
+	case NST_IFLA_TARGET_NETNSID:
+		c->a.has_nsid = !bpf_probe_read_user(&c->a.nsid,
+						     sizeof(c->a.nsid), p + 4);
+		break;
+	}
+	c->off += (rta.len + 3) & ~3;
+	return 0;
+}
+
+/*
+ * The request's name into s->name, as nla_strscpy() takes it: up to the
+ * first NUL or the payload's end, at most size - 1 bytes.
+ */
+static __always_inline void read_name(struct rtnl_scratch *s, const void *src,
+				      __u32 len, __u32 size)
+{
+	__u32 n = len < size - 1 ? len : size - 1;
+	long got;
+
+	for (int i = 0; i < NST_ALTIFNAMSIZ / 8; i++)
+		s->name[i] = 0;
+	/* Keep the mask: the verifier needs a bound it can see. */
+	barrier_var(n);
+	n &= NST_ALTIFNAMSIZ - 1;
+	got = bpf_probe_read_user_str(s->name, n + 1, src);
+	s->name_len = got > 0 ? got : 0;
+}
+
+/* The target a link request names: fd and pid come first, as the kernel's. */
+static __always_inline struct net *target_net(const struct link_attrs *a,
+					      struct net *src_net)
+{
+	if (a->has_fd)
+		return net_of_nsfs_fd(a->ns_fd);
+	if (a->has_pid)
+		return net_of_pid(a->ns_pid);
+	return net_of_nsid(src_net, a->nsid);
+}
+
+/* Reads one link request at msg (len bytes) into the next slot of s. */
+static __always_inline void parse_request(struct rtnl_scratch *s,
+					  const void *msg, __u32 len,
+					  const struct nlmsghdr *nlh)
+{
+	struct net *src_net = (void *)s->batch.src_net, *net = src_net;
+	struct attrs_ctx ac = { .msg = msg, .len = len };
+	struct link_attrs *a = &ac.a;
+	struct net_device *dev = NULL, *peer;
+	__u32 n = s->batch.n;
+	struct rtnl_req *r;
+	int ifindex;
+
+	if (n >= NST_MAX_MSGS || len < NST_NLMSG_HDRLEN + NST_IFINFOMSG_LEN)
+		return;
+	/* struct ifinfomsg: ifi_index after family, pad and type. */
+	if (bpf_probe_read_user(&ifindex, sizeof(ifindex),
+				msg + NST_NLMSG_HDRLEN + 4))
+		return;
+	/* Bound it where it is used: 6.1's verifier forgets a spilled check. */
+	barrier_var(n);
+	r = &s->batch.req[n & (NST_MAX_MSGS - 1)];
+	__builtin_memset(r, 0, sizeof(*r));
+	r->type = nlh->nlmsg_type;
+	r->seq = nlh->nlmsg_seq;
+	ac.off = NST_NLMSG_HDRLEN + NST_IFINFOMSG_LEN;
+	bpf_loop(NST_MAX_ATTRS, read_attr_cb, &ac, 0);
+	if (r->type == NST_RTM_DELLINK) {
+		/* DELLINK's netnsid says where the device is, not where to. */
+		if (a->has_nsid && !(net = net_of_nsid(src_net, a->nsid)))
+			return;
+	} else if (a->has_fd || a->has_pid || a->has_nsid) {
+		r->has_target = 1;
+		r->dest_net = (__u64)target_net(a, src_net);
+		if (r->dest_net)
+			r->dest_netns = net_inum((void *)r->dest_net);
+	}
+	if (ifindex > 0) {
+		dev = find_dev(net, ifindex, false);
+	} else if (!ifindex && (a->name_len || a->alt_len)) {
+		/* IFLA_IFNAME wins when both are there, as in rtnl_dev_get(). */
+		bool alt = !a->name_len;
+
+		read_name(s, msg + (alt ? a->alt_off : a->name_off),
+			  alt ? a->alt_len : a->name_len,
+			  alt ? NST_ALTIFNAMSIZ : NST_IFNAME_LEN);
+		if (s->name_len > 1)
+			dev = find_dev(net, 0, alt);
+	}
+	if (dev) {
 		dev_snapshot(dev, &r->dev);
+		peer = veth_peer(dev);
 		if (peer)
 			dev_snapshot(peer, &r->peer);
+		/* By index with a name: do_setlink() renames. */
+		r->rename = ifindex > 0 && a->name_len &&
+			    r->type != NST_RTM_DELLINK;
 	} else if (r->type == NST_RTM_NEWLINK) {
-		dest_net = r->dest_net ? (void *)r->dest_net : src_net;
-		r->new_ifindex = net_next_ifindex(dest_net);
+		/* A target that cannot be read: where it goes is unknown. */
+		if (r->has_target && !r->dest_net)
+			return;
+		net = r->dest_net ? (void *)r->dest_net : src_net;
+		r->create_net = (__u64)net;
+		r->tail = (__u64)read_list_prev(net_devs(net));
+		r->new_ifindex = net_next_ifindex(net);
 	} else {
 		return;
 	}
-	bpf_map_update_elem(&pending_rtnl, &tid, r, BPF_ANY);
+	s->batch.n = n + 1;
+}
+
+struct walk_ctx {
+	const void *buf;
+	__u32 len;
+	__u32 off;
+};
+
+/* One netlink message of the buffer, as netlink_rcv_skb() takes them. */
+static long parse_msg_cb(__u64 i, struct walk_ctx *c)
+{
+	struct rtnl_scratch *s = scratch();
+	struct nlmsghdr nlh;
+
+	if (!s || c->off + NST_NLMSG_HDRLEN > c->len ||
+	    bpf_probe_read_user(&nlh, sizeof(nlh), c->buf + c->off) ||
+	    nlh.nlmsg_len < NST_NLMSG_HDRLEN || nlh.nlmsg_len > c->len - c->off)
+		return 1;
+	if ((nlh.nlmsg_flags & NST_NLM_F_REQUEST) &&
+	    (nlh.nlmsg_type == NST_RTM_NEWLINK ||
+	     nlh.nlmsg_type == NST_RTM_DELLINK ||
+	     nlh.nlmsg_type == NST_RTM_SETLINK))
+		parse_request(s, c->buf + c->off, nlh.nlmsg_len, &nlh);
+	c->off += (nlh.nlmsg_len + 3) & ~3;
+	return c->off >= c->len || s->batch.n >= NST_MAX_MSGS;
+}
+
+static __always_inline void rtnl_enter(struct sock *sk, const void *buf,
+				       __u32 len, __u32 origin)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct walk_ctx c = { .buf = buf, .len = len };
+	struct rtnl_scratch *s = scratch();
+
+	if (!s)
+		return;
+	s->batch.sk = (__u64)sk;
+	s->batch.src_net = (__u64)BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	s->batch.origin = origin;
+	s->batch.n = 0;
+	bpf_loop(NST_MAX_MSGS * 4, parse_msg_cb, &c, 0);
+	if (!s->batch.n)
+		return;
+	bpf_map_update_elem(&pending_rtnl, &tid, &s->batch, BPF_ANY);
 	__sync_fetch_and_add(&rtnl_in_flight, 1);
 }
 
 /*
- * The kernel's answer to request seq, from the sender's receive queue:
- * 0 for an ack, a negative errno for an error, 1 when none is there (no
+ * The kernel's answer to the request of that seq and type, from the
+ * sender's receive queue (an nlmsgerr quotes the request's header): 0 for
+ * an ack, a negative errno for an error, 1 when none is there (no
  * NLM_F_ACK asked and no error, or a full receive buffer).
  */
-static __always_inline int rtnl_answer(struct sock *sk, __u32 seq)
+static __always_inline int rtnl_answer(struct sock *sk, __u32 seq, __u16 type)
 {
 	struct sk_buff_head *q = &sk->sk_receive_queue;
 	struct sk_buff *skb = BPF_CORE_READ(q, prev);
 
 	for (int i = 0; i < NST_ACKS_LOOKED_AT; i++) {
-		struct nlmsghdr nlh;
+		struct {
+			struct nlmsghdr nlh;
+			int error;
+			struct nlmsghdr req;
+		} ack;
 		unsigned char *data;
-		int error;
 
 		if (!skb || (void *)skb == (void *)q)
 			break;
 		data = BPF_CORE_READ(skb, data);
-		if (!bpf_probe_read_kernel(&nlh, sizeof(nlh), data) &&
-		    nlh.nlmsg_type == NST_NLMSG_ERROR && nlh.nlmsg_seq == seq &&
-		    !bpf_probe_read_kernel(&error, sizeof(error),
-					   data + NST_NLMSG_HDRLEN))
-			return error;
+		if (!bpf_probe_read_kernel(&ack, sizeof(ack), data) &&
+		    ack.nlh.nlmsg_type == NST_NLMSG_ERROR &&
+		    ack.nlh.nlmsg_seq == seq && ack.req.nlmsg_type == type)
+			return ack.error;
 		skb = BPF_CORE_READ(skb, prev);
 	}
 	return 1;
 }
 
-static __always_inline void emit_move(const struct rtnl_req *r, int answer)
+static __always_inline void emit_move(const struct rtnl_batch *b,
+				      const struct rtnl_req *r, int answer)
 {
 	struct net *now = dev_net_of((void *)r->dev.dev);
-	bool moved = (void *)r->src_net != now;
+	bool moved = (void *)b->src_net != now;
 	__s32 error = 0;
 
-	if (!moved && !r->has_target)
-		return; /* a change that is not a move */
 	if (targ_move_hooked) {
 		__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
@@ -299,8 +661,55 @@ static __always_inline void emit_move(const struct rtnl_req *r, int answer)
 	/* Asked for and refused: say why, and where it was to go. */
 	if (!moved)
 		error = answer < 0 ? answer : NST_ERR_UNKNOWN;
-	emit_move_of(&r->dev, NST_CAUSE_REQUEST, r->origin,
+	emit_move_of(&r->dev, NST_CAUSE_REQUEST, b->origin,
 		     moved ? net_inum(now) : r->dest_netns, error);
+}
+
+/* A rename done by this request: the device's name is not what it was. */
+static __always_inline void emit_rename(const struct rtnl_batch *b,
+					const struct rtnl_req *r)
+{
+	struct net_device *dev = (void *)r->dev.dev;
+	char now[NST_IFNAME_LEN] = {};
+	struct nst_event *e;
+
+	if (!nst_wants(NST_EV_NETDEV_RENAME, NST_NS_NET))
+		return;
+	BPF_CORE_READ_STR_INTO(&now, dev, name);
+	if (!dev_snap_renamed(&r->dev, now))
+		return;
+	e = nst_reserve(NST_EV_NETDEV_RENAME, sizeof(e->rename));
+	if (!e)
+		return;
+	e->rename.netns = net_inum(dev_net_of(dev));
+	e->rename.ifindex = BPF_CORE_READ(dev, ifindex);
+	e->rename.cause = NST_CAUSE_REQUEST;
+	e->rename.origin = b->origin;
+	__builtin_memcpy(e->rename.ifname, r->dev.ifname,
+			 sizeof(e->rename.ifname));
+	__builtin_memcpy(e->rename.new_ifname, now, sizeof(now));
+	nst_submit(e);
+}
+
+/*
+ * A NEWLINK or SETLINK on an existing device: a move (done or refused),
+ * else perhaps a rename. A move that renames too (ip link set X netns Y
+ * name Z) is one netdev.move with the new name.
+ */
+static __always_inline void emit_changed(const struct rtnl_batch *b,
+					 const struct rtnl_req *r, int answer)
+{
+	struct net *now = dev_net_of((void *)r->dev.dev);
+	bool moved = now != (void *)b->src_net;
+
+	/* Asked to move into the netns it is in: no move at all. */
+	if (moved ||
+	    (r->has_target && r->dest_net != b->src_net && answer != 0)) {
+		emit_move(b, r, answer);
+		return;
+	}
+	if (r->rename && !targ_move_hooked)
+		emit_rename(b, r);
 }
 
 static long find_new_cb(__u64 i, struct find_ctx *c)
@@ -308,9 +717,13 @@ static long find_new_cb(__u64 i, struct find_ctx *c)
 	struct net_device *dev, *peer;
 	struct dev_snap s;
 
-	/* New devices are at the tail: walk back while they are new. */
+	/*
+	 * New devices are at the tail: walk back to the old tail. A device
+	 * moved in earlier keeps its ifindex, which may be above the new
+	 * ones'; the index stops the walk if the old tail itself is gone.
+	 */
 	c->pos = read_list_prev(c->pos);
-	if (!c->pos || c->pos == c->head)
+	if (!c->pos || c->pos == c->head || c->pos == c->stop)
 		return 1;
 	dev = dev_of_node(c->pos);
 	if ((__u32)BPF_CORE_READ(dev, ifindex) < c->first_new)
@@ -326,49 +739,79 @@ static long find_new_cb(__u64 i, struct find_ctx *c)
 	return 0;
 }
 
-static __always_inline void emit_created(const struct rtnl_req *r)
+static __always_inline void emit_created(const struct rtnl_req *r, __u32 origin)
 {
-	struct net *net = r->dest_net ? (void *)r->dest_net :
-					(void *)r->src_net;
 	struct find_ctx c = {};
 
-	c.head = (void *)net + bpf_core_field_offset(struct net, dev_base_head);
+	c.head = net_devs((void *)r->create_net);
 	c.pos = c.head;
+	c.stop = (void *)r->tail;
 	c.first_new = r->new_ifindex;
-	c.origin = r->origin;
+	c.origin = origin;
 	bpf_loop(NST_MAX_DEVS_WALKED, find_new_cb, &c, 0);
+}
+
+/*
+ * Creations of one batch into one netns all read the same first new
+ * index: the first one's walk reports every device they made.
+ */
+static __always_inline bool walked_before(const struct rtnl_batch *b, __u32 n)
+{
+	for (int j = 0; j < NST_MAX_MSGS; j++) {
+		if (j >= n)
+			break;
+		if (b->req[j].walked &&
+		    b->req[j].create_net == b->req[n].create_net)
+			return true;
+	}
+	return false;
+}
+
+struct exit_ctx {
+	__u32 tid;
+};
+
+static long exit_one_cb(__u64 i, struct exit_ctx *c)
+{
+	struct rtnl_batch *b = bpf_map_lookup_elem(&pending_rtnl, &c->tid);
+	struct rtnl_req *r;
+	int answer;
+
+	if (!b || i >= NST_MAX_MSGS || i >= b->n)
+		return 1;
+	r = &b->req[i];
+	answer = rtnl_answer((void *)b->sk, r->seq, r->type);
+	if (!r->dev.dev) {
+		if (answer >= 0 && !targ_life_hooked && !walked_before(b, i)) {
+			emit_created(r, b->origin);
+			r->walked = 1;
+		}
+	} else if (r->type != NST_RTM_DELLINK) {
+		emit_changed(b, r, answer);
+	} else if (answer >= 0 && !targ_life_hooked) {
+		emit_life(NST_EV_NETDEV_DELETE, &r->dev, b->origin);
+		/* Deleting one end of a veth deletes the other. */
+		if (r->peer.dev)
+			emit_life(NST_EV_NETDEV_DELETE, &r->peer, b->origin);
+	}
+	return 0;
 }
 
 /* The exit half of every sendmsg: one load when no request is in flight. */
 static __always_inline void rtnl_exit(long ret)
 {
-	struct rtnl_req *r;
-	int answer;
-	__u32 tid;
+	struct exit_ctx c;
 
 	if (!rtnl_in_flight)
 		return;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	r = bpf_map_lookup_elem(&pending_rtnl, &tid);
-	if (!r)
+	c.tid = (__u32)bpf_get_current_pid_tgid();
+	if (!bpf_map_lookup_elem(&pending_rtnl, &c.tid))
 		return;
 	__sync_fetch_and_add(&rtnl_in_flight, -1);
-	if (ret < 0)
-		goto out; /* never reached the kernel's rtnetlink */
-	answer = rtnl_answer((void *)r->sk, r->seq);
-	if (!r->dev.dev) {
-		if (answer >= 0 && !targ_life_hooked)
-			emit_created(r);
-	} else if (r->type != NST_RTM_DELLINK) {
-		emit_move(r, answer);
-	} else if (answer >= 0 && !targ_life_hooked) {
-		emit_life(NST_EV_NETDEV_DELETE, &r->dev, r->origin);
-		/* Deleting one end of a veth deletes the other. */
-		if (r->peer.dev)
-			emit_life(NST_EV_NETDEV_DELETE, &r->peer, r->origin);
-	}
-out:
-	bpf_map_delete_elem(&pending_rtnl, &tid);
+	/* Below 0: it never reached the kernel's rtnetlink. */
+	if (ret >= 0)
+		bpf_loop(NST_MAX_MSGS, exit_one_cb, &c, 0);
+	bpf_map_delete_elem(&pending_rtnl, &c.tid);
 }
 
 SEC("tp/syscalls/sys_enter_sendmsg")
@@ -378,7 +821,7 @@ int nst_tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 	struct iovec iov, *iovp;
 	struct sock *sk;
 
-	/* rtnetlink clients put one request in the first iovec. */
+	/* rtnetlink clients put their messages in the first iovec. */
 	sk = rtnl_sock(ctx->args[0]);
 	if (!sk || bpf_probe_read_user(&iovp, sizeof(iovp), &umsg->msg_iov) ||
 	    bpf_probe_read_user(&iov, sizeof(iov), iovp))

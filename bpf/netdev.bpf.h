@@ -65,6 +65,19 @@ static __always_inline void dev_snapshot(struct net_device *dev,
 		s->kind[0] = '\0';
 }
 
+/* Whether the device named now differs from its snapshot's name. */
+static __always_inline bool dev_snap_renamed(const struct dev_snap *s,
+					     const char now[NST_IFNAME_LEN])
+{
+	for (int i = 0; i < NST_IFNAME_LEN; i++) {
+		if (now[i] != s->ifname[i])
+			return true;
+		if (!now[i])
+			break;
+	}
+	return false;
+}
+
 /* The other end of a veth pair, or NULL for any other kind of device. */
 static __always_inline struct net_device *veth_peer(struct net_device *dev)
 {
@@ -86,6 +99,8 @@ static __always_inline __u32 current_origin(void)
 		return NST_ORIGIN_SENDMSG;
 	if (nr == NST_NR_SENDTO)
 		return NST_ORIGIN_SENDTO;
+	if (nr == NST_NR_IOCTL)
+		return NST_ORIGIN_IOCTL;
 	return NST_ORIGIN_NONE;
 }
 

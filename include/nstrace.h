@@ -46,6 +46,7 @@ enum nst_event_kind {
 	NST_EV_NETDEV_MOVE,
 	NST_EV_NETDEV_CREATE,
 	NST_EV_NETDEV_DELETE,
+	NST_EV_NETDEV_RENAME,
 	NST_EV_KINDS,
 };
 
@@ -63,12 +64,14 @@ enum nst_origin {
 	NST_ORIGIN_SENDTO,
 	NST_ORIGIN_NETNS_EXIT,	 /* the kernel's cleanup of a dying netns */
 	NST_ORIGIN_NETNS_CREATE, /* devices a new netns starts with (lo) */
+	NST_ORIGIN_IOCTL,	 /* SIOCSIFNAME, seen by the rename hooks */
 };
 
-/* Why an interface left its network namespace. */
+/* Why an interface left its network namespace, or was renamed. */
 enum nst_move_cause {
 	NST_CAUSE_REQUEST,
 	NST_CAUSE_NETNS_EXIT,
+	NST_CAUSE_KERNEL, /* a rename no request asked for (a driver's) */
 };
 
 /* What became of an interface of a dying network namespace. */
@@ -144,6 +147,15 @@ struct nst_netdev_life {
 	char kind[NST_KIND_LEN];
 };
 
+struct nst_netdev_rename {
+	__u32 netns;
+	__u32 ifindex;
+	__u32 cause;
+	__u32 origin;
+	char ifname[NST_IFNAME_LEN]; /* before */
+	char new_ifname[NST_IFNAME_LEN];
+};
+
 struct nst_event {
 	__u32 kind; /* enum nst_event_kind */
 	__u32 pad;
@@ -154,6 +166,7 @@ struct nst_event {
 		struct nst_ns_destroy destroy;
 		struct nst_netdev_move move;
 		struct nst_netdev_life life;
+		struct nst_netdev_rename rename;
 	};
 };
 

@@ -6,9 +6,12 @@
 set -eu
 
 build="clang llvm libbpf-dev libelf-dev zlib1g-dev libjansson-dev bpftool make gcc libc6-dev libncurses-dev pkg-config"
-# podman, runc and busybox-static: containers run as users run them
-# (tests/integration/deaths.bats).
-test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc libclang-rt-14-dev tmux podman runc busybox-static"
+test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc libclang-rt-14-dev tmux"
+# Real clients the tests drive: CNI plugins, and podman with netavark
+# (named, or --no-install-recommends would give it CNI instead); runc and
+# busybox-static run its containers as users run them (deaths.bats,
+# requests.bats).
+test="$test containernetworking-plugins podman runc netavark aardvark-dns busybox-static"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages

@@ -25,7 +25,7 @@ teardown() {
 	assert_eq "$(jq -r '[.checks[].name] | join(",")' <<<"$output")" \
 		"privileges,btf,tracefs,ring buffer,tp_btf,fentry,perf events,kprobe,backend" checks
 	assert_eq "$(jq -r '[.events[].event] | join(",")' <<<"$output")" \
-		"ns.create,ns.setns,ns.destroy,netdev.move,netdev.create,netdev.delete" events
+		"ns.create,ns.setns,ns.destroy,netdev.move,netdev.create,netdev.delete,netdev.rename" events
 	[ "$(jq '[.checks[] | select(.required and (.ok | not))] | length' <<<"$output")" -eq 0 ]
 }
 
@@ -142,6 +142,52 @@ normalize() {
 		stop_nstrace
 		normalize "$TRACE_OUT" >"$BATS_TEST_TMPDIR/$b"
 		assert_eq "$(wc -l <"$BATS_TEST_TMPDIR/$b")" 4 "moves seen by $b"
+		if [ -n "$first" ]; then
+			diff "$BATS_TEST_TMPDIR/$first" "$BATS_TEST_TMPDIR/$b"
+		fi
+		first=${first:-$b}
+	done
+}
+
+# renames: plain, in another netns, by a raw request; a move that renames
+# (a netdev.move only), a move into the netns it is in (a rename only), a
+# rename to the same name (nothing); a delete by name. The same for every
+# flavour.
+rename_workload() {
+	ip netns add "$A"
+	ip link add "$VA" type veth peer name nstb$$
+	ip link set "$VA" name nstc$$
+	ip link set nstc$$ netns "$A" name "$VA"
+	ip -n "$A" link set "$VA" name nstd$$
+	ip -n "$A" link set nstd$$ name nstd$$
+	ip -n "$A" link set nstd$$ netns "$A" name nste$$
+	ip netns exec "$A" python3 "$BATS_TEST_DIRNAME/../tools/rtnl.py" \
+		"set:index=$(ip -n "$A" -j link show nste$$ | jq '.[0].ifindex'),name=nstf$$" >/dev/null
+	python3 "$BATS_TEST_DIRNAME/../tools/rtnl.py" del:name=nstb$$ >/dev/null
+	ip netns del "$A"
+}
+
+@test "every flavour reports the same renames, and the rename of a move once" {
+	local first=
+	want=$(
+		cat <<-EOF
+			netdev.rename $VA>nstc$$ request sendmsg
+			netdev.move nstc$$>$VA request sendmsg
+			netdev.rename $VA>nstd$$ request sendmsg
+			netdev.rename nstd$$>nste$$ request sendmsg
+			netdev.rename nste$$>nstf$$ request sendto
+			netdev.delete nstb$$>null request sendto
+			netdev.delete nstf$$>null request sendto
+		EOF
+	)
+	for b in $(available); do
+		start_nstrace --backend "$b" -e netdev.move,netdev.rename,netdev.delete
+		rename_workload
+		stop_nstrace
+		jq -r 'select(.comm == "ip" or .comm == "python3") |
+			"\(.event) \(.ifname)>\(.new_ifname) \(.cause) \(.syscall)"' \
+			"$TRACE_OUT" >"$BATS_TEST_TMPDIR/$b"
+		assert_eq "$(cat "$BATS_TEST_TMPDIR/$b")" "$want" "events seen by $b"
 		if [ -n "$first" ]; then
 			diff "$BATS_TEST_TMPDIR/$first" "$BATS_TEST_TMPDIR/$b"
 		fi

@@ -207,3 +207,33 @@ one() {
 	fi
 	events "$1"
 }
+
+netns_ino() { # NAME: the inode of /run/netns/NAME
+	stat -L -c %i "/run/netns/$1"
+}
+
+ifindex() { # NETNS|"" DEV
+	ip ${1:+-n "$1"} -j link show "$2" | jq '.[0].ifindex'
+}
+
+# assert_life EVENT NETNS IFNAME IFINDEX KIND CAUSE: the one netdev.create
+# or netdev.delete of IFNAME.
+assert_life() {
+	local e
+	e=$(one ".event == \"$1\" and .ifname == \"$3\"")
+	assert_eq "$(jq -r .netns <<<"$e")" "$2" "$3 netns"
+	assert_eq "$(jq -r .ifindex <<<"$e")" "$4" "$3 ifindex"
+	assert_eq "$(jq -r .kind <<<"$e")" "$5" "$3 kind"
+	assert_eq "$(jq -r .cause <<<"$e")" "$6" "$3 cause"
+	assert_eq "$(jq -r .ns_type <<<"$e")" net "$3 ns_type"
+	assert_time "$(jq -r .time <<<"$e")"
+}
+
+# setup_netns P: own_names P, then $A and $B added, and $HOST the inode
+# of this shell's netns.
+setup_netns() {
+	own_names "$1"
+	ip netns add "$A"
+	ip netns add "$B"
+	HOST=$(ns_inode $$ net)
+}

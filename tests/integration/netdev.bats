@@ -6,10 +6,7 @@ load helpers
 
 setup() {
 	need_root
-	own_names nst
-	ip netns add "$A"
-	ip netns add "$B"
-	HOST=$(ns_inode $$ net)
+	setup_netns nst
 }
 
 teardown() {
@@ -21,14 +18,6 @@ teardown() {
 # Re-read each time: a $(...) argument of wait_for would be read once.
 in_other_netns() { # PID
 	[ "$(ns_inode "$1" net)" != "$HOST" ]
-}
-
-netns_ino() { # NAME
-	stat -L -c %i "/run/netns/$1"
-}
-
-ifindex() { # NETNS|"" DEV
-	ip ${1:+-n "$1"} -j link show "$2" | jq '.[0].ifindex'
 }
 
 # assert_move FILTER FROM TO IFNAME IFINDEX NEW_IFNAME NEW_IFINDEX
@@ -115,18 +104,6 @@ assert_move() {
 	assert_eq "$(jq -r 'has("new_ifname") or has("new_ifindex")' <<<"$e")" false "has new_*"
 	# It is still where it was.
 	assert_eq "$(ifindex "" "$VA")" "$before" "ifindex after the refusal"
-}
-
-# assert_life EVENT NETNS IFNAME IFINDEX KIND CAUSE
-assert_life() {
-	local e
-	e=$(one ".event == \"$1\" and .ifname == \"$3\"")
-	assert_eq "$(jq -r .netns <<<"$e")" "$2" "$3 netns"
-	assert_eq "$(jq -r .ifindex <<<"$e")" "$4" "$3 ifindex"
-	assert_eq "$(jq -r .kind <<<"$e")" "$5" "$3 kind"
-	assert_eq "$(jq -r .cause <<<"$e")" "$6" "$3 cause"
-	assert_eq "$(jq -r .ns_type <<<"$e")" net "$3 ns_type"
-	assert_time "$(jq -r .time <<<"$e")"
 }
 
 @test "ip link add veth: netdev.create for both ends" {
@@ -279,7 +256,7 @@ assert_life() {
 	ip link add "$VA" type veth peer name "$VB"
 	before=$(ifindex "" "$VA")
 	start_nstrace -e netdev.move
-	run python3 "$BATS_TEST_DIRNAME/../tools/rtnl_move.py" "$before" "/run/netns/$A"
+	run python3 "$BATS_TEST_DIRNAME/../tools/rtnl.py" "set:index=$before,nsfd=/run/netns/$A"
 	assert_eq "$output" 0 "kernel's answer"
 	stop_nstrace
 	e=$(one ".ifname == \"$VA\"")

@@ -527,6 +527,7 @@ static void test_enrich_keys(void **state)
 				      "\"to_netns_names\":[\"b\"]" },
 		{ NST_EV_NETDEV_CREATE, "\"netns_names\":[\"a\"]" },
 		{ NST_EV_NETDEV_DELETE, "\"netns_names\":[\"a\"]" },
+		{ NST_EV_NETDEV_RENAME, "\"netns_names\":[\"a\"]" },
 	};
 	struct nscache c;
 	struct buf b = {};
@@ -551,6 +552,8 @@ static void test_enrich_keys(void **state)
 			e.life.netns = NS_A;
 		if (e.kind == NST_EV_NS_DESTROY)
 			e.destroy.ns = NS_A;
+		if (e.kind == NST_EV_NETDEV_RENAME)
+			e.rename.netns = NS_A;
 		record_from_event(&r, &e, 0);
 		enrich_event(&r, &c, &x, &e);
 		b.len = 0;

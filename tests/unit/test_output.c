@@ -366,6 +366,39 @@ static void test_json_ns_destroy_many_devs(void **state)
 	buf_free(&want);
 }
 
+static void test_json_netdev_rename(void **state)
+{
+	/* By rtnetlink, by SIOCSIFNAME as the hooks see it, by a driver. */
+	static const struct {
+		uint32_t cause, origin;
+		const char *tail;
+	} cases[] = {
+		{ NST_CAUSE_REQUEST, NST_ORIGIN_SENDTO,
+		  "\"cause\":\"request\",\"syscall\":\"sendto\"}\n" },
+		{ NST_CAUSE_REQUEST, NST_ORIGIN_IOCTL,
+		  "\"cause\":\"request\",\"syscall\":\"ioctl\"}\n" },
+		{ NST_CAUSE_KERNEL, NST_ORIGIN_NONE,
+		  "\"cause\":\"kernel\"}\n" },
+	};
+	struct nst_event e = task_event(NST_EV_NETDEV_RENAME);
+	char want[256];
+
+	e.rename.netns = NS_NEW;
+	e.rename.ifindex = 4;
+	strcpy(e.rename.ifname, "macvlan1");
+	strcpy(e.rename.new_ifname, "eth1");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		e.rename.cause = cases[i].cause;
+		e.rename.origin = cases[i].origin;
+		snprintf(want, sizeof(want),
+			 ",\"ns_type\":\"net\",\"netns\":4026532000,"
+			 "\"ifname\":\"macvlan1\",\"ifindex\":4,"
+			 "\"new_ifname\":\"eth1\",%s",
+			 cases[i].tail);
+		assert_json(&e, "netdev.rename", want);
+	}
+}
+
 static void test_json_lost(void **state)
 {
 	struct record r;
@@ -646,6 +679,7 @@ static void test_text_color(void **state)
 		{ NST_EV_NETDEV_MOVE, "\033[33mnetdev.move  \033[0m " },
 		{ NST_EV_NETDEV_CREATE, "\033[32mnetdev.create\033[0m " },
 		{ NST_EV_NETDEV_DELETE, "\033[31mnetdev.delete\033[0m " },
+		{ NST_EV_NETDEV_RENAME, "\033[36mnetdev.rename\033[0m " },
 	};
 	struct record r;
 
@@ -762,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_json_events),
 		cmocka_unit_test(test_json_ns_type_names),
 		cmocka_unit_test(test_json_ns_destroy_many_devs),
+		cmocka_unit_test(test_json_netdev_rename),
 		cmocka_unit_test(test_json_lost),
 		cmocka_unit_test(test_json_strs_bool_seq),
 		cmocka_unit_test(test_json_unknown_kind),

@@ -32,13 +32,15 @@ struct event_use {
 };
 
 #define MAX_CHECKS 12
+#define N_EVENTS 7
 
 struct report {
 	struct check checks[MAX_CHECKS];
 	int n;
-	struct event_use events[6];
+	struct event_use events[N_EVENTS];
 	bool can_run;
 	char why_not[160];
+	char rename_note[64];
 };
 
 static void add_check(struct report *r, const char *name, bool required,
@@ -64,7 +66,8 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 static void examine(struct report *r, const char *btf)
 {
 	const char *why = NULL, *missing = NULL, *fentry_why, *kprobe_why;
-	enum backend move, destroy, life, sw;
+	enum backend move, destroy, life, sw, rename;
+	const char *renamer = "netif_change_name";
 	char lacking[96];
 	bool tracefs;
 	int err;
@@ -163,6 +166,24 @@ static void examine(struct report *r, const char *btf)
 			"rtnetlink requests by sendmsg/sendto, and netns exit"
 		};
 	}
+	/* One of the twins is hooked: the newer name where it exists. */
+	rename = backend_for_group_of(btf, renamer);
+	if (rename == BACKEND_TRACEPOINT) {
+		renamer = "dev_change_name";
+		rename = backend_for_group_of(btf, renamer);
+	}
+	if (rename != BACKEND_TRACEPOINT) {
+		snprintf(r->rename_note, sizeof(r->rename_note),
+			 "%s: every rename", renamer);
+		r->events[6] = (struct event_use){ "netdev.rename",
+						   backend_name(rename), true,
+						   r->rename_note };
+	} else {
+		r->events[6] = (struct event_use){
+			"netdev.rename", "tracepoint", false,
+			"rtnetlink requests by sendmsg/sendto, not SIOCSIFNAME"
+		};
+	}
 }
 
 static void print_text(const struct report *r, const char *release)
@@ -173,7 +194,7 @@ static void print_text(const struct report *r, const char *release)
 		       r->checks[i].name, r->checks[i].detail);
 	if (r->can_run) {
 		printf("events:\n");
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < N_EVENTS; i++)
 			printf("  %-14s %-11s %-12s %s\n", r->events[i].event,
 			       r->events[i].backend,
 			       r->events[i].exact ? "exact" : "approximate",
@@ -206,7 +227,7 @@ static void print_json(const struct report *r, const char *release)
 	jw_arr_close(&j);
 	jw_key(&j, "events");
 	jw_arr_open(&j);
-	for (int i = 0; r->can_run && i < 6; i++) {
+	for (int i = 0; r->can_run && i < N_EVENTS; i++) {
 		jw_obj_open(&j);
 		jw_key_str(&j, "event", r->events[i].event);
 		jw_key_str(&j, "backend", r->events[i].backend);

@@ -20,6 +20,7 @@ static const char *const events[EV_NS_NAME + 1] = {
 	[NST_EV_NETDEV_MOVE] = "netdev.move",
 	[NST_EV_NETDEV_CREATE] = "netdev.create",
 	[NST_EV_NETDEV_DELETE] = "netdev.delete",
+	[NST_EV_NETDEV_RENAME] = "netdev.rename",
 	[EV_NS_NAME] = "ns.name",
 };
 
@@ -34,6 +35,7 @@ static const char *const origins[] = {
 	[NST_ORIGIN_SENDTO] = "sendto",
 	[NST_ORIGIN_NETNS_EXIT] = "netns-exit",
 	[NST_ORIGIN_NETNS_CREATE] = "netns-create",
+	[NST_ORIGIN_IOCTL] = "ioctl",
 	/* clang-format on */
 };
 
@@ -102,6 +104,8 @@ const char *origin_name(uint32_t origin)
 
 const char *cause_name(uint32_t cause)
 {
+	if (cause == NST_CAUSE_KERNEL)
+		return "kernel";
 	return cause == NST_CAUSE_NETNS_EXIT ? "netns-exit" : "request";
 }
 

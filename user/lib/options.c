@@ -97,8 +97,8 @@ const struct cli_opt options[OPT_COUNT] = {
 			.letter = 'e',
 			.value = "LIST",
 			.help = "ns.create,ns.setns,ns.destroy,netdev.move,\n"
-				"netdev.create,netdev.delete,ns.name\n"
-				"(default: all)",
+				"netdev.create,netdev.delete,netdev.rename,\n"
+				"ns.name (default: all)",
 			.parse = parse_events,
 			.refused = "unknown event" },
 	[OPT_BTF] = { .name = "btf",

@@ -12,7 +12,11 @@
 #include "loader/probe.h"
 
 #define EV(k) NST_EV_BIT(NST_EV_##k)
-#define RTNL_EVENTS (EV(NETDEV_MOVE) | EV(NETDEV_CREATE) | EV(NETDEV_DELETE))
+#define RTNL_EVENTS                                           \
+	(EV(NETDEV_MOVE) | EV(NETDEV_CREATE) | EV(NETDEV_DELETE) | \
+	 EV(NETDEV_RENAME))
+/* The rename hook needs the move hooks to tell the rename of a move. */
+#define MOVE_EVENTS (EV(NETDEV_MOVE) | EV(NETDEV_RENAME))
 #define NETNS_EXIT_EVENTS (EV(NS_DESTROY) | EV(NETDEV_DELETE) | EV(NETDEV_MOVE))
 #define SWITCH_EVENTS (EV(NS_CREATE) | EV(NS_SETNS))
 #define LIFE_EVENTS (EV(NETDEV_CREATE) | EV(NETDEV_DELETE))
@@ -33,16 +37,27 @@ struct func_hook {
 	  { PROG_OFF(nst_fentry_##f) }, { PROG_OFF(nst_kprobe_##f) } }
 
 static const struct func_hook hooks[] = {
-	{ "__dev_change_net_namespace", BACKEND_GROUP_MOVE, EV(NETDEV_MOVE),
+	{ "__dev_change_net_namespace", BACKEND_GROUP_MOVE, MOVE_EVENTS,
 	  { PROG_OFF(nst_fentry_dev_change_net_namespace),
 	    PROG_OFF(nst_fexit_dev_change_net_namespace) },
 	  { PROG_OFF(nst_kprobe_dev_change_net_namespace),
 	    PROG_OFF(nst_kretprobe_dev_change_net_namespace) } },
-	{ "rtnetlink_rcv_msg", BACKEND_GROUP_MOVE, EV(NETDEV_MOVE),
+	{ "rtnetlink_rcv_msg", BACKEND_GROUP_MOVE, MOVE_EVENTS,
 	  { PROG_OFF(nst_fentry_rtnetlink_rcv_msg),
 	    PROG_OFF(nst_fexit_rtnetlink_rcv_msg) },
 	  { PROG_OFF(nst_kprobe_rtnetlink_rcv_msg),
 	    PROG_OFF(nst_kretprobe_rtnetlink_rcv_msg) } },
+	/* dev_change_name() calls netif_change_name() where both exist. */
+	{ "netif_change_name", BACKEND_GROUP_MOVE, MOVE_EVENTS,
+	  { PROG_OFF(nst_fentry_netif_change_name),
+	    PROG_OFF(nst_fexit_netif_change_name) },
+	  { PROG_OFF(nst_kprobe_netif_change_name),
+	    PROG_OFF(nst_kretprobe_netif_change_name) } },
+	{ "dev_change_name", BACKEND_GROUP_MOVE, MOVE_EVENTS,
+	  { PROG_OFF(nst_fentry_dev_change_name),
+	    PROG_OFF(nst_fexit_dev_change_name) },
+	  { PROG_OFF(nst_kprobe_dev_change_name),
+	    PROG_OFF(nst_kretprobe_dev_change_name) } },
 	{ "register_netdevice", BACKEND_GROUP_LIFE, LIFE_EVENTS,
 	  { PROG_OFF(nst_fexit_register_netdevice) },
 	  { PROG_OFF(nst_kprobe_register_netdevice),
@@ -66,6 +81,26 @@ static const struct func_hook hooks[] = {
 };
 
 #define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
+
+/*
+ * Functions of which one is hooked, the first the kernel has: newer
+ * kernels moved dev_change_name()'s work into netif_change_name() and
+ * call it from both dev_change_name() and rtnetlink, so hooking both
+ * would see each rename twice. Twins are next to each other in hooks[].
+ */
+static const char *const twins[][2] = {
+	{ "netif_change_name", "dev_change_name" },
+};
+
+/* 1 for the first of twins, 2 for the second, 0 for any other function. */
+static int twin_rank(const char *func)
+{
+	for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++)
+		for (int j = 0; j < 2; j++)
+			if (!strcmp(func, twins[i][j]))
+				return j + 1;
+	return 0;
+}
 
 /*
  * Tracepoint programs and what makes them unneeded: a group of hooks that
@@ -129,11 +164,13 @@ enum backend backend_for_func(const char *btf_path, const char *func,
 /*
  * The flavour of each hook, and of each group (BACKEND_TRACEPOINT for a
  * group not hooked whole, or whose events are not wanted). Destroy hooks
- * count one by one: *destroy_types says how many of them got one.
+ * count one by one: *destroy_types says how many of them got one. A hook
+ * left out for its twin stays unhooked.
  */
 struct choice {
 	enum backend hook[N_HOOKS];
 	enum backend group[BACKEND_GROUPS];
+	bool left_out[N_HOOKS];
 	int destroy_types;
 };
 
@@ -151,9 +188,21 @@ static int choose_now(struct choice *c, const char *btf_path,
 	for (size_t i = 0; i < N_HOOKS; i++) {
 		const struct func_hook *h = &hooks[i];
 		enum backend b = BACKEND_TRACEPOINT;
+		int twin = twin_rank(h->func);
 
-		if (h->events & ev_mask)
+		/* The second of twins, when the first is in use. */
+		c->left_out[i] = twin == 2 && !c->left_out[i - 1];
+		if (!c->left_out[i] && (h->events & ev_mask))
 			b = backend_for_func(btf_path, h->func, want, &why);
+		/* The first of twins that cannot be hooked: the second may. */
+		if (twin == 1 && (h->events & ev_mask) &&
+		    want != BACKEND_TRACEPOINT &&
+		    (b == BACKEND_AUTO || b == BACKEND_TRACEPOINT))
+			c->left_out[i] = true;
+		if (c->left_out[i]) {
+			c->hook[i] = BACKEND_TRACEPOINT;
+			continue;
+		}
 		/* A forced flavour must at least serve netdev.move. */
 		if (b == BACKEND_AUTO && h->group == BACKEND_GROUP_MOVE) {
 			fprintf(stderr,
@@ -176,7 +225,7 @@ static int choose_now(struct choice *c, const char *btf_path,
 		if (!whole[g] && g != BACKEND_GROUP_DESTROY)
 			c->group[g] = BACKEND_TRACEPOINT;
 	for (size_t i = 0; i < N_HOOKS; i++)
-		if (hooks[i].group != BACKEND_GROUP_DESTROY)
+		if (hooks[i].group != BACKEND_GROUP_DESTROY && !c->left_out[i])
 			c->hook[i] = c->group[hooks[i].group];
 	probe_release();
 	return 0;

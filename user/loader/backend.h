@@ -21,7 +21,7 @@ struct nstrace_bpf;
  * would miss or repeat events.
  */
 enum backend_group {
-	BACKEND_GROUP_MOVE, /* __dev_change_net_namespace */
+	BACKEND_GROUP_MOVE, /* __dev_change_net_namespace, and the rename */
 	BACKEND_GROUP_LIFE, /* device registration and unregistration */
 	BACKEND_GROUP_SWITCH, /* unshare and setns, inside the kernel */
 	BACKEND_GROUP_DESTROY, /* the seven free paths; each may lack on its own */

@@ -11,6 +11,7 @@ size_t event_size(const struct nst_event *e, size_t size)
 		[NST_EV_NETDEV_MOVE] = sizeof(struct nst_netdev_move),
 		[NST_EV_NETDEV_CREATE] = sizeof(struct nst_netdev_life),
 		[NST_EV_NETDEV_DELETE] = sizeof(struct nst_netdev_life),
+		[NST_EV_NETDEV_RENAME] = sizeof(struct nst_netdev_rename),
 	};
 	const size_t head = offsetof(struct nst_event, create);
 	size_t want;

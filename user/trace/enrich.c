@@ -71,5 +71,8 @@ void enrich_event(struct record *r, struct nscache *c, struct enrich *x,
 	case NST_EV_NETDEV_DELETE:
 		enrich_ns(r, c, x, ENRICH_NETNS, NST_NS_NET, e->life.netns);
 		break;
+	case NST_EV_NETDEV_RENAME:
+		enrich_ns(r, c, x, ENRICH_NETNS, NST_NS_NET, e->rename.netns);
+		break;
 	}
 }

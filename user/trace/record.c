@@ -126,6 +126,19 @@ static void add_life(struct record *r, const struct nst_netdev_life *l)
 		record_add_name(r, "syscall", origin_name(l->origin), COL_NONE);
 }
 
+static void add_rename(struct record *r, const struct nst_netdev_rename *n)
+{
+	record_add_name(r, "ns_type", "net", COL_TYPE);
+	record_add_u(r, "netns", n->netns, COL_NS);
+	record_add_str(r, "ifname", n->ifname, sizeof(n->ifname), COL_NONE);
+	record_add_u(r, "ifindex", n->ifindex, COL_NONE);
+	record_add_str(r, "new_ifname", n->new_ifname, sizeof(n->new_ifname),
+		       COL_NONE);
+	record_add_name(r, "cause", cause_name(n->cause), COL_NONE);
+	if (n->origin != NST_ORIGIN_NONE)
+		record_add_name(r, "syscall", origin_name(n->origin), COL_NONE);
+}
+
 static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 {
 	struct field *f;
@@ -180,6 +193,9 @@ void record_from_event(struct record *r, const struct nst_event *e,
 	case NST_EV_NETDEV_CREATE:
 	case NST_EV_NETDEV_DELETE:
 		add_life(r, &e->life);
+		break;
+	case NST_EV_NETDEV_RENAME:
+		add_rename(r, &e->rename);
 		break;
 	}
 }
