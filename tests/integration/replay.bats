@@ -284,6 +284,45 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	grep -Eq "^[0-9T:.-]+Z moved +snxh0\([0-9]+\) $a \($A\) -> $b \($B\) as snxh1\([0-9]+\) by ip\([0-9]+\), request\$" "$h.txt"
 }
 
+@test "history and replay: renames in place, by the old name and by the new" {
+	local a b log h=$BATS_TEST_TMPDIR/h.json r=$BATS_TEST_TMPDIR/r.json i0 i9
+	ip netns add "$A"
+	ip netns add "$B"
+	a=$(ino "$A")
+	b=$(ino "$B")
+	ip -n "$A" link add snxr0 type veth peer name snxr9
+	i0=$(ip -n "$A" -j link show snxr0 | jq '.[0].ifindex')
+	i9=$(ip -n "$A" -j link show snxr9 | jq '.[0].ifindex')
+	start_nstrace --snapshot
+	log=$TRACE_OUT
+	# snxr0 becomes snxr1, then its peer takes the name snxr0.
+	ip -n "$A" link set snxr0 name snxr1
+	ip -n "$A" link set snxr9 name snxr0
+	ip -n "$A" link set snxr1 netns "$B"
+	wait_events 1 ".event == \"netdev.move\" and .to_netns == $b"
+	stop_nstrace
+	assert_eq "$(count '.event == "netdev.rename" and .netns == '"$a")" 2 renames
+	# By the old name: both interfaces that had it.
+	"$NSTRACE" history -j snxr0 "$log" >"$h"
+	assert_eq "$(jq -c '[.history[] | .action]' "$h")" '["seen","renamed","renamed","moved"]' actions
+	assert_eq "$(jq -c '.history[1] | [.event, .netns, .netns_names, .ifname, .ifindex, .new_ifname, .comm, .cause]' "$h")" \
+		"[\"netdev.rename\",$a,\"$A\",\"snxr0\",$i0,\"snxr1\",\"ip\",\"request\"]" "first rename"
+	assert_eq "$(jq -c '.history[2] | [.ifname, .ifindex, .new_ifname]' "$h")" \
+		"[\"snxr9\",$i9,\"snxr0\"]" "the peer takes the name"
+	assert_eq "$(jq -c '.history[3] | [.ifname, .from_netns, .to_netns]' "$h")" \
+		"[\"snxr1\",$a,$b]" "moved under its new name"
+	# By the new name: from the rename that gave it, not the snapshot.
+	"$NSTRACE" history -j snxr1 "$log" >"$h"
+	assert_eq "$(jq -c '[.history[] | [.action, .ifname]]' "$h")" '[["renamed","snxr0"],["moved","snxr1"]]' "by the new name"
+	"$NSTRACE" history snxr1 "$log" >"$h.txt"
+	grep -Eq "^[0-9T:.-]+Z renamed +snxr0\($i0\) in $a \($A\) as snxr1 by ip\([0-9]+\), request\$" "$h.txt"
+	# replay at the end has the names ip has.
+	"$NSTRACE" replay -j "$log" >"$r"
+	assert_eq "$(mine "[$a,$b]" <"$r")" \
+		"$("$NSTRACE" ls --json | mine "[$a,$b]")" "replay against ls"
+	assert_eq "$(jq -c --argjson i "$a" '[.netns[] | select(.inode == $i) | .interfaces[] | select(.ifindex == '"$i9"') | .name]' "$r")" '["snxr0"]' "the peer's new name"
+}
+
 @test "history without --snapshot: netns names from ns.name and from the move's own records" {
 	local a b log h=$BATS_TEST_TMPDIR/h.json
 	# A is named before the log begins: only the move's from_netns_names

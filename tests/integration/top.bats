@@ -144,6 +144,22 @@ make_pair() {
 	section "$INO_A" | lacks -E "^  .. tpxm0 if"
 }
 
+@test "top marks an interface renamed in place, and its peer names it anew" {
+	start_top --mark 3
+	make_pair
+	IA=$(ifindex $A tpxa0)
+	IB=$(ifindex $B tpxb0)
+	wait_screen "^  [+ ]  tpxb0 if$IB( new)? veth peer tpxa0 if$IA in $INO_A\$"
+	ip -n $A link set tpxa0 name tpxr0
+	wait_screen "^  ~  tpxr0 if$IA renamed from tpxa0 veth peer tpxb0 if$IB in $INO_B\$" 3
+	section "$INO_A" | grep -q "^  ~  tpxr0 if$IA renamed from tpxa0"
+	# The other end's peer name follows, in the other netns.
+	section "$INO_B" | grep -qE "tpxb0 if$IB( new)? veth peer tpxr0 if$IA in $INO_A\$"
+	wait_screen_not "renamed from" 10
+	section "$INO_A" | grep -q "^     tpxr0 if$IA veth peer tpxb0"
+	screen | lacks -E "tpxa0 if$IA"
+}
+
 @test "top marks a new netns and a dying one, then lets the dead one go" {
 	start_top --mark 3
 	make_pair

@@ -295,7 +295,7 @@ static void test_names_from_every_record(void **state)
 	topo_free(&t);
 }
 
-/* No backend reports one yet: the model takes it all the same. */
+/* netdev.rename: the device and its peer's view of it take the name. */
 static void test_rename_in_place(void **state)
 {
 	struct topo_event e = { .kind = TOPO_EV_DEV_RENAME,
@@ -355,8 +355,12 @@ static void test_live_and_log_decoders_agree(void **state)
 		"{\"ifname\":\"nic\",\"ifindex\":3,\"fate\":\"returned\"}]}",
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"ns.setns\","
 		"\"tid\":7,\"ns_type\":\"net\",\"from_ns\":1,\"to_ns\":2}",
+		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"netdev.rename\","
+		"\"tid\":7,\"ns_type\":\"net\",\"netns\":4026532385,"
+		"\"ifname\":\"va\",\"ifindex\":2,\"new_ifname\":\"eth0\","
+		"\"cause\":\"request\"}",
 	};
-	struct nst_event live[6] = {
+	struct nst_event live[7] = {
 		{ .kind = NST_EV_NS_CREATE,
 		  .create = { .ns_type = NST_NS_NET, .ns = NS_A } },
 		{ .kind = NST_EV_NETDEV_CREATE,
@@ -386,6 +390,12 @@ static void test_live_and_log_decoders_agree(void **state)
 		/* setns goes to top alone: the log decoder leaves it out. */
 		{ .kind = NST_EV_NS_SETNS,
 		  .setns = { .ns_type = NST_NS_NET, .from_ns = 1, .to_ns = 2 } },
+		{ .kind = NST_EV_NETDEV_RENAME,
+		  .rename = { .netns = NS_A,
+			      .ifindex = 2,
+			      .cause = NST_CAUSE_REQUEST,
+			      .ifname = "va",
+			      .new_ifname = "eth0" } },
 	};
 	struct jlog log = { .path = "test" };
 

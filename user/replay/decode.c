@@ -214,6 +214,21 @@ static bool dev_move(struct jlog *log, const struct jlog_rec *r,
 	return true;
 }
 
+static bool dev_rename(struct jlog *log, const struct jlog_rec *r,
+		       struct topo_event *e)
+{
+	const json_t *o = r->obj;
+
+	if (!jlog_need(log, r, "netns", "ifindex", "$ifname", "$new_ifname",
+		       NULL))
+		return false;
+	e->kind = TOPO_EV_DEV_RENAME;
+	dev_of(o, &e->dev);
+	copy_name(e->new_ifname, o, "new_ifname");
+	names_of(o, "netns_names", e->dev.netns, &e->names[0]);
+	return true;
+}
+
 bool replay_decode(struct jlog *log, const struct jlog_rec *r,
 		   struct topo_event *e)
 {
@@ -233,5 +248,7 @@ bool replay_decode(struct jlog *log, const struct jlog_rec *r,
 		return dev_life(log, r, e);
 	if (!strcmp(ev, "netdev.move"))
 		return dev_move(log, r, e);
+	if (!strcmp(ev, "netdev.rename"))
+		return dev_rename(log, r, e);
 	return true;
 }

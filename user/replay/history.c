@@ -55,8 +55,9 @@ const struct cli_cmd history_cli = {
 	.missing = "wants an interface name and a log file",
 	.about =
 		"Where interfaces named IFNAME have been, by a JSON log (nstrace\n"
-		"--json, best with --snapshot): created, moved (renames followed),\n"
-		"handed back, deleted; when, by whom, why (docs/replay.md).",
+		"--json, best with --snapshot), by its past names too: created,\n"
+		"renamed, moved, handed back, deleted; when, by whom, why\n"
+		"(docs/replay.md).",
 	.opts = history_opts_used,
 };
 
@@ -265,6 +266,28 @@ static bool on_move(struct history *h, const struct jlog_rec *r,
 	return !refused;
 }
 
+/* A rename in place: followed by its old name, or now called IFNAME. */
+static bool on_rename(struct history *h, const struct jlog_rec *r,
+		      const struct topo_event *e)
+{
+	uint32_t netns = e->dev.netns, ifindex = e->dev.ifindex;
+	const char *name = e->dev.name, *new_name = e->new_ifname;
+
+	if (!followed(h, netns, ifindex) && strcmp(name, h->ifname) &&
+	    strcmp(new_name, h->ifname))
+		return false;
+	step_begin(h, r, "renamed");
+	where(h, name, ifindex, netns);
+	if (h->json) {
+		jkey_s(h, "new_ifname", new_name);
+	} else {
+		buf_adds(&h->out, " as ");
+		text_s(h, new_name);
+	}
+	step_end(h, r);
+	return true;
+}
+
 static bool on_life(struct history *h, const struct jlog_rec *r,
 		    const struct topo_event *e)
 {
@@ -332,6 +355,7 @@ static void settle(struct history *h, const struct topo_event *e)
 	switch (e->kind) {
 	case TOPO_EV_DEV_SEEN:
 	case TOPO_EV_DEV_CREATE:
+	case TOPO_EV_DEV_RENAME:
 		topo_tag(&h->topo, e->dev.netns, e->dev.ifindex, FOLLOWED);
 		break;
 	case TOPO_EV_DEV_MOVE:
@@ -357,7 +381,7 @@ static bool (*const steps[])(struct history *, const struct jlog_rec *,
 			     const struct topo_event *) = {
 	[TOPO_EV_DEV_SEEN] = on_seen,	      [TOPO_EV_DEV_MOVE] = on_move,
 	[TOPO_EV_DEV_CREATE] = on_life,	      [TOPO_EV_DEV_DELETE] = on_life,
-	[TOPO_EV_NETNS_DESTROY] = on_destroy,
+	[TOPO_EV_NETNS_DESTROY] = on_destroy, [TOPO_EV_DEV_RENAME] = on_rename,
 };
 
 /*

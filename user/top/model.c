@@ -289,6 +289,11 @@ static void on_change(void *ctx, const struct topo_change *c)
 		if (m->loaded && n->mark != TOP_MARK_NEW)
 			mark_live(m, n, c->dev->d.ifindex, TOP_MARK_NEW, 0);
 		break;
+	case TOPO_DEV_RENAMED:
+		mark_live(m, n, c->dev->d.ifindex, TOP_MARK_RENAMED, 0);
+		memcpy(find_mark(n, c->dev->d.ifindex)->name, c->old->d.name,
+		       NST_IFNAME_LEN);
+		break;
 	case TOPO_DEV_RETURNED:
 		/* Out of sight until its move, as in replay. */
 		drop_mark(n, c->dev->d.ifindex);

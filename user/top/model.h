@@ -26,12 +26,13 @@ enum top_mark {
 	TOP_MARK_GONE, /* a netns that died, an interface deleted */
 	TOP_MARK_MOVED_IN, /* an interface that came from mark_netns */
 	TOP_MARK_MOVED_OUT, /* an interface that left for mark_netns */
+	TOP_MARK_RENAMED, /* a live interface renamed in place, from name */
 };
 
 /* The mark of a live interface (ifindex), or an interface that left. */
 struct top_iface {
 	uint32_t ifindex;
-	char name[NST_IFNAME_LEN]; /* a ghost's: the name it had */
+	char name[NST_IFNAME_LEN]; /* a ghost's, a renamed one's: its old name */
 	enum top_mark mark;
 	uint32_t mark_netns; /* a move's other namespace */
 	uint64_t mark_until;

@@ -191,13 +191,14 @@ static enum top_style iface_text(struct buf *b, const struct top_model *m,
 	static const char *const gutter[] = {
 		[TOP_MARK_NONE] = "     ",	[TOP_MARK_NEW] = "  +  ",
 		[TOP_MARK_GONE] = "  -  ",	[TOP_MARK_MOVED_IN] = "  <- ",
-		[TOP_MARK_MOVED_OUT] = "  -> ",
+		[TOP_MARK_MOVED_OUT] = "  -> ", [TOP_MARK_RENAMED] = "  ~  ",
 	};
 	enum top_mark mark = r->ifc ? r->ifc->mark : TOP_MARK_NONE;
 	const struct ls_dev *d = r->dev ? &r->dev->d : NULL;
 	enum top_style style = TOP_STYLE_PLAIN;
 
-	buf_adds(b, gutter[mark <= TOP_MARK_MOVED_OUT ? mark : 0]);
+	buf_adds(b,
+		 gutter[mark < sizeof(gutter) / sizeof(gutter[0]) ? mark : 0]);
 	text_str(b, d ? d->name : r->ifc->name, NST_IFNAME_LEN);
 	buf_addf(b, " if%u", row_ifindex(r));
 	switch (mark) {
@@ -218,6 +219,11 @@ static enum top_style iface_text(struct buf *b, const struct top_model *m,
 		buf_adds(b, " moved to");
 		other_netns(b, m, r->ifc->mark_netns);
 		return TOP_STYLE_MOVED;
+	case TOP_MARK_RENAMED:
+		buf_adds(b, " renamed from ");
+		text_str(b, r->ifc->name, NST_IFNAME_LEN);
+		style = TOP_STYLE_MOVED;
+		break;
 	default:
 		break;
 	}

@@ -28,11 +28,7 @@ enum topo_ev_kind {
 	TOPO_EV_DEV_CREATE, /* netdev.create */
 	TOPO_EV_DEV_DELETE, /* netdev.delete */
 	TOPO_EV_DEV_MOVE, /* netdev.move: dev -> to_netns, new_* */
-	/*
-	 * A rename in place (dev.name -> new_ifname, same netns): no backend
-	 * reports one yet, so no decoder makes one; the model takes it.
-	 */
-	TOPO_EV_DEV_RENAME,
+	TOPO_EV_DEV_RENAME, /* netdev.rename: dev.name -> new_ifname in place */
 };
 
 struct topo_names {

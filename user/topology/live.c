@@ -52,6 +52,16 @@ static void from_life(const struct nst_event *e, struct topo_event *out)
 	out->netns_exit = l->origin == NST_ORIGIN_NETNS_EXIT;
 }
 
+static void from_rename(const struct nst_netdev_rename *rn,
+			struct topo_event *out)
+{
+	out->kind = TOPO_EV_DEV_RENAME;
+	out->dev.netns = rn->netns;
+	out->dev.ifindex = rn->ifindex;
+	copy_name(out->dev.name, rn->ifname);
+	copy_name(out->new_ifname, rn->new_ifname);
+}
+
 void topo_from_stream(const struct nst_event *e, struct topo_event *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -80,6 +90,9 @@ void topo_from_stream(const struct nst_event *e, struct topo_event *out)
 	case NST_EV_NETDEV_CREATE:
 	case NST_EV_NETDEV_DELETE:
 		from_life(e, out);
+		break;
+	case NST_EV_NETDEV_RENAME:
+		from_rename(&e->rename, out);
 		break;
 	}
 }
