@@ -122,13 +122,14 @@ run: deps
 
 # The suites that run on the second kernel too (tests/vm): the backends
 # compared there, fentry and kprobe included, the NIC handed back by a
-# dying netns, least privilege where perf events are refused, and
-# ns.create/ns.setns (auto: fentry); then the ns suite
-# again under kprobes (the tracepoint backend on 6.1 is covered by the
-# first two). VM_TESTS= leaves the VM out.
-VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats ns
+# dying netns, least privilege where perf events are refused,
+# ns.create/ns.setns, netns deaths and rtnetlink requests (auto: fentry);
+# then the ns and deaths suites again under kprobes (the tracepoint
+# backend on 6.1 is covered by the first two). VM_TESTS= leaves the VM
+# out.
+VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats ns deaths requests
 VM_BACKENDS ?= kprobe
-VM_BACKEND_TESTS ?= ns
+VM_BACKEND_TESTS ?= ns deaths
 
 test: test-deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS) $(TOOL_BINS)

@@ -9,6 +9,7 @@
 
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
+#include "arch.bpf.h"
 
 /* Newer kernels call the namespace reference count __ns_ref, older ones count. */
 struct ns_common___count {
@@ -141,7 +142,12 @@ static __always_inline __u64 net_identity(struct net *net)
  * runs on, unlike the program's own frame, which newer kernels keep per
  * CPU: on the task's stack only in the task's context. That stack is
  * stack_vm_area->size long (guard page included) where CONFIG_VMAP_STACK
- * is on, else THREAD_SIZE, 16 KiB without KASAN.
+ * is on, else THREAD_SIZE, 16 KiB without KASAN. An interrupt that came
+ * from user mode stays on the task's stack, though, and so do the softirqs
+ * run as it ends: the saved registers then hold no syscall number but the
+ * interrupt's vector, negative for the timer and IPIs that raise RCU's
+ * softirq. A process outside a syscall (killed at an interrupt's return,
+ * say) is then not named either: better no name than a bystander's.
  */
 #define NST_PF_KTHREAD 0x00200000
 #define NST_THREAD_SIZE 16384
@@ -153,7 +159,8 @@ static __always_inline bool current_is_process(const void *ctx)
 	__u64 size = NST_THREAD_SIZE, at = 0;
 	struct vm_struct *area = NULL;
 
-	if (BPF_CORE_READ(task, flags) & NST_PF_KTHREAD)
+	if ((BPF_CORE_READ(task, flags) & NST_PF_KTHREAD) ||
+	    current_syscall() < 0)
 		return false;
 	/* Read back, the address is a number to compare, not a pointer. */
 	bpf_probe_read_kernel(&at, sizeof(at), &ctx);

@@ -179,6 +179,7 @@ podman_image() {
 	tar -C "$root" -c . | podman import - "$PODMAN_IMAGE" >/dev/null 2>&1
 }
 
+# bats test_tags=host-userland
 @test "podman run --rm x10: ten ns.destroy, each with the inode it had" {
 	command -v podman >/dev/null && command -v runc >/dev/null &&
 		command -v busybox >/dev/null || skip_or_fail "needs podman, runc and busybox"

@@ -324,6 +324,7 @@ cni() {
 		CNI_IFNAME=$3 CNI_PATH=/usr/lib/cni "/usr/lib/cni/$1" <<<"$4" >/dev/null
 }
 
+# bats test_tags=host-userland
 @test "CNI macvlan: netdev.create under a temporary name, then netdev.rename" {
 	need_cni macvlan
 	ip link add "$VA" type veth peer name "$VB"
@@ -348,6 +349,7 @@ cni() {
 	assert_life netdev.delete "$ino" eth1 "$idx" macvlan request
 }
 
+# bats test_tags=host-userland
 @test "CNI host-device: moved in and renamed, and back on DEL" {
 	need_cni host-device
 	ip link add "$VA" type veth peer name "$VB"
@@ -388,6 +390,7 @@ podman_image() {
 	tar -C "$root" -c . | podman import - localhost/nstrace-busybox >/dev/null
 }
 
+# bats test_tags=host-userland
 @test "podman rm: netavark's deletes by name, the container's eth0 and the host veth" {
 	command -v podman >/dev/null && command -v busybox >/dev/null &&
 		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
