@@ -290,6 +290,98 @@ static const struct {
 	  TTIME "netdev.delete " TTASK "net    4026531840            "
 		"ifname=veth0 ifindex=9 kind=veth cause=netns-exit "
 		"peer_netns=4026532000\n" },
+	/*
+	 * Each netns inode has its cookie beside it, in JSON alone; none
+	 * for the namespaces of other types, nor for a cookie of 0.
+	 */
+	{ { .kind = NST_EV_NS_CREATE,
+	    .create = { .ns_type = NST_NS_NET,
+			.ns = NS_NEW,
+			.origin = NST_ORIGIN_UNSHARE,
+			.ns_cookie = 4097 } },
+	  "ns.create",
+	  ",\"ns_type\":\"net\",\"ns\":4026532000,\"ns_cookie\":4097,"
+	  "\"syscall\":\"unshare\"}\n",
+	  TTIME "ns.create     " TTASK T_NET_NEW "syscall=unshare\n" },
+	{ { .kind = NST_EV_NS_CREATE,
+	    .create = { .ns_type = NST_NS_UTS,
+			.ns = NS_NEW,
+			.origin = NST_ORIGIN_UNSHARE,
+			.ns_cookie = 4097 } },
+	  "ns.create",
+	  ",\"ns_type\":\"uts\",\"ns\":4026532000,\"syscall\":\"unshare\"}\n",
+	  TTIME "ns.create     " TTASK "uts    4026532000            "
+		"syscall=unshare\n" },
+	{ { .kind = NST_EV_NS_SETNS,
+	    .setns = { .ns_type = NST_NS_NET,
+		       .from_ns = 1,
+		       .to_ns = 2,
+		       .from_ns_cookie = 3,
+		       .to_ns_cookie = 1ULL << 40 } },
+	  "ns.setns",
+	  ",\"ns_type\":\"net\",\"from_ns\":1,\"from_ns_cookie\":3,"
+	  "\"to_ns\":2,\"to_ns_cookie\":1099511627776}\n",
+	  TTIME "ns.setns      " TTASK "net    1->2\n" },
+	{ { .kind = NST_EV_NS_DESTROY,
+	    .destroy = { .ns_type = NST_NS_NET, .ns = NS_NEW, .ns_cookie = 9 } },
+	  "ns.destroy",
+	  ",\"ns_type\":\"net\",\"ns\":4026532000,\"ns_cookie\":9,"
+	  "\"interfaces\":[]}\n",
+	  TTIME "ns.destroy    " TTASK T_NET_NEW "interfaces=none\n" },
+	/* A refused move to a target nstrace could not tell: no cookie. */
+	{ { .kind = NST_EV_NETDEV_MOVE,
+	    .move = { .from_netns = NS_NET,
+		      .ifindex = 3,
+		      .ifname = "eth0",
+		      .error = -EEXIST,
+		      .origin = NST_ORIGIN_SENDMSG,
+		      .from_netns_cookie = 5 } },
+	  "netdev.move",
+	  J_ETH0
+	  "\"from_netns\":4026531840,\"from_netns_cookie\":5,"
+	  "\"to_netns\":0,"
+	  "\"cause\":\"request\",\"syscall\":\"sendmsg\",\"error\":\"EEXIST: File exists\"}\n",
+	  TTIME "netdev.move   " TTASK
+		"net    4026531840->0         ifname=eth0 ifindex=3 "
+		"cause=request syscall=sendmsg error=EEXIST: File exists\n" },
+	{ { .kind = NST_EV_NETDEV_MOVE,
+	    .move = { MOVE_ETH0, .cause = NST_CAUSE_NETNS_EXIT,
+		      .from_netns_cookie = 5, .to_netns_cookie = 1 } },
+	  "netdev.move",
+	  J_ETH0 J_ETH1 "\"from_netns\":4026531840,\"from_netns_cookie\":5,"
+			"\"to_netns\":4026532000,\"to_netns_cookie\":1,"
+			"\"cause\":\"netns-exit\"}\n",
+	  TTIME "netdev.move   " TTASK T_ETH0
+		"new_ifname=eth1 new_ifindex=7 cause=netns-exit\n" },
+	{ { .kind = NST_EV_NETDEV_DELETE,
+	    .life = { .netns = NS_NET,
+		      .ifindex = 9,
+		      .ifname = "veth0",
+		      .kind = "veth",
+		      .origin = NST_ORIGIN_NETNS_EXIT,
+		      .peer_netns = NS_NEW,
+		      .netns_cookie = 1,
+		      .peer_netns_cookie = 8 } },
+	  "netdev.delete",
+	  ",\"ns_type\":\"net\",\"netns\":4026531840,\"netns_cookie\":1,"
+	  "\"ifname\":\"veth0\",\"ifindex\":9,\"kind\":\"veth\","
+	  "\"cause\":\"netns-exit\",\"peer_netns\":4026532000,"
+	  "\"peer_netns_cookie\":8}\n",
+	  TTIME "netdev.delete " TTASK "net    4026531840            "
+		"ifname=veth0 ifindex=9 kind=veth cause=netns-exit "
+		"peer_netns=4026532000\n" },
+	{ { .kind = NST_EV_NETDEV_RENAME,
+	    .rename = { .netns = NS_NEW,
+			.ifindex = 4,
+			.ifname = "a",
+			.new_ifname = "b",
+			.netns_cookie = 7 } },
+	  "netdev.rename",
+	  ",\"ns_type\":\"net\",\"netns\":4026532000,\"netns_cookie\":7,"
+	  "\"ifname\":\"a\",\"ifindex\":4,\"new_ifname\":\"b\","
+	  "\"cause\":\"request\"}\n",
+	  TTIME "netdev.rename " TTASK T_NET_NEW
+		"ifname=a ifindex=4 new_ifname=b cause=request\n" },
 };
 
 static struct nst_event case_event(size_t i)
@@ -465,6 +557,7 @@ static void test_event_size(void **state)
 		{ NST_EV_NETDEV_MOVE, 0, sizeof(struct nst_netdev_move) },
 		{ NST_EV_NETDEV_CREATE, 0, sizeof(struct nst_netdev_life) },
 		{ NST_EV_NETDEV_DELETE, 0, sizeof(struct nst_netdev_life) },
+		{ NST_EV_NETDEV_RENAME, 0, sizeof(struct nst_netdev_rename) },
 	};
 	const size_t head = offsetof(struct nst_event, create);
 	struct nst_event e;
