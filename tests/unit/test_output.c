@@ -290,98 +290,6 @@ static const struct {
 	  TTIME "netdev.delete " TTASK "net    4026531840            "
 		"ifname=veth0 ifindex=9 kind=veth cause=netns-exit "
 		"peer_netns=4026532000\n" },
-	/*
-	 * Each netns inode has its cookie beside it, in JSON alone; none
-	 * for the namespaces of other types, nor for a cookie of 0.
-	 */
-	{ { .kind = NST_EV_NS_CREATE,
-	    .create = { .ns_type = NST_NS_NET,
-			.ns = NS_NEW,
-			.origin = NST_ORIGIN_UNSHARE,
-			.ns_cookie = 4097 } },
-	  "ns.create",
-	  ",\"ns_type\":\"net\",\"ns\":4026532000,\"ns_cookie\":4097,"
-	  "\"syscall\":\"unshare\"}\n",
-	  TTIME "ns.create     " TTASK T_NET_NEW "syscall=unshare\n" },
-	{ { .kind = NST_EV_NS_CREATE,
-	    .create = { .ns_type = NST_NS_UTS,
-			.ns = NS_NEW,
-			.origin = NST_ORIGIN_UNSHARE,
-			.ns_cookie = 4097 } },
-	  "ns.create",
-	  ",\"ns_type\":\"uts\",\"ns\":4026532000,\"syscall\":\"unshare\"}\n",
-	  TTIME "ns.create     " TTASK "uts    4026532000            "
-		"syscall=unshare\n" },
-	{ { .kind = NST_EV_NS_SETNS,
-	    .setns = { .ns_type = NST_NS_NET,
-		       .from_ns = 1,
-		       .to_ns = 2,
-		       .from_ns_cookie = 3,
-		       .to_ns_cookie = 1ULL << 40 } },
-	  "ns.setns",
-	  ",\"ns_type\":\"net\",\"from_ns\":1,\"from_ns_cookie\":3,"
-	  "\"to_ns\":2,\"to_ns_cookie\":1099511627776}\n",
-	  TTIME "ns.setns      " TTASK "net    1->2\n" },
-	{ { .kind = NST_EV_NS_DESTROY,
-	    .destroy = { .ns_type = NST_NS_NET, .ns = NS_NEW, .ns_cookie = 9 } },
-	  "ns.destroy",
-	  ",\"ns_type\":\"net\",\"ns\":4026532000,\"ns_cookie\":9,"
-	  "\"interfaces\":[]}\n",
-	  TTIME "ns.destroy    " TTASK T_NET_NEW "interfaces=none\n" },
-	/* A refused move to a target nstrace could not tell: no cookie. */
-	{ { .kind = NST_EV_NETDEV_MOVE,
-	    .move = { .from_netns = NS_NET,
-		      .ifindex = 3,
-		      .ifname = "eth0",
-		      .error = -EEXIST,
-		      .origin = NST_ORIGIN_SENDMSG,
-		      .from_netns_cookie = 5 } },
-	  "netdev.move",
-	  J_ETH0
-	  "\"from_netns\":4026531840,\"from_netns_cookie\":5,"
-	  "\"to_netns\":0,"
-	  "\"cause\":\"request\",\"syscall\":\"sendmsg\",\"error\":\"EEXIST: File exists\"}\n",
-	  TTIME "netdev.move   " TTASK
-		"net    4026531840->0         ifname=eth0 ifindex=3 "
-		"cause=request syscall=sendmsg error=EEXIST: File exists\n" },
-	{ { .kind = NST_EV_NETDEV_MOVE,
-	    .move = { MOVE_ETH0, .cause = NST_CAUSE_NETNS_EXIT,
-		      .from_netns_cookie = 5, .to_netns_cookie = 1 } },
-	  "netdev.move",
-	  J_ETH0 J_ETH1 "\"from_netns\":4026531840,\"from_netns_cookie\":5,"
-			"\"to_netns\":4026532000,\"to_netns_cookie\":1,"
-			"\"cause\":\"netns-exit\"}\n",
-	  TTIME "netdev.move   " TTASK T_ETH0
-		"new_ifname=eth1 new_ifindex=7 cause=netns-exit\n" },
-	{ { .kind = NST_EV_NETDEV_DELETE,
-	    .life = { .netns = NS_NET,
-		      .ifindex = 9,
-		      .ifname = "veth0",
-		      .kind = "veth",
-		      .origin = NST_ORIGIN_NETNS_EXIT,
-		      .peer_netns = NS_NEW,
-		      .netns_cookie = 1,
-		      .peer_netns_cookie = 8 } },
-	  "netdev.delete",
-	  ",\"ns_type\":\"net\",\"netns\":4026531840,\"netns_cookie\":1,"
-	  "\"ifname\":\"veth0\",\"ifindex\":9,\"kind\":\"veth\","
-	  "\"cause\":\"netns-exit\",\"peer_netns\":4026532000,"
-	  "\"peer_netns_cookie\":8}\n",
-	  TTIME "netdev.delete " TTASK "net    4026531840            "
-		"ifname=veth0 ifindex=9 kind=veth cause=netns-exit "
-		"peer_netns=4026532000\n" },
-	{ { .kind = NST_EV_NETDEV_RENAME,
-	    .rename = { .netns = NS_NEW,
-			.ifindex = 4,
-			.ifname = "a",
-			.new_ifname = "b",
-			.netns_cookie = 7 } },
-	  "netdev.rename",
-	  ",\"ns_type\":\"net\",\"netns\":4026532000,\"netns_cookie\":7,"
-	  "\"ifname\":\"a\",\"ifindex\":4,\"new_ifname\":\"b\","
-	  "\"cause\":\"request\"}\n",
-	  TTIME "netdev.rename " TTASK T_NET_NEW
-		"ifname=a ifindex=4 new_ifname=b cause=request\n" },
 };
 
 static struct nst_event case_event(size_t i)
@@ -400,6 +308,91 @@ static void test_json_events(void **state)
 		struct nst_event e = case_event(i);
 
 		assert_json(&e, event_cases[i].event, event_cases[i].json);
+	}
+}
+
+/* Into the JSON line, after the field key of inode inum: its cookie. */
+static void insert_cookie(char *json, size_t size, const char *key,
+			  uint64_t inum, uint64_t cookie)
+{
+	char at[64], add[64], *p;
+
+	snprintf(at, sizeof(at), "\"%s\":%llu", key, (unsigned long long)inum);
+	snprintf(add, sizeof(add), ",\"%s_cookie\":%llu", key,
+		 (unsigned long long)cookie);
+	p = strstr(json, at);
+	assert_non_null(p);
+	assert_true(strlen(json) + strlen(add) < size);
+	p += strlen(at);
+	memmove(p + strlen(add), p, strlen(p) + 1);
+	memcpy(p, add, strlen(add));
+}
+
+/*
+ * *field (the cookie of the netns of inode inum, field key) is cookie;
+ * shown (a netns's) or not, want the JSON line with it.
+ */
+static void give_cookie(bool shown, char *want, size_t size, const char *key,
+			uint32_t inum, __u64 *field, uint64_t cookie)
+{
+	*field = cookie;
+	if (shown)
+		insert_cookie(want, size, key, inum, cookie);
+}
+
+/*
+ * Each case's event with a cookie for every netns it names: in JSON, each
+ * right after its inode; in text, none. Other types' are never shown,
+ * nor is a cookie of 0 (every case has them 0: no key).
+ */
+static void test_cookies_beside_netns_inodes(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(event_cases); i++) {
+		struct nst_event e = case_event(i);
+		char want[4096];
+		size_t n = sizeof(want);
+		bool net = true;
+
+		snprintf(want, n, "%s", event_cases[i].json);
+		switch (e.kind) {
+		case NST_EV_NS_CREATE:
+		case NST_EV_NS_DESTROY:
+			/* Both have ns_type and ns first, then differ. */
+			net = e.create.ns_type == NST_NS_NET;
+			give_cookie(net, want, n, "ns", e.create.ns,
+				    e.kind == NST_EV_NS_CREATE ?
+					    &e.create.ns_cookie :
+					    &e.destroy.ns_cookie,
+				    11);
+			break;
+		case NST_EV_NS_SETNS:
+			net = e.setns.ns_type == NST_NS_NET;
+			give_cookie(net, want, n, "from_ns", e.setns.from_ns,
+				    &e.setns.from_ns_cookie, 12);
+			give_cookie(net, want, n, "to_ns", e.setns.to_ns,
+				    &e.setns.to_ns_cookie, 1ULL << 40);
+			break;
+		case NST_EV_NETDEV_MOVE:
+			give_cookie(true, want, n, "from_netns",
+				    e.move.from_netns,
+				    &e.move.from_netns_cookie, 15);
+			give_cookie(true, want, n, "to_netns", e.move.to_netns,
+				    &e.move.to_netns_cookie, 16);
+			break;
+		case NST_EV_NETDEV_CREATE:
+		case NST_EV_NETDEV_DELETE:
+			give_cookie(true, want, n, "netns", e.life.netns,
+				    &e.life.netns_cookie, 17);
+			if (e.life.peer_netns)
+				give_cookie(true, want, n, "peer_netns",
+					    e.life.peer_netns,
+					    &e.life.peer_netns_cookie, 18);
+			break;
+		}
+		assert_json(&e, event_cases[i].event, want);
+		assert_string_equal(text_of(&e, false), event_cases[i].text);
+		if (!net)
+			assert_null(strstr(json_of(&e), "cookie"));
 	}
 }
 
@@ -489,6 +482,11 @@ static void test_json_netdev_rename(void **state)
 			 cases[i].tail);
 		assert_json(&e, "netdev.rename", want);
 	}
+	/* Its netns's cookie, right after the inode, in JSON alone. */
+	e.rename.netns_cookie = 19;
+	assert_non_null(strstr(json_of(&e), "\"netns\":4026532000,"
+					    "\"netns_cookie\":19,\"ifname\""));
+	assert_null(strstr(text_of(&e, false), "cookie"));
 }
 
 static void test_json_lost(void **state)
@@ -887,6 +885,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_events),
+		cmocka_unit_test(test_cookies_beside_netns_inodes),
 		cmocka_unit_test(test_json_ns_type_names),
 		cmocka_unit_test(test_json_ns_destroy_many_devs),
 		cmocka_unit_test(test_json_netdev_rename),
