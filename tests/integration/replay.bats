@@ -74,6 +74,8 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	ip -n "$A" link set snxa0 up
 	a=$(ino "$A")
 	b=$(ino "$B")
+	ca=$(netns_cookie "$A")
+	cb=$(netns_cookie "$B")
 	start_nstrace --snapshot -e netdev.move
 	"$NSTRACE" ls --json >"$ls"
 	stop_nstrace
@@ -90,6 +92,15 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 		"$(ip_devs "$A")" "ip -n $A"
 	assert_eq "$(jq -c --argjson i "$a" 'select(.event == "snapshot.netdev" and .ifname == "snxa0" and .netns == $i)
 		| [.kind, .peer_netns, .peer_name, .flags[0]]' "$TRACE_OUT")" "[\"veth\",$b,\"snxb0\",\"UP\"]" veth
+	# The kernel's cookies: of each netns, and beside each netns inode.
+	assert_eq "$(jq -c --argjson i "$a" 'select(.event == "snapshot.netns" and .inode == $i) | .cookie' "$TRACE_OUT")" "$ca" "cookie of $A"
+	assert_eq "$(jq -c --argjson i "$a" 'select(.event == "snapshot.netdev" and .ifname == "snxa0" and .netns == $i)
+		| [.netns_cookie, .peer_netns_cookie]' "$TRACE_OUT")" "[$ca,$cb]" "cookies of snxa0"
+	jq -s -e '(map(select(.event == "snapshot.netns") | {key: "\(.inode)", value: .cookie}) | from_entries) as $c
+		| [.[] | select(.event == "snapshot.netdev")
+		| .netns_cookie == $c["\(.netns)"]
+			and ((has("peer_netns") | not) or .peer_netns_cookie == $c["\(.peer_netns)"])]
+		| length > 0 and all' "$TRACE_OUT"
 	# Each interface after its netns, and the end counts them.
 	jq -s -e 'map(select(.event | startswith("snapshot.")))
 		| . as $r | [range(1; length - 1) | select($r[.].event == "snapshot.netdev")
