@@ -124,10 +124,23 @@ static __always_inline __u32 net_next_ifindex(struct net *net)
  * random number each netns gets: a netns in the memory of a dead one
  * almost surely draws another.
  */
-static __always_inline __u64 net_identity(struct net *net)
+/*
+ * net_cookie itself, what SO_NETNS_COOKIE gives, or 0 before 5.12: the
+ * cookie fields of the records, which never carry a number of nstrace's.
+ */
+static __always_inline __u64 net_cookie(struct net *net)
 {
 	if (bpf_core_field_exists(net->net_cookie))
 		return BPF_CORE_READ(net, net_cookie);
+	return 0;
+}
+
+static __always_inline __u64 net_identity(struct net *net)
+{
+	__u64 cookie = net_cookie(net);
+
+	if (cookie)
+		return cookie;
 	return (__u64)net ^ ((__u64)BPF_CORE_READ(net, hash_mix) << 32);
 }
 

@@ -459,7 +459,7 @@ static void emit_net(struct net_walk *w, struct net *net)
 	r->owner = BPF_CORE_READ(net, user_ns, ns.inum);
 	r->refs = net_refs(net);
 	r->ndevs = d.ndevs;
-	r->cookie = BPF_CORE_READ(net, net_cookie);
+	r->cookie = net_cookie(net);
 	if (net == w->init_net)
 		r->flags |= LS_NS_INIT;
 	if (r->refs == 0)

@@ -18,14 +18,14 @@ struct {
 
 /*
  * veth ends queued as the peer of a device of a dying netns: the peer ->
- * that netns's inode. veth_dellink() queues the device first, then its
+ * that netns. veth_dellink() queues the device first, then its
  * peer, and clears both peer pointers in between.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);
-	__type(value, __u32);
+	__type(value, struct net_id);
 } dying_peer SEC(".maps");
 
 static __always_inline __u32 create_origin(void)
@@ -62,29 +62,31 @@ static __always_inline bool already_queued(struct net_device *dev)
 	return next && next != self;
 }
 
-/* The dying netns whose device took this one with it, or 0. */
-static __always_inline __u32 peer_netns_of(struct net_device *dev,
-					   bool own_dying, struct net *net)
+/* The dying netns whose device took this one with it, or none. */
+static __always_inline struct net_id
+peer_netns_of(struct net_device *dev, bool own_dying, struct net *net)
 {
+	struct net_id id = {}, *was;
 	struct net_device *peer;
 	__u64 key = (__u64)dev;
-	__u32 *ino, inum = 0;
 
 	/* Taken whatever comes next: the address goes to another device. */
-	ino = bpf_map_lookup_elem(&dying_peer, &key);
-	if (ino) {
-		inum = *ino;
+	was = bpf_map_lookup_elem(&dying_peer, &key);
+	if (was) {
+		id = *was;
 		bpf_map_delete_elem(&dying_peer, &key);
 	}
 	if (!own_dying)
-		return inum;
+		return id;
 	peer = veth_peer(dev);
 	if (peer && dev_net_of(peer) != net) {
 		key = (__u64)peer;
-		inum = net_inum(net);
-		bpf_map_update_elem(&dying_peer, &key, &inum, BPF_ANY);
+		id = net_id_of(net);
+		bpf_map_update_elem(&dying_peer, &key, &id, BPF_ANY);
 	}
-	return 0;
+	id.inum = 0;
+	id.cookie = 0;
+	return id;
 }
 
 static __always_inline void unregistering(struct net_device *dev)
@@ -93,18 +95,18 @@ static __always_inline void unregistering(struct net_device *dev)
 	bool own_dying = ns_common_refs(&net->ns) == 0;
 	bool dying = own_dying ||
 		     nst_cleanup_tid == (__u32)bpf_get_current_pid_tgid();
+	struct net_id peer = {};
 	struct dev_snap s;
-	__u32 peer_netns;
 
 	if (dying ? targ_tgid != 0 : !nst_wants_task())
 		return;
 	if (already_queued(dev))
 		return;
-	peer_netns = dying ? peer_netns_of(dev, own_dying, net) : 0;
+	if (dying)
+		peer = peer_netns_of(dev, own_dying, net);
 	dev_snapshot(dev, &s);
 	emit_life_peer(NST_EV_NETDEV_DELETE, &s,
-		       dying ? NST_ORIGIN_NETNS_EXIT : current_origin(),
-		       peer_netns);
+		       dying ? NST_ORIGIN_NETNS_EXIT : current_origin(), peer);
 }
 
 SEC("fexit/register_netdevice")

@@ -79,10 +79,10 @@ static __always_inline void move_enter(struct net_device *dev, struct net *to)
 
 static __always_inline void emit_move(const struct move_start *m)
 {
-	__u32 to = net_inum((void *)m->to_net);
+	struct net_id to = net_id_of((void *)m->to_net);
 
 	/* Moving into the netns it is already in is no move at all. */
-	if (m->ret == 0 && m->was.netns == to)
+	if (m->ret == 0 && m->was.netns == to.inum)
 		return;
 	emit_move_of(&m->was, m->cause, m->origin, to, m->ret < 0 ? m->ret : 0);
 }
@@ -207,6 +207,7 @@ static __always_inline void rename_exit(long ret)
 	if (!e)
 		goto out;
 	e->rename.netns = r->was.netns;
+	e->rename.netns_cookie = r->was.net_cookie;
 	e->rename.ifindex = r->was.ifindex;
 	e->rename.cause = r->cause;
 	e->rename.origin = r->origin;

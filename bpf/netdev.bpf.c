@@ -52,6 +52,7 @@ struct rtnl_req {
 	__u32 new_ifindex; /* a device created now gets this or above */
 	__u32 walked; /* exit: its new devices were reported */
 	__u32 pad;
+	__u64 dest_cookie; /* of dest_net */
 	struct dev_snap dev; /* the device it names, as it was */
 	struct dev_snap peer; /* the veth peer of that device */
 };
@@ -529,8 +530,10 @@ static __always_inline void parse_request(struct rtnl_scratch *s,
 	} else if (a->has_fd || a->has_pid || a->has_nsid) {
 		r->has_target = 1;
 		r->dest_net = (__u64)target_net(a, src_net);
-		if (r->dest_net)
+		if (r->dest_net) {
 			r->dest_netns = net_inum((void *)r->dest_net);
+			r->dest_cookie = net_cookie((void *)r->dest_net);
+		}
 	}
 	if (ifindex > 0) {
 		dev = find_dev(net, ifindex, false);
@@ -647,6 +650,8 @@ static __always_inline void emit_move(const struct rtnl_batch *b,
 {
 	struct net *now = dev_net_of((void *)r->dev.dev);
 	bool moved = (void *)b->src_net != now;
+	struct net_id asked = { .inum = r->dest_netns,
+				.cookie = r->dest_cookie };
 	__s32 error = 0;
 
 	if (targ_move_hooked) {
@@ -662,7 +667,7 @@ static __always_inline void emit_move(const struct rtnl_batch *b,
 	if (!moved)
 		error = answer < 0 ? answer : NST_ERR_UNKNOWN;
 	emit_move_of(&r->dev, NST_CAUSE_REQUEST, b->origin,
-		     moved ? net_inum(now) : r->dest_netns, error);
+		     moved ? net_id_of(now) : asked, error);
 }
 
 /* A rename done by this request: the device's name is not what it was. */
@@ -682,6 +687,7 @@ static __always_inline void emit_rename(const struct rtnl_batch *b,
 	if (!e)
 		return;
 	e->rename.netns = net_inum(dev_net_of(dev));
+	e->rename.netns_cookie = net_cookie(dev_net_of(dev));
 	e->rename.ifindex = BPF_CORE_READ(dev, ifindex);
 	e->rename.cause = NST_CAUSE_REQUEST;
 	e->rename.origin = b->origin;

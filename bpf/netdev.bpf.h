@@ -20,6 +20,7 @@
 /* What a device was: copied out, since the device itself may be freed. */
 struct dev_snap {
 	__u64 dev; /* struct net_device *, 0: none */
+	__u64 net_cookie; /* of netns */
 	__u32 netns;
 	__u32 ifindex;
 	char ifname[NST_IFNAME_LEN];
@@ -54,9 +55,11 @@ static __always_inline void dev_snapshot(struct net_device *dev,
 					 struct dev_snap *s)
 {
 	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
+	struct net *net = dev_net_of(dev);
 
 	s->dev = (__u64)dev;
-	s->netns = net_inum(dev_net_of(dev));
+	s->netns = net_inum(net);
+	s->net_cookie = net_cookie(net);
 	s->ifindex = BPF_CORE_READ(dev, ifindex);
 	BPF_CORE_READ_STR_INTO(&s->ifname, dev, name);
 	if (kind)
@@ -104,9 +107,23 @@ static __always_inline __u32 current_origin(void)
 	return NST_ORIGIN_NONE;
 }
 
-/* peer_netns: as in struct nst_netdev_life. */
+/* The inode and cookie of a netns a record names. */
+struct net_id {
+	__u32 inum;
+	__u32 pad;
+	__u64 cookie;
+};
+
+static __always_inline struct net_id net_id_of(struct net *net)
+{
+	struct net_id id = { .inum = net_inum(net), .cookie = net_cookie(net) };
+
+	return id;
+}
+
+/* peer: the peer_netns of struct nst_netdev_life, or none. */
 static __always_inline void emit_life_peer(__u32 kind, const struct dev_snap *s,
-					   __u32 origin, __u32 peer_netns)
+					   __u32 origin, struct net_id peer)
 {
 	struct nst_event *e;
 
@@ -119,7 +136,9 @@ static __always_inline void emit_life_peer(__u32 kind, const struct dev_snap *s,
 	e->life.netns = s->netns;
 	e->life.ifindex = s->ifindex;
 	e->life.origin = origin;
-	e->life.peer_netns = peer_netns;
+	e->life.netns_cookie = s->net_cookie;
+	e->life.peer_netns = peer.inum;
+	e->life.peer_netns_cookie = peer.cookie;
 	__builtin_memcpy(e->life.ifname, s->ifname, sizeof(e->life.ifname));
 	__builtin_memcpy(e->life.kind, s->kind, sizeof(e->life.kind));
 	nst_submit(e);
@@ -128,17 +147,19 @@ static __always_inline void emit_life_peer(__u32 kind, const struct dev_snap *s,
 static __always_inline void emit_life(__u32 kind, const struct dev_snap *s,
 				      __u32 origin)
 {
-	emit_life_peer(kind, s, origin, 0);
+	struct net_id none = {};
+
+	emit_life_peer(kind, s, origin, none);
 }
 
 /*
- * netdev.move of the device snapshotted in was, to the netns of inode to:
- * with error 0, under the index and name the device has now; else
- * refused, with that error.
+ * netdev.move of the device snapshotted in was, to the netns to: with
+ * error 0, under the index and name the device has now; else refused,
+ * with that error.
  */
 static __always_inline void emit_move_of(const struct dev_snap *was,
-					 __u32 cause, __u32 origin, __u32 to,
-					 __s32 error)
+					 __u32 cause, __u32 origin,
+					 struct net_id to, __s32 error)
 {
 	struct net_device *dev = (void *)was->dev;
 	struct nst_event *e;
@@ -149,7 +170,9 @@ static __always_inline void emit_move_of(const struct dev_snap *was,
 	e->move.cause = cause;
 	e->move.origin = origin;
 	e->move.from_netns = was->netns;
-	e->move.to_netns = to;
+	e->move.from_netns_cookie = was->net_cookie;
+	e->move.to_netns = to.inum;
+	e->move.to_netns_cookie = to.cookie;
 	e->move.ifindex = was->ifindex;
 	__builtin_memcpy(e->move.ifname, was->ifname, sizeof(e->move.ifname));
 	e->move.error = error;

@@ -162,7 +162,7 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	if (peer && peer_net != w->net && !net_is_dying(peer_net)) {
 		dev_snapshot(peer, &s);
 		emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
-			       net_inum(w->net));
+			       net_id_of(w->net));
 	}
 	return 0;
 }
@@ -183,6 +183,7 @@ static __always_inline void emit_destroy(struct net *net,
 	nst_fill_task(e, NST_EV_NS_DESTROY);
 	e->destroy.ns_type = NST_NS_NET;
 	e->destroy.ns = net_inum(net);
+	e->destroy.ns_cookie = net_cookie(net);
 	if (killer) {
 		e->destroy.killer_pid = killer->pid;
 		__builtin_memcpy(e->destroy.killer_comm, killer->comm,
@@ -414,7 +415,7 @@ static long emit_returned_cb(struct bpf_map *map, __u64 *key,
 
 	if (nst_wants(NST_EV_NETDEV_MOVE, NST_NS_NET))
 		emit_move_of(was, NST_CAUSE_NETNS_EXIT, NST_ORIGIN_NETNS_EXIT,
-			     net_inum(dev_net_of(dev)), 0);
+			     net_id_of(dev_net_of(dev)), 0);
 	bpf_map_delete_elem(map, key);
 	return 0;
 }

@@ -16,7 +16,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
-	__type(value, __u32[NST_NS_TYPES]);
+	__type(value, struct ns_set);
 } pending_ns SEC(".maps");
 
 static const __u64 ns_clone_flag[NST_NS_TYPES] = {
@@ -34,13 +34,14 @@ static const __u64 ns_clone_flag[NST_NS_TYPES] = {
 SEC("tp_btf/task_newtask")
 int BPF_PROG(nst_tp_task_newtask, struct task_struct *task, u64 clone_flags)
 {
-	__u32 ns[NST_NS_TYPES], origin;
+	struct ns_set ns;
+	__u32 origin;
 
 	if (!(clone_flags & NST_CLONE_NS_FLAGS) || !nst_wants_task())
 		return 0;
 	origin = current_syscall() == NST_NR_CLONE3 ? NST_ORIGIN_CLONE3
 						    : NST_ORIGIN_CLONE;
-	nst_task_ns(task, ns);
+	nst_task_ns(task, &ns);
 	for (int i = 0; i < NST_NS_TYPES; i++) {
 		struct nst_event *e;
 
@@ -51,8 +52,10 @@ int BPF_PROG(nst_tp_task_newtask, struct task_struct *task, u64 clone_flags)
 		if (!e)
 			continue;
 		e->create.ns_type = i;
-		e->create.ns = ns[i];
+		e->create.ns = ns.ns[i];
 		e->create.origin = origin;
+		if (i == NST_NS_NET)
+			e->create.ns_cookie = ns.net_cookie;
 		e->create.child_pid = BPF_CORE_READ(task, tgid);
 		nst_submit(e);
 	}
@@ -62,24 +65,25 @@ int BPF_PROG(nst_tp_task_newtask, struct task_struct *task, u64 clone_flags)
 /* Where a thread we trace is, for the exit half to compare. */
 static __always_inline void save_ns(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), ns[NST_NS_TYPES];
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ns_set ns;
 
 	if (!nst_wants_task())
 		return;
-	nst_task_ns(bpf_get_current_task_btf(), ns);
-	bpf_map_update_elem(&pending_ns, &tid, ns, BPF_ANY);
+	nst_task_ns(bpf_get_current_task_btf(), &ns);
+	bpf_map_update_elem(&pending_ns, &tid, &ns, BPF_ANY);
 }
 
 static __always_inline void compare_ns(long ret, bool created)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), now[NST_NS_TYPES];
-	__u32 *was = bpf_map_lookup_elem(&pending_ns, &tid);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ns_set *was = bpf_map_lookup_elem(&pending_ns, &tid), now;
 
 	if (!was)
 		return;
 	if (ret == 0) {
-		nst_task_ns(bpf_get_current_task_btf(), now);
-		nst_emit_ns_changes(was, now, created);
+		nst_task_ns(bpf_get_current_task_btf(), &now);
+		nst_emit_ns_changes(was, &now, created);
 	}
 	bpf_map_delete_elem(&pending_ns, &tid);
 }

@@ -24,7 +24,7 @@ static __always_inline int switching_syscall(void)
 static __always_inline void on_switch(struct task_struct *p,
 				      struct nsproxy *new)
 {
-	__u32 from[NST_NS_TYPES] = {}, to[NST_NS_TYPES] = {};
+	struct ns_set from = {}, to = {};
 	struct nsproxy *old;
 	int created;
 
@@ -36,26 +36,26 @@ static __always_inline void on_switch(struct task_struct *p,
 		return;
 	old = BPF_CORE_READ(p, nsproxy);
 	if (old)
-		nst_nsproxy_ns(old, from);
-	nst_nsproxy_ns(new, to);
-	nst_emit_ns_changes(from, to, created);
+		nst_nsproxy_ns(old, &from);
+	nst_nsproxy_ns(new, &to);
+	nst_emit_ns_changes(&from, &to, created);
 }
 
 static __always_inline void on_commit_creds(struct cred *new)
 {
-	__u32 from[NST_NS_TYPES] = {}, to[NST_NS_TYPES] = {};
+	struct ns_set from = {}, to = {};
 	struct task_struct *task = bpf_get_current_task_btf();
 	int created;
 
-	from[NST_NS_USER] = BPF_CORE_READ(task, real_cred, user_ns, ns.inum);
-	to[NST_NS_USER] = BPF_CORE_READ(new, user_ns, ns.inum);
+	from.ns[NST_NS_USER] = BPF_CORE_READ(task, real_cred, user_ns, ns.inum);
+	to.ns[NST_NS_USER] = BPF_CORE_READ(new, user_ns, ns.inum);
 	/* Most commits (setuid, exec) keep the user namespace: leave. */
-	if (from[NST_NS_USER] == to[NST_NS_USER])
+	if (from.ns[NST_NS_USER] == to.ns[NST_NS_USER])
 		return;
 	created = switching_syscall();
 	if (created < 0 || !nst_wants_task())
 		return;
-	nst_emit_ns_changes(from, to, created);
+	nst_emit_ns_changes(&from, &to, created);
 }
 
 NST_ENTRY_HOOKS(switch_task_namespaces, switch_task_namespaces,

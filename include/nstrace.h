@@ -94,6 +94,13 @@ struct nst_ns_create {
 	__u32 ns;
 	__u32 origin;
 	__u32 child_pid; /* clone only: the new process */
+	/*
+	 * A netns's net_cookie: never given to another netns while the
+	 * machine runs, unlike its inode. 0 for other types, and where the
+	 * kernel has no net_cookie as a plain number (before 5.12). Each
+	 * netns inode field below has one beside it.
+	 */
+	__u64 ns_cookie;
 };
 
 struct nst_ns_setns {
@@ -101,6 +108,8 @@ struct nst_ns_setns {
 	__u32 from_ns;
 	__u32 to_ns;
 	__u32 pad;
+	__u64 from_ns_cookie;
+	__u64 to_ns_cookie;
 };
 
 struct nst_dev {
@@ -115,6 +124,7 @@ struct nst_ns_destroy {
 	__u32 nr_devs; /* devices held when it died, may exceed NST_MAX_DEVS */
 	__u32 killer_pid; /* 0 when unknown */
 	char killer_comm[NST_COMM_LEN];
+	__u64 ns_cookie;
 	struct nst_dev devs[NST_MAX_DEVS];
 };
 
@@ -130,6 +140,8 @@ struct nst_netdev_move {
 	__u32 new_ifindex;
 	__u32 origin;
 	__u32 pad;
+	__u64 from_netns_cookie;
+	__u64 to_netns_cookie; /* 0 when to_netns is */
 	char ifname[NST_IFNAME_LEN];
 	char new_ifname[NST_IFNAME_LEN];
 };
@@ -143,6 +155,8 @@ struct nst_netdev_life {
 	 * netns lives on: the dying netns of its peer. 0 otherwise.
 	 */
 	__u32 peer_netns;
+	__u64 netns_cookie;
+	__u64 peer_netns_cookie;
 	char ifname[NST_IFNAME_LEN];
 	char kind[NST_KIND_LEN];
 };
@@ -152,6 +166,7 @@ struct nst_netdev_rename {
 	__u32 ifindex;
 	__u32 cause;
 	__u32 origin;
+	__u64 netns_cookie;
 	char ifname[NST_IFNAME_LEN]; /* before */
 	char new_ifname[NST_IFNAME_LEN];
 };

@@ -145,6 +145,44 @@ wait_deaths() {
 	assert_each_once stat 0
 }
 
+@test "two netns in turn with one inode: two cookies, each the kernel's" {
+	local -A cookie_of
+	local ino c first= second= e
+	start_nstrace -e ns.create,ns.destroy -t net
+	# The kernel gives a freed inode to the next namespace: soon, a
+	# netns gets the inode of one made before.
+	for _ in $(seq 100); do
+		ip netns add "$N"
+		ino=$(netns_ino "$N")
+		c=$(netns_cookie "$N")
+		ip netns del "$N"
+		if [ -n "${cookie_of[$ino]:-}" ]; then
+			first=${cookie_of[$ino]}
+			second=$c
+			break
+		fi
+		cookie_of[$ino]=$c
+		sleep 0.05
+	done
+	[ -n "$second" ] || {
+		echo "no inode came twice in 100 netns" >&2
+		return 1
+	}
+	[ "$first" != "$second" ]
+	wait_events 2 ".event == \"ns.destroy\" and .ns == $ino and (.ns_cookie == $first or .ns_cookie == $second)"
+	stop_nstrace
+	# Each one's birth and death carry its own cookie, in that order.
+	for c in "$first" "$second"; do
+		e=$(one ".event == \"ns.create\" and .ns == $ino and .ns_cookie == $c")
+		assert_eq "$(jq -r .comm <<<"$e")" ip "comm of the ns.create of $c"
+		one ".event == \"ns.destroy\" and .ns == $ino and .ns_cookie == $c" >/dev/null
+	done
+	assert_eq "$(jq -r --argjson ino "$ino" 'select(.ns == $ino and (.ns_cookie == '"$first"' or .ns_cookie == '"$second"')) | "\(.event) \(.ns_cookie)"' "$TRACE_OUT" | paste -sd,)" \
+		"ns.create $first,ns.destroy $first,ns.create $second,ns.destroy $second" "order of the two lives"
+	# Every event that names a netns carries a cookie on this kernel.
+	assert_eq "$(count 'has("ns_cookie") | not')" 0 "events without a cookie"
+}
+
 @test "a socket freed after the process: the interrupt's task is not named" {
 	start_nstrace -e ns.create,ns.destroy -t net
 	# ip's netlink socket goes after an RCU grace period, in a softirq,

@@ -212,12 +212,35 @@ netns_ino() { # NAME: the inode of /run/netns/NAME
 	stat -L -c %i "/run/netns/$1"
 }
 
+# netns_cookie [NAME|PID]: the kernel's cookie of the netns of
+# /run/netns/NAME, of process PID, or (none) of this shell, as
+# getsockopt(SO_NETNS_COOKIE) (71, a u64) gives it on a socket made in
+# there. It enters the netns (an ns.setns of nsenter): ask before or after
+# tracing.
+netns_cookie() {
+	local enter=()
+	if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+		enter=(nsenter -t "$1" -n)
+	elif [ -n "${1:-}" ]; then
+		enter=(nsenter "--net=/run/netns/$1")
+	fi
+	"${enter[@]}" python3 -c '
+import socket, struct
+s = socket.socket()
+print(struct.unpack("<Q", s.getsockopt(socket.SOL_SOCKET, 71, 8))[0])'
+}
+
+# assert_cookie EVENT_JSON FIELD COOKIE: FIELD_cookie of the event is COOKIE.
+assert_cookie() {
+	assert_eq "$(jq -r ".${2}_cookie" <<<"$1")" "$3" "${2}_cookie"
+}
+
 ifindex() { # NETNS|"" DEV
 	ip ${1:+-n "$1"} -j link show "$2" | jq '.[0].ifindex'
 }
 
-# assert_life EVENT NETNS IFNAME IFINDEX KIND CAUSE: the one netdev.create
-# or netdev.delete of IFNAME.
+# assert_life EVENT NETNS IFNAME IFINDEX KIND CAUSE [COOKIE]: the one
+# netdev.create or netdev.delete of IFNAME (and the cookie of its netns).
 assert_life() {
 	local e
 	e=$(one ".event == \"$1\" and .ifname == \"$3\"")
@@ -227,6 +250,7 @@ assert_life() {
 	assert_eq "$(jq -r .cause <<<"$e")" "$6" "$3 cause"
 	assert_eq "$(jq -r .ns_type <<<"$e")" net "$3 ns_type"
 	assert_time "$(jq -r .time <<<"$e")"
+	[ -z "${7:-}" ] || assert_cookie "$e" netns "$7"
 }
 
 # setup_netns P: own_names P, then $A and $B added, and $HOST the inode

@@ -42,20 +42,26 @@ dev_event() {
 	start_nstrace
 	ip netns add "$A"
 	ino=$(netns_ino "$A")
+	cookie=$(netns_cookie "$A")
 	wait_events 1 ".event==\"ns.name\" and .name==\"$A\""
 	ip netns del "$A"
 	wait_events 2 ".event==\"ns.name\" and .name==\"$A\""
+	# The netns may die before its name is seen to go (and its inode go
+	# to another): the removal still names the one that had the name.
+	wait_events 1 ".event==\"ns.destroy\" and .ns_cookie==$cookie"
 	stop_nstrace
 
 	add=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"add\"")
 	assert_eq "$(jq -r .ns <<<"$add")" "$ino" "add: ns"
 	assert_eq "$(jq -r .ns_type <<<"$add")" net "add: ns_type"
 	assert_eq "$(jq -r .path <<<"$add")" "/run/netns/$A" "add: path"
+	assert_cookie "$add" ns "$cookie"
 	assert_eq "$(jq -c .ns_names <<<"$add")" "[\"$A\"]" "add: ns_names"
 	assert_eq "$(jq -r 'has("pid")' <<<"$add")" false "add: no process"
 	assert_time "$(jq -r .time <<<"$add")"
 	rm=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"remove\"")
 	assert_eq "$(jq -r .ns <<<"$rm")" "$ino" "remove: ns"
+	assert_cookie "$rm" ns "$cookie"
 	assert_eq "$(jq -r 'has("ns_names")' <<<"$rm")" false "remove: no name left"
 	# The namespace's creation comes before its name, the name's removal
 	# after it. (By line: another test's namespace may have had the inode

@@ -21,6 +21,7 @@ in_other_netns() { # PID
 }
 
 # assert_move FILTER FROM TO IFNAME IFINDEX NEW_IFNAME NEW_IFINDEX
+# FROM_COOKIE TO_COOKIE
 assert_move() {
 	local e
 	e=$(one "$1")
@@ -37,6 +38,8 @@ assert_move() {
 	assert_eq "$(jq -r .comm <<<"$e")" ip comm
 	assert_eq "$(jq -r 'has("error")' <<<"$e")" false "has error"
 	assert_time "$(jq -r .time <<<"$e")"
+	assert_cookie "$e" from_netns "$8"
+	assert_cookie "$e" to_netns "$9"
 }
 
 @test "ip link set DEV netns NAME: netdev.move with both ifindexes" {
@@ -47,7 +50,7 @@ assert_move() {
 	stop_nstrace
 	after=$(ifindex "$A" "$VA")
 	assert_move ".ifname == \"$VA\"" "$HOST" "$(netns_ino "$A")" \
-		"$VA" "$before" "$VA" "$after"
+		"$VA" "$before" "$VA" "$after" "$(netns_cookie)" "$(netns_cookie "$A")"
 }
 
 @test "ip link set DEV netns PID: to the netns of that process" {
@@ -62,7 +65,7 @@ assert_move() {
 	after=$(nsenter -t $p -n ip -j link show "$VA" | jq '.[0].ifindex')
 	stop_nstrace
 	assert_move ".ifname == \"$VA\"" "$HOST" "$(ns_inode $p net)" \
-		"$VA" "$before" "$VA" "$after"
+		"$VA" "$before" "$VA" "$after" "$(netns_cookie)" "$(netns_cookie $p)"
 }
 
 @test "ip -n A link set DEV netns 1: back to the initial netns" {
@@ -74,7 +77,7 @@ assert_move() {
 	after=$(ifindex "" "$VA")
 	# PID 1 lives in the initial netns, as this shell does.
 	assert_move ".ifname == \"$VA\"" "$(netns_ino "$A")" "$HOST" \
-		"$VA" "$before" "$VA" "$after"
+		"$VA" "$before" "$VA" "$after" "$(netns_cookie "$A")" "$(netns_cookie)"
 }
 
 @test "ip -n A link set DEV netns B name NEW: between two named netns, renamed" {
@@ -85,7 +88,7 @@ assert_move() {
 	stop_nstrace
 	after=$(ifindex "$B" nstc$$)
 	assert_move ".ifname == \"$VA\"" "$(netns_ino "$A")" "$(netns_ino "$B")" \
-		"$VA" "$before" nstc$$ "$after"
+		"$VA" "$before" nstc$$ "$after" "$(netns_cookie "$A")" "$(netns_cookie "$B")"
 }
 
 @test "a move the kernel refuses: netdev.move with the errno, nothing after" {
@@ -100,6 +103,9 @@ assert_move() {
 	assert_eq "$(jq -r .error <<<"$e")" "EEXIST: File exists" error
 	assert_eq "$(jq -r .from_netns <<<"$e")" "$HOST" from_netns
 	assert_eq "$(jq -r .to_netns <<<"$e")" "$(netns_ino "$A")" to_netns
+	# The target it was refused: its cookie too.
+	assert_cookie "$e" from_netns "$(netns_cookie)"
+	assert_cookie "$e" to_netns "$(netns_cookie "$A")"
 	assert_eq "$(jq -r .ifindex <<<"$e")" "$before" ifindex
 	assert_eq "$(jq -r 'has("new_ifname") or has("new_ifindex")' <<<"$e")" false "has new_*"
 	# It is still where it was.
@@ -110,8 +116,8 @@ assert_move() {
 	start_nstrace -e netdev.create
 	ip link add "$VA" type veth peer name "$VB"
 	stop_nstrace
-	assert_life netdev.create "$HOST" "$VA" "$(ifindex "" "$VA")" veth request
-	assert_life netdev.create "$HOST" "$VB" "$(ifindex "" "$VB")" veth request
+	assert_life netdev.create "$HOST" "$VA" "$(ifindex "" "$VA")" veth request "$(netns_cookie)"
+	assert_life netdev.create "$HOST" "$VB" "$(ifindex "" "$VB")" veth request "$(netns_cookie)"
 	assert_eq "$(count ".comm != \"ip\"")" 0 "events not from ip"
 }
 
@@ -119,8 +125,8 @@ assert_move() {
 	start_nstrace -e netdev.create
 	ip link add "$VA" type veth peer name "$VB" netns "$A"
 	stop_nstrace
-	assert_life netdev.create "$HOST" "$VA" "$(ifindex "" "$VA")" veth request
-	assert_life netdev.create "$(netns_ino "$A")" "$VB" "$(ifindex "$A" "$VB")" veth request
+	assert_life netdev.create "$HOST" "$VA" "$(ifindex "" "$VA")" veth request "$(netns_cookie)"
+	assert_life netdev.create "$(netns_ino "$A")" "$VB" "$(ifindex "$A" "$VB")" veth request "$(netns_cookie "$A")"
 }
 
 @test "ip link del: netdev.delete for the device and its veth peer" {
@@ -130,8 +136,8 @@ assert_move() {
 	start_nstrace -e netdev.delete
 	ip link del "$VA"
 	stop_nstrace
-	assert_life netdev.delete "$HOST" "$VA" "$ia" veth request
-	assert_life netdev.delete "$(netns_ino "$A")" "$VB" "$ib" veth request
+	assert_life netdev.delete "$HOST" "$VA" "$ia" veth request "$(netns_cookie)"
+	assert_life netdev.delete "$(netns_ino "$A")" "$VB" "$ib" veth request "$(netns_cookie "$A")"
 }
 
 @test "ip netns del: ns.destroy with its interfaces, each deleted with it" {
@@ -142,6 +148,7 @@ assert_move() {
 	ib=$(ifindex "$A" "$VB")
 	iff=$(ifindex "$A" nstf$$)
 	ie=$(ifindex "" nste$$)
+	ca=$(netns_cookie "$A")
 	start_nstrace -e ns.destroy,netdev.delete
 	ip netns del "$A"
 	wait_events 1 ".event == \"ns.destroy\" and .ns == $ino"
@@ -158,13 +165,16 @@ assert_move() {
 			  {ifname:$b,ifindex:$ib,fate:"deleted"},
 			  {ifname:$f,ifindex:$ic,fate:"deleted"}] | sort_by(.ifindex)')" interfaces
 	assert_eq "$(jq -r .last_ref_comm <<<"$e")" ip last_ref_comm
-	assert_life netdev.delete "$ino" "$VA" "$ia" veth netns-exit
-	assert_life netdev.delete "$ino" "$VB" "$ib" veth netns-exit
-	assert_life netdev.delete "$ino" nstf$$ "$iff" veth netns-exit
-	assert_life netdev.delete "$ino" lo 1 "" netns-exit
+	# Read before it died, the cookie is the one it had while it lived.
+	assert_cookie "$e" ns "$ca"
+	assert_life netdev.delete "$ino" "$VA" "$ia" veth netns-exit "$ca"
+	assert_life netdev.delete "$ino" "$VB" "$ib" veth netns-exit "$ca"
+	assert_life netdev.delete "$ino" nstf$$ "$iff" veth netns-exit "$ca"
+	assert_life netdev.delete "$ino" lo 1 "" netns-exit "$ca"
 	# The peer outside dies too, in the netns it was in.
-	assert_life netdev.delete "$HOST" nste$$ "$ie" veth netns-exit
+	assert_life netdev.delete "$HOST" nste$$ "$ie" veth netns-exit "$(netns_cookie)"
 	assert_eq "$(events ".ifname == \"nste$$\"" | jq -r .peer_netns)" "$ino" "peer_netns of nste$$"
+	assert_cookie "$(events ".ifname == \"nste$$\"")" peer_netns "$ca"
 	assert_eq "$(count "has(\"peer_netns\") and .ifname != \"nste$$\"")" 0 "peer_netns on the dying netns's own"
 	run ! ip link show "nste$$"
 }
@@ -174,15 +184,17 @@ assert_move() {
 	ino=$(netns_ino "$A")
 	ia=$(ifindex "" "$VA")
 	ib=$(ifindex "$A" "$VB")
+	ca=$(netns_cookie "$A")
 	start_nstrace -e ns.destroy,netdev.delete
 	ip netns del "$A"
 	wait_events 1 ".event == \"netdev.delete\" and .ifname == \"$VA\""
 	stop_nstrace
 	assert_life netdev.delete "$HOST" "$VA" "$ia" veth netns-exit
 	assert_eq "$(events ".ifname == \"$VA\"" | jq -r .peer_netns)" "$ino" "peer_netns of $VA"
+	assert_cookie "$(events ".ifname == \"$VA\"")" peer_netns "$ca"
 	# Its peer died in the dying netns itself: nothing to point at.
 	assert_life netdev.delete "$ino" "$VB" "$ib" veth netns-exit
-	assert_eq "$(events ".ifname == \"$VB\"" | jq -r 'has("peer_netns")')" false "peer_netns of $VB"
+	assert_eq "$(events ".ifname == \"$VB\"" | jq -r 'has("peer_netns") or has("peer_netns_cookie")')" false "peer_netns of $VB"
 	one ".event == \"ns.destroy\" and .ns == $ino and any(.interfaces[]; .ifname == \"$VB\")" >/dev/null
 }
 
@@ -192,6 +204,7 @@ assert_move() {
 	wait_for in_other_netns $p
 	ino=$(ns_inode $p net)
 	wait_for comm_is $p sleep
+	cookie=$(netns_cookie $p)
 	start_nstrace -e ns.destroy
 	kill $p
 	wait $p || true
@@ -200,6 +213,7 @@ assert_move() {
 	e=$(one ".ns == $ino and any(.interfaces[]; .ifname == \"nstg$$\")")
 	assert_eq "$(jq -r '[.interfaces[].ifname] | sort | join(",")' <<<"$e")" \
 		"$(printf '%s\n' lo nstg$$ nsth$$ | sort | paste -sd,)" interfaces
+	assert_cookie "$e" ns "$cookie"
 }
 
 @test "storm: 500 moves among 10 namespaces, 500 events in order" {

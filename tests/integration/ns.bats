@@ -60,6 +60,12 @@ unshare_case() {
 	assert_eq "$(jq -r .syscall <<<"$e")" unshare syscall
 	# -t TYPE: nothing of another type gets through.
 	assert_eq "$(count ".ns_type != \"$type\"")" 0 "events of other types"
+	# A cookie is the kernel's netns cookie, and a netns's alone.
+	if [ "$type" = net ]; then
+		assert_cookie "$e" ns "$(netns_cookie "$c")"
+	else
+		assert_eq "$(jq -r 'has("ns_cookie")' <<<"$e")" false "ns_cookie of $type"
+	fi
 }
 
 @test "unshare -n: ns.create net with the new netns inode" {
@@ -96,7 +102,7 @@ unshare_case() {
 
 # clone_case SYSCALL TYPES: one event per type, with the child's inodes.
 clone_case() {
-	local sc=$1 types=${2//,/ } out p c e t
+	local sc=$1 types=${2//,/ } out p c e t cookie
 	local -A ino
 	start_nstrace -e ns.create
 	out=$BATS_TEST_TMPDIR/child
@@ -108,6 +114,8 @@ clone_case() {
 	for t in $types; do
 		ino[$t]=$(ns_inode "$c" "$t")
 	done
+	# nsenter's setns is no ns.create: -e leaves it out.
+	cookie=$(netns_cookie "$c")
 	kill $p
 	stop_nstrace
 	for t in $types; do
@@ -116,6 +124,11 @@ clone_case() {
 		assert_eq "$(jq -r .ns <<<"$e")" "${ino[$t]}" "$t inode"
 		assert_eq "$(jq -r .syscall <<<"$e")" "$sc" syscall
 		assert_eq "$(jq -r .child_pid <<<"$e")" "$c" child_pid
+		if [ "$t" = net ]; then
+			assert_cookie "$e" ns "$cookie"
+		else
+			assert_eq "$(jq -r 'has("ns_cookie")' <<<"$e")" false "ns_cookie of $t"
+		fi
 	done
 	assert_eq "$(count ".pid == $p")" "$(wc -w <<<"$types")" "events of nstool"
 }
@@ -146,6 +159,7 @@ clone_case() {
 	assert_eq "$(jq -r .ns_type <<<"$e")" net ns_type
 	assert_eq "$(jq -r .syscall <<<"$e")" unshare syscall
 	assert_time "$(jq -r .time <<<"$e")"
+	assert_cookie "$e" ns "$(netns_cookie "$NETNS")"
 }
 
 @test "ip netns exec: ns.setns net into the named netns, and a new mount ns" {
@@ -164,8 +178,11 @@ clone_case() {
 	assert_task "$e" $p ip "$BASHPID"
 	assert_eq "$(jq -r .from_ns <<<"$e")" "$(ns_inode $$ net)" from_ns
 	assert_eq "$(jq -r .to_ns <<<"$e")" "$to" to_ns
+	assert_cookie "$e" from_ns "$(netns_cookie)"
+	assert_cookie "$e" to_ns "$(netns_cookie "$NETNS")"
 	e=$(one ".event == \"ns.create\" and .pid == $p and .ns_type == \"mnt\"")
 	assert_eq "$(jq -r .ns <<<"$e")" "$mnt" "mount ns of ip netns exec"
+	assert_eq "$(jq -r 'has("from_ns_cookie") or has("ns_cookie")' <<<"$e")" false "cookie of a mnt event"
 }
 
 @test "nsenter -n -u: one ns.setns per type, from ours to the target's" {

@@ -74,6 +74,8 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	ip -n "$A" link set snxa0 up
 	a=$(ino "$A")
 	b=$(ino "$B")
+	ca=$(netns_cookie "$A")
+	cb=$(netns_cookie "$B")
 	start_nstrace --snapshot -e netdev.move
 	"$NSTRACE" ls --json >"$ls"
 	stop_nstrace
@@ -90,6 +92,15 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 		"$(ip_devs "$A")" "ip -n $A"
 	assert_eq "$(jq -c --argjson i "$a" 'select(.event == "snapshot.netdev" and .ifname == "snxa0" and .netns == $i)
 		| [.kind, .peer_netns, .peer_name, .flags[0]]' "$TRACE_OUT")" "[\"veth\",$b,\"snxb0\",\"UP\"]" veth
+	# The kernel's cookies: of each netns, and beside each netns inode.
+	assert_eq "$(jq -c --argjson i "$a" 'select(.event == "snapshot.netns" and .inode == $i) | .cookie' "$TRACE_OUT")" "$ca" "cookie of $A"
+	assert_eq "$(jq -c --argjson i "$a" 'select(.event == "snapshot.netdev" and .ifname == "snxa0" and .netns == $i)
+		| [.netns_cookie, .peer_netns_cookie]' "$TRACE_OUT")" "[$ca,$cb]" "cookies of snxa0"
+	jq -s -e '(map(select(.event == "snapshot.netns") | {key: "\(.inode)", value: .cookie}) | from_entries) as $c
+		| [.[] | select(.event == "snapshot.netdev")
+		| .netns_cookie == $c["\(.netns)"]
+			and ((has("peer_netns") | not) or .peer_netns_cookie == $c["\(.peer_netns)"])]
+		| length > 0 and all' "$TRACE_OUT"
 	# Each interface after its netns, and the end counts them.
 	jq -s -e 'map(select(.event | startswith("snapshot.")))
 		| . as $r | [range(1; length - 1) | select($r[.].event == "snapshot.netdev")
@@ -249,6 +260,45 @@ ip_devs() { # NETNS: ifname, ifindex, mtu, mac from ip -j link
 	assert_eq "$(jq .partial <<<"$output")" true partial
 	assert_eq "$(jq -c --argjson a "$a" '[.netns[] | select(.inode == $a) | .interfaces[] | [.name, .ifindex, .peer_name]] | sort_by(.[1])' <<<"$output")" \
 		"$(ip -n "$A" -j link | jq -c '[.[] | [.ifname, .ifindex, (if .ifname == "lo" then null elif .ifname == "snxa0" then "snxa1" else "snxa0" end)]] | sort_by(.[1])')" interfaces
+}
+
+@test "replay of a log that lost a netns's death: its inode's next netns is another, by cookie" {
+	local log cut a=
+	start_nstrace -t net
+	log=$TRACE_OUT
+	# A netns with two veths dies, and the next one made gets its inode
+	# (and, with one veth, the ifindexes of the first).
+	for _ in $(seq 100); do
+		ip netns add "$A"
+		a=$(ino "$A")
+		ip -n "$A" link add snxa0 type veth peer name snxa1
+		ip -n "$A" link add snxa2 type veth peer name snxa3
+		ip netns del "$A"
+		# The kernel frees the inode once it has cleaned the netns up.
+		sleep 0.2
+		ip netns add "$B"
+		[ "$(ino "$B")" = "$a" ] && break
+		ip netns del "$B"
+		a=
+	done
+	[ -n "$a" ] || {
+		echo "no netns got the inode of the one before, in 100" >&2
+		return 1
+	}
+	ip -n "$B" link add snxb0 type veth peer name snxb1
+	wait_events 1 ".event == \"ns.destroy\" and .ns == $a"
+	stop_nstrace
+	# As if the records of its death had been lost: by inode alone, the
+	# two would be one netns, still holding snxa2 and snxa3.
+	cut=$BATS_TEST_TMPDIR/cut.json
+	jq -c --argjson a "$a" 'select(((.event == "ns.destroy" and .ns == $a) or
+		(.event == "netdev.delete" and .cause == "netns-exit" and .netns == $a)) | not)' \
+		"$log" >"$cut"
+	[ "$(wc -l <"$cut")" -lt "$(wc -l <"$log")" ]
+	run --separate-stderr "$NSTRACE" replay -j "$cut"
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c --argjson a "$a" '[.netns[] | select(.inode == $a) | [([.interfaces[].name] | sort), .names]]' <<<"$output")" \
+		"[[[\"lo\",\"snxb0\",\"snxb1\"],[\"$B\"]]]" "netns of inode $a"
 }
 
 @test "history: an interface moved a -> b renamed -> a, then dying with its netns" {

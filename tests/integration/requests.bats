@@ -47,7 +47,7 @@ assert_by() {
 	assert_eq "$(jq -r .cause <<<"$e")" request "$2 cause"
 }
 
-# assert_rename NETNS IFNAME NEW_IFNAME IFINDEX COMM SYSCALL
+# assert_rename NETNS IFNAME NEW_IFNAME IFINDEX COMM SYSCALL [COOKIE]
 assert_rename() {
 	local e
 	e=$(one ".event == \"netdev.rename\" and .ifname == \"$2\"")
@@ -61,6 +61,7 @@ assert_rename() {
 	assert_eq "$(jq -r .ifindex <<<"$e")" "$4" ifindex
 	assert_eq "$(jq -r .cause <<<"$e")" request cause
 	assert_eq "$(jq -r .syscall <<<"$e")" "$6" syscall
+	[ -z "${7:-}" ] || assert_cookie "$e" netns "$7"
 }
 
 @test "DELLINK by IFLA_IFNAME: netdev.delete of the device and its peer" {
@@ -196,10 +197,12 @@ assert_rename() {
 	stop_nstrace
 	e=$(one ".event == \"netdev.move\" and .ifname == \"$VA\"")
 	assert_eq "$(jq -r .to_netns <<<"$e")" "$(ns_inode $BG net)" "to_netns by pid"
+	assert_cookie "$e" to_netns "$(netns_cookie $BG)"
 	assert_eq "$(jq -r .new_ifindex <<<"$e")" \
 		"$(nsenter -t $BG -n ip -j link show "$VA" | jq '.[0].ifindex')" new_ifindex
 	e=$(one ".event == \"netdev.move\" and .ifname == \"$VC\"")
 	assert_eq "$(jq -r .to_netns <<<"$e")" "$(netns_ino "$B")" "to_netns by id"
+	assert_cookie "$e" to_netns "$(netns_cookie "$B")"
 	assert_eq "$(jq -r .new_ifindex <<<"$e")" "$(ifindex "$B" "$VC")" new_ifindex
 }
 
@@ -213,6 +216,7 @@ assert_rename() {
 	assert_eq "$output" -17 answer
 	e=$(one ".event == \"netdev.move\" and .ifname == \"$VA\"")
 	assert_eq "$(jq -r .to_netns <<<"$e")" "$(netns_ino "$B")" to_netns
+	assert_cookie "$e" to_netns "$(netns_cookie "$B")"
 	assert_eq "$(jq -r .error <<<"$e")" "EEXIST: File exists" error
 }
 
@@ -254,7 +258,7 @@ assert_rename() {
 	ip link set "$VA" name "$VC"
 	stop_nstrace
 	assert_eq "$(ifindex "" "$VC")" "$idx" "ifindex after"
-	assert_rename "$HOST" "$VA" "$VC" "$idx" ip sendmsg
+	assert_rename "$HOST" "$VA" "$VC" "$idx" ip sendmsg "$(netns_cookie)"
 	assert_eq "$(count '.event == "netdev.move"')" 0 moves
 }
 
@@ -265,7 +269,7 @@ assert_rename() {
 	ip -n "$A" link set "$VA" name "$VC"
 	stop_nstrace
 	assert_eq "$(ifindex "$A" "$VC")" "$idx" "ifindex after"
-	assert_rename "$(netns_ino "$A")" "$VA" "$VC" "$idx" ip sendmsg
+	assert_rename "$(netns_ino "$A")" "$VA" "$VC" "$idx" ip sendmsg "$(netns_cookie "$A")"
 }
 
 @test "a rename by sendto on a socket in another netns" {
@@ -275,7 +279,7 @@ assert_rename() {
 	rtnl --netns "/run/netns/$A" "set:index=$idx,name=$VC"
 	stop_nstrace
 	assert_eq "$(ifindex "$A" "$VC")" "$idx" "ifindex after"
-	assert_rename "$(netns_ino "$A")" "$VA" "$VC" "$idx" python3 sendto
+	assert_rename "$(netns_ino "$A")" "$VA" "$VC" "$idx" python3 sendto "$(netns_cookie "$A")"
 }
 
 @test "a rename to a pattern: new_ifname is the name the kernel chose" {

@@ -303,6 +303,70 @@ static void test_cache_moves(void **state)
 	reap(q);
 }
 
+/* What ns.name gives: the cookie the latest event said of the inode. */
+static void test_cache_cookies(void **state)
+{
+	struct nst_event e = { .kind = NST_EV_NS_CREATE };
+	struct nscache c;
+
+	nscache_init(&c);
+	e.create.ns_type = NST_NS_NET;
+	e.create.ns = NS_A;
+	e.create.ns_cookie = 11;
+	nscache_event_before(&c, &e);
+	assert_int_equal(nscache_netns_cookie(&c, NS_A), 11);
+	/* Another type's inode is no netns. */
+	e.create.ns_type = NST_NS_UTS;
+	e.create.ns = NS_B;
+	nscache_event_before(&c, &e);
+	assert_int_equal(nscache_netns_cookie(&c, NS_B), 0);
+	/* A device event of a new netns in A's inode: that one now. */
+	e = (struct nst_event){ .kind = NST_EV_NETDEV_CREATE };
+	e.life.netns = NS_A;
+	e.life.netns_cookie = 12;
+	nscache_event_before(&c, &e);
+	assert_int_equal(nscache_netns_cookie(&c, NS_A), 12);
+	/* The old one's death, reported late, leaves the new one's. */
+	e = (struct nst_event){ .kind = NST_EV_NS_DESTROY };
+	e.destroy.ns_type = NST_NS_NET;
+	e.destroy.ns = NS_A;
+	e.destroy.ns_cookie = 11;
+	nscache_event_after(&c, &e);
+	assert_int_equal(nscache_netns_cookie(&c, NS_A), 12);
+	e.destroy.ns_cookie = 12;
+	nscache_event_after(&c, &e);
+	assert_int_equal(nscache_netns_cookie(&c, NS_A), 0);
+	/* A move teaches both ends; 0 (an unknown target) teaches nothing. */
+	e = (struct nst_event){ .kind = NST_EV_NETDEV_MOVE };
+	e.move.from_netns = NS_A;
+	e.move.from_netns_cookie = 13;
+	e.move.to_netns = NS_B;
+	nscache_event_before(&c, &e);
+	assert_int_equal(nscache_netns_cookie(&c, NS_A), 13);
+	assert_int_equal(nscache_netns_cookie(&c, NS_B), 0);
+	/*
+	 * ip netns del: the netns can die before its name is seen to go,
+	 * and its inode go to a new one: the name is still the dead one's.
+	 */
+	nscache_name_add(&c, NST_NS_NET, NS_A, "/run/netns/blue");
+	assert_int_equal(nscache_name_cookie(&c, NS_A, true), 13);
+	e = (struct nst_event){ .kind = NST_EV_NS_DESTROY };
+	e.destroy.ns_type = NST_NS_NET;
+	e.destroy.ns = NS_A;
+	e.destroy.ns_cookie = 13;
+	nscache_event_after(&c, &e);
+	e = (struct nst_event){ .kind = NST_EV_NS_CREATE };
+	e.create.ns_type = NST_NS_NET;
+	e.create.ns = NS_A;
+	e.create.ns_cookie = 14;
+	nscache_event_before(&c, &e);
+	nscache_name_remove(&c, NST_NS_NET, NS_A, "/run/netns/blue");
+	assert_int_equal(nscache_name_cookie(&c, NS_A, false), 13);
+	/* Once its names are gone, the inode's cookie is the new one's. */
+	assert_int_equal(nscache_name_cookie(&c, NS_A, false), 14);
+	nscache_free(&c);
+}
+
 static void test_cache_exits(void **state)
 {
 	pid_t p[6];
@@ -575,7 +639,7 @@ static void test_ns_name_record(void **state)
 
 	nscache_init(&c);
 	nscache_name_add(&c, NST_NS_NET, NS_A, "/run/netns/blue");
-	record_ns_name(&r, 1000000000ULL, NST_NS_NET, NS_A, true, "blue",
+	record_ns_name(&r, 1000000000ULL, NST_NS_NET, NS_A, 0, true, "blue",
 		       "/run/netns/blue");
 	x.n = 0;
 	enrich_ns(&r, &c, &x, ENRICH_NS, NST_NS_NET, NS_A);
@@ -587,7 +651,21 @@ static void test_ns_name_record(void **state)
 		"\"op\":\"add\",\"name\":\"blue\",\"path\":\"/run/netns/blue\","
 		"\"ns_names\":[\"blue\"]}\n");
 	b.len = 0;
-	record_ns_name(&r, 1000000000ULL, NST_NS_UTS, NS_C, false, "h",
+	/* With the cookie the cache has: in JSON, beside the inode. */
+	record_ns_name(&r, 1000000000ULL, NST_NS_NET, NS_A, 42, false, "blue",
+		       "/run/netns/blue");
+	render_json(&b, &r);
+	assert_string_equal(
+		buf_cstr(&b),
+		"{\"schema\":1,\"time\":\"1970-01-01T00:00:01.000000000Z\","
+		"\"event\":\"ns.name\",\"ns_type\":\"net\",\"ns\":4026532283,"
+		"\"ns_cookie\":42,\"op\":\"remove\",\"name\":\"blue\","
+		"\"path\":\"/run/netns/blue\"}\n");
+	b.len = 0;
+	render_text(&b, &r, false);
+	assert_null(strstr(buf_cstr(&b), "42"));
+	b.len = 0;
+	record_ns_name(&r, 1000000000ULL, NST_NS_UTS, NS_C, 0, false, "h",
 		       "/tmp/h");
 	render_text(&b, &r, false);
 	assert_string_equal(
@@ -633,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_nsfs_diff),
 		cmocka_unit_test(test_cache_names),
 		cmocka_unit_test(test_cache_moves),
+		cmocka_unit_test(test_cache_cookies),
 		cmocka_unit_test(test_cache_exits),
 		cmocka_unit_test(test_cache_pid_reused),
 		cmocka_unit_test(test_cache_sweep),

@@ -311,6 +311,91 @@ static void test_json_events(void **state)
 	}
 }
 
+/* Into the JSON line, after the field key of inode inum: its cookie. */
+static void insert_cookie(char *json, size_t size, const char *key,
+			  uint64_t inum, uint64_t cookie)
+{
+	char at[64], add[64], *p;
+
+	snprintf(at, sizeof(at), "\"%s\":%llu", key, (unsigned long long)inum);
+	snprintf(add, sizeof(add), ",\"%s_cookie\":%llu", key,
+		 (unsigned long long)cookie);
+	p = strstr(json, at);
+	assert_non_null(p);
+	assert_true(strlen(json) + strlen(add) < size);
+	p += strlen(at);
+	memmove(p + strlen(add), p, strlen(p) + 1);
+	memcpy(p, add, strlen(add));
+}
+
+/*
+ * *field (the cookie of the netns of inode inum, field key) is cookie;
+ * shown (a netns's) or not, want the JSON line with it.
+ */
+static void give_cookie(bool shown, char *want, size_t size, const char *key,
+			uint32_t inum, __u64 *field, uint64_t cookie)
+{
+	*field = cookie;
+	if (shown)
+		insert_cookie(want, size, key, inum, cookie);
+}
+
+/*
+ * Each case's event with a cookie for every netns it names: in JSON, each
+ * right after its inode; in text, none. Other types' are never shown,
+ * nor is a cookie of 0 (every case has them 0: no key).
+ */
+static void test_cookies_beside_netns_inodes(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(event_cases); i++) {
+		struct nst_event e = case_event(i);
+		char want[4096];
+		size_t n = sizeof(want);
+		bool net = true;
+
+		snprintf(want, n, "%s", event_cases[i].json);
+		switch (e.kind) {
+		case NST_EV_NS_CREATE:
+		case NST_EV_NS_DESTROY:
+			/* Both have ns_type and ns first, then differ. */
+			net = e.create.ns_type == NST_NS_NET;
+			give_cookie(net, want, n, "ns", e.create.ns,
+				    e.kind == NST_EV_NS_CREATE ?
+					    &e.create.ns_cookie :
+					    &e.destroy.ns_cookie,
+				    11);
+			break;
+		case NST_EV_NS_SETNS:
+			net = e.setns.ns_type == NST_NS_NET;
+			give_cookie(net, want, n, "from_ns", e.setns.from_ns,
+				    &e.setns.from_ns_cookie, 12);
+			give_cookie(net, want, n, "to_ns", e.setns.to_ns,
+				    &e.setns.to_ns_cookie, 1ULL << 40);
+			break;
+		case NST_EV_NETDEV_MOVE:
+			give_cookie(true, want, n, "from_netns",
+				    e.move.from_netns,
+				    &e.move.from_netns_cookie, 15);
+			give_cookie(true, want, n, "to_netns", e.move.to_netns,
+				    &e.move.to_netns_cookie, 16);
+			break;
+		case NST_EV_NETDEV_CREATE:
+		case NST_EV_NETDEV_DELETE:
+			give_cookie(true, want, n, "netns", e.life.netns,
+				    &e.life.netns_cookie, 17);
+			if (e.life.peer_netns)
+				give_cookie(true, want, n, "peer_netns",
+					    e.life.peer_netns,
+					    &e.life.peer_netns_cookie, 18);
+			break;
+		}
+		assert_json(&e, event_cases[i].event, want);
+		assert_string_equal(text_of(&e, false), event_cases[i].text);
+		if (!net)
+			assert_null(strstr(json_of(&e), "cookie"));
+	}
+}
+
 /* Every type by its user-facing name, in enum order. */
 static void test_json_ns_type_names(void **state)
 {
@@ -397,6 +482,11 @@ static void test_json_netdev_rename(void **state)
 			 cases[i].tail);
 		assert_json(&e, "netdev.rename", want);
 	}
+	/* Its netns's cookie, right after the inode, in JSON alone. */
+	e.rename.netns_cookie = 19;
+	assert_non_null(strstr(json_of(&e), "\"netns\":4026532000,"
+					    "\"netns_cookie\":19,\"ifname\""));
+	assert_null(strstr(text_of(&e, false), "cookie"));
 }
 
 static void test_json_lost(void **state)
@@ -465,6 +555,7 @@ static void test_event_size(void **state)
 		{ NST_EV_NETDEV_MOVE, 0, sizeof(struct nst_netdev_move) },
 		{ NST_EV_NETDEV_CREATE, 0, sizeof(struct nst_netdev_life) },
 		{ NST_EV_NETDEV_DELETE, 0, sizeof(struct nst_netdev_life) },
+		{ NST_EV_NETDEV_RENAME, 0, sizeof(struct nst_netdev_rename) },
 	};
 	const size_t head = offsetof(struct nst_event, create);
 	struct nst_event e;
@@ -794,6 +885,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_events),
+		cmocka_unit_test(test_cookies_beside_netns_inodes),
 		cmocka_unit_test(test_json_ns_type_names),
 		cmocka_unit_test(test_json_ns_destroy_many_devs),
 		cmocka_unit_test(test_json_netdev_rename),

@@ -333,45 +333,181 @@ static void test_masters_unlinked(void **state)
 }
 
 /* The records as the ring buffer hands them and as the log has them. */
+static void count_gone(void *ctx, const struct topo_change *c)
+{
+	if (c->what == TOPO_NETNS_GONE)
+		(*(int *)ctx)++;
+}
+
+/*
+ * Inodes are reused at once: a netns event whose cookie is not the one
+ * the model holds for that inode is of another netns, and the one held
+ * died unseen; an end (a death, a name gone) of another netns than the
+ * one held changes nothing.
+ */
+static void test_cookie_tells_netns_of_one_inode_apart(void **state)
+{
+	struct topo_event e = { .kind = TOPO_EV_NETNS_CREATE,
+				.netns = NS_A,
+				.cookie = 1 };
+	struct topo t = {};
+	int gone = 0;
+
+	t.watch = count_gone;
+	t.watch_ctx = &gone;
+	topo_apply(&t, &e);
+	dev_create(&t, NS_A, "va", 2, "veth", 7);
+	ns_create(&t, NS_B);
+	dev_create(&t, NS_B, "vb", 2, "veth", 7);
+	assert_int_equal(topo_find_ns(&t, NS_A)->cookie, 1);
+	assert_int_equal(topo_find_dev(&t, NS_B, 2)->d.peer_netns, NS_A);
+	/* Without a cookie, or with the same one: the same netns. */
+	ns_create(&t, NS_A);
+	topo_apply(&t, &e);
+	assert_int_equal(topo_live_devs(&t), 4);
+	assert_int_equal(gone, 0);
+	/* Its ns.destroy was lost: a new netns in its inode. */
+	e.cookie = 2;
+	topo_apply(&t, &e);
+	assert_int_equal(gone, 1);
+	assert_int_equal(topo_find_ns(&t, NS_A)->cookie, 2);
+	assert_null(topo_find_dev(&t, NS_A, 2));
+	assert_string_equal(topo_find_dev(&t, NS_A, 1)->d.name, "lo");
+	/* The veth went with the old one, and so did its peer. */
+	assert_null(topo_find_dev(&t, NS_B, 2));
+	/* The old one's death, told late, leaves the new one be. */
+	e.kind = TOPO_EV_NETNS_DESTROY;
+	e.cookie = 1;
+	topo_apply(&t, &e);
+	assert_non_null(topo_find_ns(&t, NS_A));
+	/* So does its name, seen to go after the new one got it. */
+	e = (struct topo_event){ .kind = TOPO_EV_NETNS_NAME,
+				 .netns = NS_A,
+				 .cookie = 2,
+				 .name = "blue" };
+	topo_apply(&t, &e);
+	e.cookie = 1;
+	e.unnamed = true;
+	topo_apply(&t, &e);
+	assert_int_equal(topo_find_ns(&t, NS_A)->nnames, 1);
+	/* A device event names a third one; a move names both ends. */
+	e = (struct topo_event){ .kind = TOPO_EV_DEV_CREATE,
+				 .dev = dev(NS_A, 5, "x", ""),
+				 .cookie = 3 };
+	topo_apply(&t, &e);
+	assert_int_equal(gone, 2);
+	assert_int_equal(topo_find_ns(&t, NS_A)->cookie, 3);
+	assert_int_equal(topo_find_ns(&t, NS_A)->nnames, 0);
+	assert_non_null(topo_find_dev(&t, NS_A, 5));
+	e = (struct topo_event){ .kind = TOPO_EV_DEV_MOVE,
+				 .dev = dev(NS_B, 9, "y", ""),
+				 .cookie = 4,
+				 .to_netns = NS_A,
+				 .to_cookie = 3,
+				 .new_ifindex = 9,
+				 .new_ifname = "y" };
+	topo_apply(&t, &e);
+	assert_int_equal(gone, 2); /* B learns its cookie: no other known */
+	assert_int_equal(topo_find_ns(&t, NS_B)->cookie, 4);
+	assert_non_null(topo_find_dev(&t, NS_A, 9));
+	/* Its own death ends it. */
+	e = (struct topo_event){ .kind = TOPO_EV_NETNS_DESTROY,
+				 .netns = NS_A,
+				 .cookie = 3 };
+	topo_apply(&t, &e);
+	assert_null(topo_find_ns(&t, NS_A));
+	topo_free(&t);
+}
+
+/* replay: two netns of one inode in one log stay two. */
+struct apply_ctx {
+	struct jlog *log;
+	struct topo *t;
+};
+
+static void apply_line(void *ctx, const struct jlog_rec *r)
+{
+	struct apply_ctx *a = ctx;
+	struct topo_event e;
+
+	assert_true(replay_decode(a->log, r, &e));
+	topo_apply(a->t, &e);
+}
+
+static void test_log_of_a_reused_inode(void **state)
+{
+	static const char log_text[] =
+		"{\"time\":\"2026-12-01T08:00:01Z\",\"event\":\"ns.create\","
+		"\"ns_type\":\"net\",\"ns\":4026532385,\"ns_cookie\":7}\n"
+		"{\"time\":\"2026-12-01T08:00:02Z\",\"event\":\"netdev.create\","
+		"\"ns_type\":\"net\",\"netns\":4026532385,\"netns_cookie\":7,"
+		"\"ifname\":\"old\",\"ifindex\":2,\"kind\":\"dummy\"}\n"
+		/* its ns.destroy was not logged; a new netns, same inode */
+		"{\"time\":\"2026-12-01T08:00:03Z\",\"event\":\"netdev.create\","
+		"\"ns_type\":\"net\",\"netns\":4026532385,\"netns_cookie\":8,"
+		"\"ifname\":\"new\",\"ifindex\":3,\"kind\":\"dummy\"}\n";
+	FILE *f = fmemopen((void *)log_text, sizeof(log_text) - 1, "r");
+	struct jlog log = { .path = "test" };
+	struct topo t = {};
+	struct apply_ctx a = { &log, &t };
+
+	assert_non_null(f);
+	assert_int_equal(jlog_read_stream(&log, f, "test", apply_line, &a), 0);
+	fclose(f);
+	assert_int_equal(log.bad, 0);
+	assert_int_equal(topo_find_ns(&t, NS_A)->cookie, 8);
+	assert_null(topo_find_dev(&t, NS_A, 2));
+	assert_string_equal(topo_find_dev(&t, NS_A, 3)->d.name, "new");
+	topo_free(&t);
+}
+
 static void test_live_and_log_decoders_agree(void **state)
 {
 	static const char *const lines[] = {
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"ns.create\","
-		"\"tid\":7,\"ns_type\":\"net\",\"ns\":4026532385}",
+		"\"tid\":7,\"ns_type\":\"net\",\"ns\":4026532385,\"ns_cookie\":9}",
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"netdev.create\","
-		"\"tid\":7,\"netns\":4026532385,\"ifname\":\"va\",\"ifindex\":2,"
-		"\"kind\":\"veth\"}",
+		"\"tid\":7,\"netns\":4026532385,\"netns_cookie\":9,"
+		"\"ifname\":\"va\",\"ifindex\":2,\"kind\":\"veth\"}",
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"netdev.move\","
 		"\"tid\":7,\"ifname\":\"va\",\"ifindex\":2,\"new_ifname\":\"vb\","
 		"\"new_ifindex\":5,\"from_netns\":4026532385,"
-		"\"to_netns\":4026531833,\"cause\":\"netns-exit\"}",
+		"\"from_netns_cookie\":9,\"to_netns\":4026531833,"
+		"\"to_netns_cookie\":3,\"cause\":\"netns-exit\"}",
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"netdev.move\","
 		"\"tid\":7,\"ifname\":\"va\",\"ifindex\":2,"
-		"\"from_netns\":4026532385,\"to_netns\":0,"
+		"\"from_netns\":4026532385,\"from_netns_cookie\":9,\"to_netns\":0,"
 		"\"error\":\"EEXIST: File exists\"}",
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"ns.destroy\","
-		"\"tid\":7,\"ns_type\":\"net\",\"ns\":4026532385,\"interfaces\":"
+		"\"tid\":7,\"ns_type\":\"net\",\"ns\":4026532385,\"ns_cookie\":9,"
+		"\"interfaces\":"
 		"[{\"ifname\":\"lo\",\"ifindex\":1,\"fate\":\"deleted\"},"
 		"{\"ifname\":\"nic\",\"ifindex\":3,\"fate\":\"returned\"}]}",
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"ns.setns\","
 		"\"tid\":7,\"ns_type\":\"net\",\"from_ns\":1,\"to_ns\":2}",
 		"{\"time\":\"2026-12-01T08:00:00Z\",\"event\":\"netdev.rename\","
 		"\"tid\":7,\"ns_type\":\"net\",\"netns\":4026532385,"
+		"\"netns_cookie\":9,"
 		"\"ifname\":\"va\",\"ifindex\":2,\"new_ifname\":\"eth0\","
 		"\"cause\":\"request\"}",
 	};
 	struct nst_event live[7] = {
 		{ .kind = NST_EV_NS_CREATE,
-		  .create = { .ns_type = NST_NS_NET, .ns = NS_A } },
+		  .create = { .ns_type = NST_NS_NET,
+			      .ns = NS_A,
+			      .ns_cookie = 9 } },
 		{ .kind = NST_EV_NETDEV_CREATE,
 		  .life = { .netns = NS_A,
 			    .ifindex = 2,
 			    .ifname = "va",
-			    .kind = "veth" } },
+			    .kind = "veth",
+			    .netns_cookie = 9 } },
 		{ .kind = NST_EV_NETDEV_MOVE,
 		  .move = { .cause = NST_CAUSE_NETNS_EXIT,
 			    .from_netns = NS_A,
 			    .to_netns = INIT,
+			    .from_netns_cookie = 9,
+			    .to_netns_cookie = 3,
 			    .ifindex = 2,
 			    .new_ifindex = 5,
 			    .ifname = "va",
@@ -379,11 +515,13 @@ static void test_live_and_log_decoders_agree(void **state)
 		{ .kind = NST_EV_NETDEV_MOVE,
 		  .move = { .error = -17,
 			    .from_netns = NS_A,
+			    .from_netns_cookie = 9,
 			    .ifindex = 2,
 			    .ifname = "va" } },
 		{ .kind = NST_EV_NS_DESTROY,
 		  .destroy = { .ns_type = NST_NS_NET,
 			       .ns = NS_A,
+			       .ns_cookie = 9,
 			       .nr_devs = 2,
 			       .devs = { { 1, NST_FATE_DELETED, "lo" },
 					 { 3, NST_FATE_RETURNED, "nic" } } } },
@@ -392,6 +530,7 @@ static void test_live_and_log_decoders_agree(void **state)
 		  .setns = { .ns_type = NST_NS_NET, .from_ns = 1, .to_ns = 2 } },
 		{ .kind = NST_EV_NETDEV_RENAME,
 		  .rename = { .netns = NS_A,
+			      .netns_cookie = 9,
 			      .ifindex = 2,
 			      .cause = NST_CAUSE_REQUEST,
 			      .ifname = "va",
@@ -417,6 +556,11 @@ static void test_live_and_log_decoders_agree(void **state)
 		assert_int_equal(a.kind, b.kind);
 		assert_int_equal(a.netns, b.netns);
 		assert_int_equal(a.to_netns, b.to_netns);
+		assert_int_equal(a.cookie, 9);
+		assert_int_equal(a.cookie, b.cookie);
+		assert_int_equal(a.to_cookie, b.to_cookie);
+		if (a.kind == TOPO_EV_DEV_MOVE && !a.refused)
+			assert_int_equal(a.to_cookie, 3);
 		assert_int_equal(a.tid, b.tid);
 		assert_int_equal(a.dev.netns, b.dev.netns);
 		assert_int_equal(a.dev.ifindex, b.dev.ifindex);
@@ -821,6 +965,8 @@ int main(void)
 		cmocka_unit_test(test_names_from_every_record),
 		cmocka_unit_test(test_rename_in_place),
 		cmocka_unit_test(test_masters_unlinked),
+		cmocka_unit_test(test_cookie_tells_netns_of_one_inode_apart),
+		cmocka_unit_test(test_log_of_a_reused_inode),
 		cmocka_unit_test(test_live_and_log_decoders_agree),
 		cmocka_unit_test_setup_teardown(
 			test_sequence_as_replay_renders_it, write_sequence,

@@ -97,9 +97,15 @@ static uint8_t mac_bytes(const char *s, uint8_t *addr)
 	return n;
 }
 
-/* netns, ifindex, ifname (and kind): what every device record has. */
-static void dev_of(const json_t *o, struct ls_dev *d)
+/*
+ * netns, ifindex, ifname (and kind): what every device record has; and
+ * the netns's cookie, into the event's.
+ */
+static void dev_of(const json_t *o, struct topo_event *e)
 {
+	struct ls_dev *d = &e->dev;
+
+	e->cookie = jlog_u(o, "netns_cookie");
 	d->netns = u32(o, "netns");
 	d->ifindex = u32(o, "ifindex");
 	copy_name(d->name, o, "ifname");
@@ -115,7 +121,7 @@ static bool snapshot_netdev(struct jlog *log, const struct jlog_rec *r,
 	if (!jlog_need(log, r, "netns", "ifindex", "$ifname", NULL))
 		return false;
 	e->kind = TOPO_EV_DEV_SEEN;
-	dev_of(o, d);
+	dev_of(o, e);
 	d->flags = flag_bits(json_object_get(o, "flags"));
 	d->operstate = operstate_parse(jlog_s(o, "operstate"));
 	d->mtu = u32(o, "mtu");
@@ -159,6 +165,7 @@ static bool netns_event(struct jlog *log, const struct jlog_rec *r,
 	    (name && !jlog_need(log, r, "$name", "$op", NULL)))
 		return false;
 	e->netns = u32(o, "ns");
+	e->cookie = jlog_u(o, "ns_cookie");
 	names_of(o, "ns_names", e->netns, &e->names[0]);
 	if (name) {
 		e->kind = TOPO_EV_NETNS_NAME;
@@ -183,7 +190,7 @@ static bool dev_life(struct jlog *log, const struct jlog_rec *r,
 		     !jlog_need(log, r, "netns", "ifindex", NULL))
 		return false;
 	e->kind = create ? TOPO_EV_DEV_CREATE : TOPO_EV_DEV_DELETE;
-	dev_of(o, &e->dev);
+	dev_of(o, e);
 	names_of(o, "netns_names", e->dev.netns, &e->names[0]);
 	return true;
 }
@@ -203,6 +210,8 @@ static bool dev_move(struct jlog *log, const struct jlog_rec *r,
 		return false;
 	e->kind = TOPO_EV_DEV_MOVE;
 	e->dev.netns = u32(o, "from_netns");
+	e->cookie = jlog_u(o, "from_netns_cookie");
+	e->to_cookie = jlog_u(o, "to_netns_cookie");
 	e->dev.ifindex = u32(o, "ifindex");
 	copy_name(e->dev.name, o, "ifname");
 	e->to_netns = u32(o, "to_netns");
@@ -223,7 +232,7 @@ static bool dev_rename(struct jlog *log, const struct jlog_rec *r,
 		       NULL))
 		return false;
 	e->kind = TOPO_EV_DEV_RENAME;
-	dev_of(o, &e->dev);
+	dev_of(o, e);
 	copy_name(e->new_ifname, o, "new_ifname");
 	names_of(o, "netns_names", e->dev.netns, &e->names[0]);
 	return true;

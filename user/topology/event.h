@@ -48,7 +48,12 @@ struct topo_event {
 	enum topo_ev_kind kind;
 	uint32_t netns; /* a netns event's netns; ENTER: the one left */
 	uint32_t to_netns; /* MOVE: where to; ENTER: the one entered */
-	uint64_t cookie; /* the netns's, 0 where the record has none */
+	/*
+	 * The cookie of netns, or of dev.netns for a device event; 0 where
+	 * the record has none. Two cookies for one inode are two netns.
+	 */
+	uint64_t cookie;
+	uint64_t to_cookie; /* MOVE, ENTER: to_netns's */
 	uint32_t owner; /* NETNS_SEEN: its user namespace */
 	bool init, dying; /* NETNS_SEEN */
 	/*

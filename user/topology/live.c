@@ -16,6 +16,7 @@ static void from_destroy(const struct nst_ns_destroy *d, struct topo_event *out)
 
 	out->kind = TOPO_EV_NETNS_DESTROY;
 	out->netns = d->ns;
+	out->cookie = d->ns_cookie;
 	out->nfates = n;
 	out->nfates_total = d->nr_devs;
 	for (uint32_t i = 0; i < n; i++) {
@@ -29,6 +30,8 @@ static void from_move(const struct nst_netdev_move *mv, struct topo_event *out)
 {
 	out->kind = TOPO_EV_DEV_MOVE;
 	out->dev.netns = mv->from_netns;
+	out->cookie = mv->from_netns_cookie;
+	out->to_cookie = mv->to_netns_cookie;
 	out->dev.ifindex = mv->ifindex;
 	copy_name(out->dev.name, mv->ifname);
 	out->to_netns = mv->to_netns;
@@ -45,6 +48,7 @@ static void from_life(const struct nst_event *e, struct topo_event *out)
 	out->kind = e->kind == NST_EV_NETDEV_CREATE ? TOPO_EV_DEV_CREATE :
 						      TOPO_EV_DEV_DELETE;
 	out->dev.netns = l->netns;
+	out->cookie = l->netns_cookie;
 	out->dev.ifindex = l->ifindex;
 	copy_name(out->dev.name, l->ifname);
 	memcpy(out->dev.link_kind, l->kind, NST_KIND_LEN);
@@ -57,6 +61,7 @@ static void from_rename(const struct nst_netdev_rename *rn,
 {
 	out->kind = TOPO_EV_DEV_RENAME;
 	out->dev.netns = rn->netns;
+	out->cookie = rn->netns_cookie;
 	out->dev.ifindex = rn->ifindex;
 	copy_name(out->dev.name, rn->ifname);
 	copy_name(out->new_ifname, rn->new_ifname);
@@ -72,6 +77,7 @@ void topo_from_stream(const struct nst_event *e, struct topo_event *out)
 			return;
 		out->kind = TOPO_EV_NETNS_CREATE;
 		out->netns = e->create.ns;
+		out->cookie = e->create.ns_cookie;
 		break;
 	case NST_EV_NS_SETNS:
 		if (e->setns.ns_type != NST_NS_NET)
@@ -79,6 +85,8 @@ void topo_from_stream(const struct nst_event *e, struct topo_event *out)
 		out->kind = TOPO_EV_NETNS_ENTER;
 		out->netns = e->setns.from_ns;
 		out->to_netns = e->setns.to_ns;
+		out->cookie = e->setns.from_ns_cookie;
+		out->to_cookie = e->setns.to_ns_cookie;
 		break;
 	case NST_EV_NS_DESTROY:
 		if (e->destroy.ns_type == NST_NS_NET)

@@ -273,19 +273,6 @@ static void learn_names(struct topo *t, const struct topo_names *nm,
 	named(t, ns, changed, why);
 }
 
-void topo_learn(struct topo *t, const struct topo_event *e)
-{
-	struct topo_ns *ns;
-
-	/* A netns seen whole says all its names: topo_apply() sets them. */
-	if (e->kind == TOPO_EV_NETNS_SEEN)
-		return;
-	learn_names(t, &e->names[0], e);
-	learn_names(t, &e->names[1], e);
-	if (e->cookie && (ns = live_ns(t, e->netns)))
-		ns->cookie = e->cookie;
-}
-
 static struct topo_dev *append_dev(struct topo_ns *ns, const struct ls_dev *d)
 {
 	struct topo_dev *td;
@@ -358,6 +345,69 @@ static void repoint_peers(struct topo *t, uint32_t netns, uint32_t ifindex,
 		}
 }
 
+/* The netns e names first (a device's, or the one left), and its cookie. */
+static uint32_t first_netns(const struct topo_event *e)
+{
+	return e->dev.netns ? e->dev.netns : e->netns;
+}
+
+/* Whether cookie (0: the record has none) is of another netns than ns. */
+static bool other_netns(const struct topo_ns *ns, uint64_t cookie)
+{
+	return cookie && ns->cookie && cookie != ns->cookie;
+}
+
+/*
+ * The end of a netns (its death, a name that went) can be told after its
+ * inode went to another: after ip netns del, the netns may die before
+ * its name is seen to go; an event queued while a snapshot was read can
+ * be older than the snapshot.
+ */
+static bool tells_an_end(const struct topo_event *e)
+{
+	return e->kind == TOPO_EV_NETNS_DESTROY ||
+	       (e->kind == TOPO_EV_NETNS_NAME && e->unnamed);
+}
+
+/*
+ * The live netns of inum is the one of cookie: one of another cookie
+ * died unseen and gave its inode away, and goes now, with its devices,
+ * before the event's own netns is known. The end of another netns than
+ * the one held changes nothing (its apply leaves it too).
+ */
+static void learn_cookie(struct topo *t, uint32_t inum, uint64_t cookie,
+			 const struct topo_event *e)
+{
+	struct topo_ns *ns = live_ns(t, inum);
+
+	if (!ns || !cookie || ns->cookie == cookie || tells_an_end(e))
+		return;
+	if (!ns->cookie) {
+		ns->cookie = cookie;
+		return;
+	}
+	while (ns->ndevs)
+		delete_dev(t, ns, &ns->devs[0], e);
+	bury(t, ns, e);
+	drop_ns(t, ns);
+}
+
+static void learn_cookies(struct topo *t, const struct topo_event *e)
+{
+	learn_cookie(t, first_netns(e), e->cookie, e);
+	learn_cookie(t, e->to_netns, e->to_cookie, e);
+}
+
+void topo_learn(struct topo *t, const struct topo_event *e)
+{
+	learn_cookies(t, e);
+	/* A netns seen whole says all its names: topo_apply() sets them. */
+	if (e->kind == TOPO_EV_NETNS_SEEN)
+		return;
+	learn_names(t, &e->names[0], e);
+	learn_names(t, &e->names[1], e);
+}
+
 static void netns_create(struct topo *t, const struct topo_event *e)
 {
 	/* Every netns starts with its loopback, always ifindex 1, down. */
@@ -393,7 +443,7 @@ static void netns_destroy(struct topo *t, const struct topo_event *e)
 {
 	struct topo_ns *ns = live_ns(t, e->netns);
 
-	if (!ns)
+	if (!ns || other_netns(ns, e->cookie))
 		return;
 	/* The netdev.move of cause netns-exit that follows puts them back. */
 	for (size_t i = 0; i < ns->ndevs; i++)
@@ -420,7 +470,7 @@ static void netns_name(struct topo *t, const struct topo_event *e)
 		return;
 	if (e->unnamed) {
 		ns = live_ns(t, e->netns);
-		if (ns)
+		if (ns && !other_netns(ns, e->cookie))
 			named(t, ns, remove_name(ns, e->name), e);
 		return;
 	}
@@ -438,7 +488,8 @@ static void netns_seen(struct topo *t, const struct topo_event *e)
 	if (!ns)
 		return;
 	ns->owner = e->owner;
-	ns->cookie = e->cookie;
+	if (e->cookie)
+		ns->cookie = e->cookie;
 	ns->init = e->init;
 	ns->dying = e->dying;
 	ns->seen = true;
@@ -628,6 +679,8 @@ void topo_apply(struct topo *t, const struct topo_event *e)
 	if ((size_t)e->kind < sizeof(apply_kind) / sizeof(apply_kind[0]) &&
 	    apply_kind[e->kind])
 		apply_kind[e->kind](t, e);
+	/* Of the netns the event made known, if it did. */
+	learn_cookies(t, e);
 }
 
 void topo_sweep_begin(struct topo *t)

@@ -32,6 +32,11 @@ struct nsc_task {
 	uint64_t ns_stamp[NST_NS_TYPES]; /* when each was learnt */
 };
 
+struct nsc_gone {
+	uint64_t cookie;
+	uint32_t names; /* not yet removed */
+};
+
 struct nsc_entry {
 	uint32_t type, inum;
 	char **paths; /* the mount points that name it */
@@ -116,8 +121,12 @@ void nscache_free(struct nscache *c)
 			entry_free(hmap_at(&c->ns, i));
 	for (size_t i = 0; i < c->tasks.cap; i++)
 		free(hmap_at(&c->tasks, i));
+	for (size_t i = 0; i < c->gone.cap; i++)
+		free(hmap_at(&c->gone, i));
+	hmap_free(&c->gone);
 	hmap_free(&c->ns);
 	hmap_free(&c->tasks);
+	hmap_free(&c->cookies);
 }
 
 static struct nsc_entry *entry_get(struct nscache *c, uint32_t type,
@@ -233,8 +242,56 @@ void nscache_task_moved(struct nscache *c, uint32_t tid, uint32_t type,
 		move_task(c, task_get(c, tid), type, inum);
 }
 
+/* 0 is no cookie: the kernel had none to give. */
+static void learn_cookie(struct nscache *c, uint32_t inum, uint64_t cookie)
+{
+	if (inum && cookie)
+		hmap_put(&c->cookies, inum, (void *)(uintptr_t)cookie);
+}
+
+uint64_t nscache_netns_cookie(const struct nscache *c, uint32_t inum)
+{
+	return (uintptr_t)hmap_get(&c->cookies, inum);
+}
+
+uint64_t nscache_name_cookie(struct nscache *c, uint32_t inum, bool added)
+{
+	struct nsc_gone *g = added ? NULL : hmap_get(&c->gone, inum);
+	uint64_t cookie;
+
+	if (!g)
+		return nscache_netns_cookie(c, inum);
+	cookie = g->cookie;
+	if (!--g->names)
+		free(hmap_del(&c->gone, inum));
+	return cookie;
+}
+
+/* Its names will go from the mount table: they are the dead one's. */
+static void netns_gone(struct nscache *c, uint32_t inum, uint64_t cookie)
+{
+	struct nsc_entry *e = entry_get(c, NST_NS_NET, inum, false);
+	struct nsc_gone *g;
+
+	if (nscache_netns_cookie(c, inum) == cookie)
+		hmap_del(&c->cookies, inum);
+	if (!cookie || !e || !e->nnames)
+		return;
+	g = hmap_get(&c->gone, inum);
+	if (!g) {
+		g = calloc(1, sizeof(*g));
+		if (!g)
+			abort();
+		hmap_put(&c->gone, inum, g);
+	}
+	g->cookie = cookie;
+	g->names = e->nnames;
+}
+
 void nscache_seed(struct nscache *c, const struct inventory *inv)
 {
+	for (size_t i = 0; i < inv->nnets; i++)
+		learn_cookie(c, inv->nets[i].inum, inv->nets[i].cookie);
 	for (size_t i = 0; i < inv->ntasks; i++) {
 		const struct ls_task *lt = &inv->tasks[i];
 
@@ -309,8 +366,37 @@ static bool lives_in_new(uint32_t type)
 	return type != NST_NS_PID && type != NST_NS_TIME;
 }
 
+/* Each netns an event names, with its cookie: the newest word on it. */
+static void learn_cookies(struct nscache *c, const struct nst_event *e)
+{
+	switch (e->kind) {
+	case NST_EV_NS_CREATE:
+		if (e->create.ns_type == NST_NS_NET)
+			learn_cookie(c, e->create.ns, e->create.ns_cookie);
+		break;
+	case NST_EV_NS_SETNS:
+		if (e->setns.ns_type != NST_NS_NET)
+			break;
+		learn_cookie(c, e->setns.from_ns, e->setns.from_ns_cookie);
+		learn_cookie(c, e->setns.to_ns, e->setns.to_ns_cookie);
+		break;
+	case NST_EV_NETDEV_MOVE:
+		learn_cookie(c, e->move.from_netns, e->move.from_netns_cookie);
+		learn_cookie(c, e->move.to_netns, e->move.to_netns_cookie);
+		break;
+	case NST_EV_NETDEV_CREATE:
+	case NST_EV_NETDEV_DELETE:
+		learn_cookie(c, e->life.netns, e->life.netns_cookie);
+		break;
+	case NST_EV_NETDEV_RENAME:
+		learn_cookie(c, e->rename.netns, e->rename.netns_cookie);
+		break;
+	}
+}
+
 void nscache_event_before(struct nscache *c, const struct nst_event *e)
 {
+	learn_cookies(c, e);
 	switch (e->kind) {
 	case NST_EV_NS_CREATE:
 		if (e->create.child_pid)
@@ -330,8 +416,12 @@ void nscache_event_before(struct nscache *c, const struct nst_event *e)
 
 void nscache_event_after(struct nscache *c, const struct nst_event *e)
 {
-	if (e->kind == NST_EV_NS_DESTROY)
-		nscache_ns_gone(c, e->destroy.ns_type, e->destroy.ns);
+	if (e->kind != NST_EV_NS_DESTROY)
+		return;
+	/* Unless a new netns has that inode already: its cookie stays. */
+	if (e->destroy.ns_type == NST_NS_NET)
+		netns_gone(c, e->destroy.ns, e->destroy.ns_cookie);
+	nscache_ns_gone(c, e->destroy.ns_type, e->destroy.ns);
 }
 
 /*

@@ -35,6 +35,13 @@ struct nsc_view {
 struct nscache {
 	struct hmap ns; /* (type << 32 | inode) -> struct nsc_entry */
 	struct hmap tasks; /* tid -> struct nsc_task */
+	/* netns inode -> its net_cookie (never 0), cast to a pointer */
+	struct hmap cookies;
+	/*
+	 * netns inode -> struct nsc_gone: a netns that died with names,
+	 * whose removal from the mount table may come after its death.
+	 */
+	struct hmap gone;
 	uint64_t gen; /* the batch: liveness is checked once per batch */
 	uint64_t stamp; /* counts what was learnt, to order it */
 	size_t sweep_at; /* tasks known: the next full check of liveness */
@@ -48,7 +55,10 @@ struct nscache {
 void nscache_init(struct nscache *c);
 void nscache_free(struct nscache *c);
 
-/* Every process and thread of the inventory, in its namespaces. */
+/*
+ * Every process and thread of the inventory, in its namespaces, and the
+ * cookie of every netns.
+ */
 void nscache_seed(struct nscache *c, const struct inventory *inv);
 void nscache_name_add(struct nscache *c, uint32_t type, uint32_t inum,
 		      const char *path);
@@ -64,6 +74,16 @@ void nscache_ns_gone(struct nscache *c, uint32_t type, uint32_t inum);
 void nscache_event_before(struct nscache *c, const struct nst_event *e);
 /* ... and after (destruction: the event shows what died). */
 void nscache_event_after(struct nscache *c, const struct nst_event *e);
+
+/* The cookie of the live netns of inode inum, 0 when not known. */
+uint64_t nscache_netns_cookie(const struct nscache *c, uint32_t inum);
+/*
+ * The cookie of the netns a name of inode inum that came (added) or went
+ * is of, 0 when not known: a name that goes may be a dead netns's, whose
+ * inode is another's already. Called once for each name that comes or
+ * goes, after the cache heard of it.
+ */
+uint64_t nscache_name_cookie(struct nscache *c, uint32_t inum, bool added);
 
 /* false when there is nothing to say of it. */
 bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,

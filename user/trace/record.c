@@ -59,6 +59,12 @@ static void add_task(struct record *r, const struct nst_task *t)
 	record_add_str(r, "comm", t->comm, sizeof(t->comm), COL_COMM);
 }
 
+void record_add_cookie(struct record *r, const char *key, uint64_t cookie)
+{
+	if (cookie)
+		record_add_u(r, key, cookie, COL_SKIP);
+}
+
 /* The kernel's errnos stop at 4095 (MAX_ERRNO). */
 #define MAX_ERRNO 4095
 
@@ -93,7 +99,9 @@ static void add_move(struct record *r, const struct nst_netdev_move *m)
 		record_add_u(r, "new_ifindex", m->new_ifindex, COL_NONE);
 	}
 	record_add_u(r, "from_netns", m->from_netns, COL_NS);
+	record_add_cookie(r, "from_netns_cookie", m->from_netns_cookie);
 	record_add_u(r, "to_netns", m->to_netns, COL_NS);
+	record_add_cookie(r, "to_netns_cookie", m->to_netns_cookie);
 	record_add_name(r, "cause", cause_name(m->cause), COL_NONE);
 	/* The kernel's own moves (cause netns-exit) come from no syscall. */
 	if (m->origin != NST_ORIGIN_NONE && m->origin != NST_ORIGIN_NETNS_EXIT)
@@ -115,13 +123,16 @@ static void add_life(struct record *r, const struct nst_netdev_life *l)
 {
 	record_add_name(r, "ns_type", "net", COL_TYPE);
 	record_add_u(r, "netns", l->netns, COL_NS);
+	record_add_cookie(r, "netns_cookie", l->netns_cookie);
 	record_add_str(r, "ifname", l->ifname, sizeof(l->ifname), COL_NONE);
 	record_add_u(r, "ifindex", l->ifindex, COL_NONE);
 	record_add_str(r, "kind", l->kind, sizeof(l->kind), COL_NONE);
 	record_add_name(r, "cause", life_cause(l->origin), COL_NONE);
 	/* A veth end that went with its peer's netns: which one died. */
-	if (l->peer_netns)
+	if (l->peer_netns) {
 		record_add_u(r, "peer_netns", l->peer_netns, COL_NONE);
+		record_add_cookie(r, "peer_netns_cookie", l->peer_netns_cookie);
+	}
 	if (l->origin == NST_ORIGIN_SENDMSG || l->origin == NST_ORIGIN_SENDTO)
 		record_add_name(r, "syscall", origin_name(l->origin), COL_NONE);
 }
@@ -130,6 +141,7 @@ static void add_rename(struct record *r, const struct nst_netdev_rename *n)
 {
 	record_add_name(r, "ns_type", "net", COL_TYPE);
 	record_add_u(r, "netns", n->netns, COL_NS);
+	record_add_cookie(r, "netns_cookie", n->netns_cookie);
 	record_add_str(r, "ifname", n->ifname, sizeof(n->ifname), COL_NONE);
 	record_add_u(r, "ifindex", n->ifindex, COL_NONE);
 	record_add_str(r, "new_ifname", n->new_ifname, sizeof(n->new_ifname),
@@ -147,6 +159,7 @@ static void add_destroy(struct record *r, const struct nst_ns_destroy *d)
 	record_add_u(r, "ns", d->ns, COL_NS);
 	if (d->ns_type != NST_NS_NET)
 		return;
+	record_add_cookie(r, "ns_cookie", d->ns_cookie);
 	f = record_add(r, "interfaces", FIELD_DEVS, COL_NONE);
 	f->devs = d->devs;
 	f->ndevs = d->nr_devs < NST_MAX_DEVS ? d->nr_devs : NST_MAX_DEVS;
@@ -172,6 +185,8 @@ void record_from_event(struct record *r, const struct nst_event *e,
 		record_add_name(r, "ns_type", ns_type_name(e->create.ns_type),
 				COL_TYPE);
 		record_add_u(r, "ns", e->create.ns, COL_NS);
+		if (e->create.ns_type == NST_NS_NET)
+			record_add_cookie(r, "ns_cookie", e->create.ns_cookie);
 		record_add_name(r, "syscall", origin_name(e->create.origin),
 				COL_NONE);
 		if (e->create.child_pid)
@@ -182,7 +197,13 @@ void record_from_event(struct record *r, const struct nst_event *e,
 		record_add_name(r, "ns_type", ns_type_name(e->setns.ns_type),
 				COL_TYPE);
 		record_add_u(r, "from_ns", e->setns.from_ns, COL_NS);
+		if (e->setns.ns_type == NST_NS_NET)
+			record_add_cookie(r, "from_ns_cookie",
+					  e->setns.from_ns_cookie);
 		record_add_u(r, "to_ns", e->setns.to_ns, COL_NS);
+		if (e->setns.ns_type == NST_NS_NET)
+			record_add_cookie(r, "to_ns_cookie",
+					  e->setns.to_ns_cookie);
 		break;
 	case NST_EV_NS_DESTROY:
 		add_destroy(r, &e->destroy);
@@ -209,12 +230,14 @@ void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 }
 
 void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
-		    uint32_t inum, bool added, const char *name,
-		    const char *path)
+		    uint32_t inum, uint64_t cookie, bool added,
+		    const char *name, const char *path)
 {
 	add_head(r, event_name(EV_NS_NAME), now_ns);
 	record_add_name(r, "ns_type", ns_type_name(type), COL_TYPE);
 	record_add_u(r, "ns", inum, COL_NS);
+	if (type == NST_NS_NET)
+		record_add_cookie(r, "ns_cookie", cookie);
 	record_add_name(r, "op", added ? "add" : "remove", COL_NONE);
 	/* Mount points are whatever bytes the one who mounted chose. */
 	record_add_str(r, "name", name, strlen(name), COL_NONE);

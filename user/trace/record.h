@@ -37,7 +37,7 @@ enum field_col {
 	COL_COMM,
 	COL_TYPE,
 	COL_NS,
-	COL_SKIP, /* JSON only: the text columns already say it */
+	COL_SKIP, /* JSON only: the text columns say it, or it is for programs */
 };
 
 struct field {
@@ -67,8 +67,8 @@ void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 		 uint64_t total);
 /* A namespace got (added) or lost a name: an nsfs mount at path. */
 void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
-		    uint32_t inum, bool added, const char *name,
-		    const char *path);
+		    uint32_t inum, uint64_t cookie, bool added,
+		    const char *name, const char *path);
 
 /* For records that are not events (the snapshot's): schema, time, event. */
 void record_head(struct record *r, const char *event, uint64_t time_ns);
@@ -85,5 +85,12 @@ void record_add_str(struct record *r, const char *key, const char *s,
 		    uint32_t len, enum field_col col);
 void record_add_name(struct record *r, const char *key, const char *s,
 		     enum field_col col);
+/*
+ * A netns's cookie, after the field of its inode (key: that field's name
+ * and _cookie). Pipelines tell netns apart by it, inodes being reused at
+ * once; the text lines, for people, leave it out. 0: the kernel has none,
+ * and there is no field.
+ */
+void record_add_cookie(struct record *r, const char *key, uint64_t cookie);
 
 #endif

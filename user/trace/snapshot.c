@@ -52,9 +52,11 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 	output_record(o, &r);
 }
 
-static void emit_netdev(struct output *o, const struct ns_view *nv,
-			const struct ls_dev *d, uint64_t time_ns, uint64_t id)
+static void emit_netdev(struct output *o, const struct ls_view *v,
+			const struct ns_view *nv, const struct ls_dev *d,
+			uint64_t time_ns, uint64_t id)
 {
+	const struct ls_net *peer_net = inventory_net(&v->inv, d->peer_netns);
 	const char *flag_names[IFF_NAMES_MAX];
 	const char *ltype = link_type_name(d->type);
 	struct buf mac = {};
@@ -63,6 +65,7 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 	head(&r, "snapshot.netdev", time_ns, id);
 	record_add_name(&r, "ns_type", "net", COL_TYPE);
 	record_add_u(&r, "netns", nv->ns->inum, COL_NS);
+	record_add_cookie(&r, "netns_cookie", nv->net->cookie);
 	record_add_str(&r, "ifname", d->name, sizeof(d->name), COL_NONE);
 	record_add_u(&r, "ifindex", d->ifindex, COL_NONE);
 	record_add_str(&r, "kind", d->link_kind, sizeof(d->link_kind),
@@ -90,6 +93,9 @@ static void emit_netdev(struct output *o, const struct ns_view *nv,
 	}
 	if (d->peer_ifindex) {
 		record_add_u(&r, "peer_netns", d->peer_netns, COL_NONE);
+		if (peer_net)
+			record_add_cookie(&r, "peer_netns_cookie",
+					  peer_net->cookie);
 		record_add_u(&r, "peer_ifindex", d->peer_ifindex, COL_NONE);
 		record_add_str(&r, "peer_name", d->peer_name,
 			       sizeof(d->peer_name), COL_NONE);
@@ -119,7 +125,7 @@ long snapshot_emit(struct output *o, uint64_t id, const char *reason)
 
 		emit_netns(o, nv, begin, id);
 		for (size_t j = 0; j < nv->ndevs; j++)
-			emit_netdev(o, nv, &nv->devs[j], begin, id);
+			emit_netdev(o, &v, nv, &nv->devs[j], begin, id);
 		ndevs += nv->ndevs;
 	}
 	head(&r, "snapshot.end", stream_now_realtime_ns(), id);

@@ -93,12 +93,17 @@ static void on_name(void *ctx, bool added, const struct nsfs_name *name)
 	struct trace *t = ctx;
 	struct enrich x;
 	struct record r;
+	/* Asked for each name, written or not: the cache counts them. */
+	uint64_t cookie = name->type == NST_NS_NET ?
+				  nscache_name_cookie(&t->names_live.cache,
+						      name->inum, added) :
+				  0;
 
 	if (!(t->o->stream.ev_mask & NST_EV_BIT(EV_NS_NAME)) ||
 	    !(t->o->stream.ns_mask & (1u << name->type)) || t->o->stream.pid)
 		return;
 	record_ns_name(&r, stream_now_realtime_ns(), name->type, name->inum,
-		       added, name->name, name->path);
+		       cookie, added, name->name, name->path);
 	x.n = 0;
 	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
 		  name->inum);
