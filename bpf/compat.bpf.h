@@ -115,16 +115,6 @@ static __always_inline __u32 net_next_ifindex(struct net *net)
 }
 
 /*
- * What tells one network namespace from every other, for as long as the
- * machine runs: net_cookie, a plain u64 set once when the netns is set up
- * (5.12 on). The address of struct net and the inode are both used again
- * by the next netns once one is freed. Before 5.12 net_cookie was an
- * atomic64_t filled only when asked for (CO-RE sees another type, so the
- * field does not match); there the address is mixed with hash_mix, a
- * random number each netns gets: a netns in the memory of a dead one
- * almost surely draws another.
- */
-/*
  * net_cookie itself, what SO_NETNS_COOKIE gives, or 0 before 5.12: the
  * cookie fields of the records, which never carry a number of nstrace's.
  */
@@ -135,6 +125,16 @@ static __always_inline __u64 net_cookie(struct net *net)
 	return 0;
 }
 
+/*
+ * What tells one network namespace from every other, for as long as the
+ * machine runs: net_cookie, a plain u64 set once when the netns is set up
+ * (5.12 on). The address of struct net and the inode are both used again
+ * by the next netns once one is freed. Before 5.12 net_cookie was an
+ * atomic64_t filled only when asked for (CO-RE sees another type, so the
+ * field does not match); there the address is mixed with hash_mix, a
+ * random number each netns gets: a netns in the memory of a dead one
+ * almost surely draws another.
+ */
 static __always_inline __u64 net_identity(struct net *net)
 {
 	__u64 cookie = net_cookie(net);
