@@ -317,7 +317,7 @@ assert_visits() {
 	assert_runc_creates
 	assert_eq "$(count '.event == "ns.create" and .ns_type == "net"')" 0 "ns.create of a netns"
 	assert_eq "$(count '.event == "ns.destroy" and .ns_type == "net"')" 0 "ns.destroy of a netns"
-	assert_eq "$(count "(.pid == $DOCKERD_PID or .ppid == $DOCKERD_PID or (.comm | startswith(\"runc\")))
+	assert_eq "$(count "(.pid == $DOCKERD_PID or .ppid == $DOCKERD_PID or (.comm // \"\" | startswith(\"runc\")))
 		and (.event | startswith(\"netdev.\") or . == \"ns.setns\")")" 0 "netdev and ns.setns by docker"
 	if [ -n "$had" ]; then
 		assert_eq "$(count '.event == "ns.name"')" 0 "ns.name"
