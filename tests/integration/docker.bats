@@ -327,3 +327,34 @@ assert_visits() {
 			ns_pids ns_container
 	fi
 }
+
+@test "docker rm -f while processes compute: its death names none of them" {
+	local spin=$BATS_TEST_TMPDIR/nstspin pids=() e c
+	# The netns's last reference goes with its last socket, in an RCU
+	# callback that a timer interrupt runs on its way out: on the stack
+	# of whatever it interrupted, a process computing in user mode here.
+	cp "$(command -v bash)" "$spin"
+	for c in $(seq 0 $(($(nproc) - 1))); do
+		taskset -c "$c" nice -n 19 "$spin" -c 'while :; do :; done' 3>&- &
+		pids+=($!)
+	done
+	start_nstrace -e ns.create,ns.destroy -t net
+	for _ in 1 2 3; do
+		run_ctr none
+		dk rm -f "$CTR" >/dev/null
+		CTR=
+		wait_events 1 ".event == \"ns.destroy\" and .ns == $NET"
+		e=$(events ".event == \"ns.destroy\" and .ns == $NET")
+		echo "last reference: $(jq -c '[.last_ref_pid, .last_ref_comm]' <<<"$e")" >&2
+		[ "$(jq -r '.last_ref_comm // "-"' <<<"$e")" != nstspin ] || {
+			kill_bg "${pids[@]}"
+			echo "an interrupted process named: $e" >&2
+			return 1
+		}
+		# The next container may get this one's inode.
+		stop_nstrace
+		start_nstrace -e ns.create,ns.destroy -t net
+	done
+	kill_bg "${pids[@]}"
+	stop_nstrace
+}
