@@ -20,6 +20,7 @@
 /* What a device was: copied out, since the device itself may be freed. */
 struct dev_snap {
 	__u64 dev; /* struct net_device *, 0: none */
+	__u64 net_id; /* net_identity() of its netns: inodes are reused */
 	__u32 netns;
 	__u32 ifindex;
 	char ifname[NST_IFNAME_LEN];
@@ -56,6 +57,7 @@ static __always_inline void dev_snapshot(struct net_device *dev,
 	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
 
 	s->dev = (__u64)dev;
+	s->net_id = net_identity(dev_net_of(dev));
 	s->netns = net_inum(dev_net_of(dev));
 	s->ifindex = BPF_CORE_READ(dev, ifindex);
 	BPF_CORE_READ_STR_INTO(&s->ifname, dev, name);

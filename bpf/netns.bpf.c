@@ -153,6 +153,7 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	if (targ_life_hooked)
 		return 0;
 	emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
+	bpf_map_update_elem(&exit_reported, &s.dev, &s.net_id, BPF_ANY);
 	/*
 	 * Its veth peer dies with it, wherever the peer is; one in a dying
 	 * netns too is that netns's own to report.
@@ -163,6 +164,8 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 		dev_snapshot(peer, &s);
 		emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
 			       net_inum(w->net));
+		bpf_map_update_elem(&exit_reported, &s.dev, &s.net_id,
+				    BPF_ANY);
 	}
 	return 0;
 }
