@@ -39,6 +39,8 @@ setup() {
 
 teardown() {
 	teardown_nstrace
+	ip netns del "$(tname race)" 2>/dev/null || true
+	ip link del "ra$$" 2>/dev/null || true
 	if [ -n "$SPAWN" ]; then
 		touch "$NSROOT/root/stop"
 		for _ in $(seq 50); do
@@ -191,4 +193,36 @@ a_kworker() {
 			 + (if $ns == $net then {} else {peer_netns: $net} end)')" netns_pids netns_container
 	done
 	assert_eq "$(count ".event == \"netdev.delete\" and (.netns == $NET or .peer_netns == $NET)")" 3 "netdev.delete of its interfaces"
+}
+
+@test "a veth deleted as its peer's netns dies, as nspawn does: one netdev.delete an end" {
+	local x a b i ino b_idx
+	x=$(tname race)
+	a=ra$$
+	b=rb$$
+	: >"$BATS_TEST_TMPDIR/lived"
+	start_nstrace -e netdev.delete -t net
+	# nspawn removes ve-NAME as its netns dies; one ip -batch makes the
+	# request come before the kernel deletes the netns's devices, most
+	# times.
+	for i in $(seq 10); do
+		ip netns add "$x"
+		ip link add "$a" type veth peer name "$b" netns "$x"
+		echo "$(netns_ino "$x") $(ifindex "" "$a") $(ifindex "$x" "$b")" >>"$BATS_TEST_TMPDIR/lived"
+		printf 'netns del %s\nlink del %s\n' "$x" "$a" | ip -force -batch - 2>/dev/null || true
+		ip link del "$a" 2>/dev/null || true
+	done
+	wait_events 10 ".event == \"netdev.delete\" and .ifname == \"$b\""
+	sleep 0.5
+	stop_nstrace
+	# Each netns (its inode) and b's ifindex may be the last one's again:
+	# a's ifindex, in the host, is not.
+	while read -r ino i b_idx; do
+		assert_eq "$(count ".ifname == \"$a\" and .ifindex == $i")" 1 "netdev.delete of $a ($i)"
+		assert_eq "$(count ".ifname == \"$b\" and .ifindex == $b_idx and .netns == $ino")" \
+			"$(awk -v k="$ino $b_idx" '$1 " " $3 == k' "$BATS_TEST_TMPDIR/lived" | wc -l)" \
+			"netdev.delete of $b in $ino"
+	done <"$BATS_TEST_TMPDIR/lived"
+	assert_eq "$(count ".ifname == \"$b\"")" 10 "netdev.delete of $b"
+	echo "causes: $(jq -r .cause "$TRACE_OUT" | sort | uniq -c | tr '\n' ' ')" >&2
 }
