@@ -157,6 +157,36 @@ assert_dockerd_event() {
 	assert_json "$e" "$(jq -c --argjson w "$2" '. + $w' <<<"$(by_dockerd "$e")")" "${@:3}"
 }
 
+# dockerd_life EVENT IFNAME IFINDEX: dockerd's one netdev.create or
+# netdev.delete of that veth end, in the host netns, by request.
+dockerd_life() {
+	assert_dockerd_event ".event == \"$1\" and .ifindex == $3" \
+		"$(jq -nc --arg ev "$1" --argjson ns "$(ns_inode $$ net)" --arg n "$2" --argjson i "$3" \
+			'{event: $ev, ns_type: "net", netns: $ns, ifname: $n, ifindex: $i,
+			  kind: "veth", cause: "request", syscall: "sendto"}')" netns_pids
+}
+
+# dockerd_move IFNAME IFINDEX FROM TO SIDE: dockerd's one netdev.move of
+# the container's end from FROM to TO, keeping its name and index; SIDE
+# (from_netns or to_netns) is NET's, named NAME.
+dockerd_move() {
+	local other=to_netns
+	[ "$5" = to_netns ] && other=from_netns
+	assert_dockerd_event ".event == \"netdev.move\" and .$5 == $NET" \
+		"$(jq -nc --arg n "$1" --argjson i "$2" --argjson f "$3" --argjson t "$4" --arg nm "$NAME" --arg side "$5" \
+			'{event: "netdev.move", ns_type: "net", ifname: $n, ifindex: $i, new_ifname: $n, new_ifindex: $i,
+			  from_netns: $f, to_netns: $t, cause: "request", syscall: "sendto", ($side + "_names"): [$nm]}')" \
+		"${other}_pids" "$5_pids" "$5_container"
+}
+
+# dockerd_rename OLD NEW IFINDEX: dockerd's one netdev.rename in NET.
+dockerd_rename() {
+	assert_dockerd_event ".event == \"netdev.rename\" and .ifname == \"$1\" and .new_ifname == \"$2\"" \
+		"$(jq -nc --argjson ns "$NET" --arg o "$1" --arg n "$2" --argjson i "$3" --arg nm "$NAME" \
+			'{event: "netdev.rename", ns_type: "net", netns: $ns, ifname: $o, ifindex: $i, new_ifname: $n,
+			  cause: "request", syscall: "sendto", netns_names: [$nm]}')" netns_pids netns_container
+}
+
 # assert_netns_death: the one ns.destroy of NET, by a kernel worker,
 # holding only its loopback, whose own netdev.delete comes with it.
 assert_netns_death() {
@@ -215,7 +245,7 @@ assert_visits() {
 }
 
 @test "docker run -d, rm -f: veth pair, move, rename to eth0, back, delete, one death" {
-	local host eth0 in_idx out_idx out_name in_name e
+	local host eth0 in_idx out_idx out_name in_name
 	host=$(ns_inode $$ net)
 	start_nstrace
 	run_ctr bridge
@@ -237,42 +267,16 @@ assert_visits() {
 
 	assert_runc_creates
 	# Both ends in the host netns, by one request.
-	assert_dockerd_event ".event == \"netdev.create\" and .ifindex == $out_idx" \
-		"$(jq -nc --argjson ns "$host" --arg n "$out_name" --argjson i "$out_idx" \
-			'{event: "netdev.create", ns_type: "net", netns: $ns, ifname: $n, ifindex: $i,
-			  kind: "veth", cause: "request", syscall: "sendto"}')" netns_pids
-	assert_dockerd_event ".event == \"netdev.create\" and .ifindex == $in_idx" \
-		"$(jq -nc --argjson ns "$host" --arg n "$in_name" --argjson i "$in_idx" \
-			'{event: "netdev.create", ns_type: "net", netns: $ns, ifname: $n, ifindex: $i,
-			  kind: "veth", cause: "request", syscall: "sendto"}')" netns_pids
+	dockerd_life netdev.create "$out_name" "$out_idx"
+	dockerd_life netdev.create "$in_name" "$in_idx"
 	# In: moved under its own name, then renamed eth0 there.
-	assert_dockerd_event ".event == \"netdev.move\" and .to_netns == $NET" \
-		"$(jq -nc --argjson h "$host" --argjson ns "$NET" --arg n "$in_name" --argjson i "$in_idx" --arg nm "$NAME" \
-			'{event: "netdev.move", ns_type: "net", ifname: $n, ifindex: $i, new_ifname: $n, new_ifindex: $i,
-			  from_netns: $h, to_netns: $ns, cause: "request", syscall: "sendto", to_netns_names: [$nm]}')" \
-		from_netns_pids to_netns_pids to_netns_container
-	assert_dockerd_event ".event == \"netdev.rename\" and .new_ifname == \"eth0\"" \
-		"$(jq -nc --argjson ns "$NET" --arg n "$in_name" --argjson i "$in_idx" --arg nm "$NAME" \
-			'{event: "netdev.rename", ns_type: "net", netns: $ns, ifname: $n, ifindex: $i, new_ifname: "eth0",
-			  cause: "request", syscall: "sendto", netns_names: [$nm]}')" netns_pids netns_container
+	dockerd_move "$in_name" "$in_idx" "$host" "$NET" to_netns
+	dockerd_rename "$in_name" eth0 "$in_idx"
 	# Out: eth0 gets its name back, leaves, and the pair is deleted.
-	assert_dockerd_event ".event == \"netdev.rename\" and .ifname == \"eth0\"" \
-		"$(jq -nc --argjson ns "$NET" --arg n "$in_name" --argjson i "$in_idx" --arg nm "$NAME" \
-			'{event: "netdev.rename", ns_type: "net", netns: $ns, ifname: "eth0", ifindex: $i, new_ifname: $n,
-			  cause: "request", syscall: "sendto", netns_names: [$nm]}')" netns_pids netns_container
-	assert_dockerd_event ".event == \"netdev.move\" and .from_netns == $NET" \
-		"$(jq -nc --argjson h "$host" --argjson ns "$NET" --arg n "$in_name" --argjson i "$in_idx" --arg nm "$NAME" \
-			'{event: "netdev.move", ns_type: "net", ifname: $n, ifindex: $i, new_ifname: $n, new_ifindex: $i,
-			  from_netns: $ns, to_netns: $h, cause: "request", syscall: "sendto", from_netns_names: [$nm]}')" \
-		from_netns_pids from_netns_container to_netns_pids
-	assert_dockerd_event ".event == \"netdev.delete\" and .ifindex == $in_idx" \
-		"$(jq -nc --argjson ns "$host" --arg n "$in_name" --argjson i "$in_idx" \
-			'{event: "netdev.delete", ns_type: "net", netns: $ns, ifname: $n, ifindex: $i,
-			  kind: "veth", cause: "request", syscall: "sendto"}')" netns_pids
-	assert_dockerd_event ".event == \"netdev.delete\" and .ifindex == $out_idx" \
-		"$(jq -nc --argjson ns "$host" --arg n "$out_name" --argjson i "$out_idx" \
-			'{event: "netdev.delete", ns_type: "net", netns: $ns, ifname: $n, ifindex: $i,
-			  kind: "veth", cause: "request", syscall: "sendto"}')" netns_pids
+	dockerd_rename eth0 "$in_name" "$in_idx"
+	dockerd_move "$in_name" "$in_idx" "$NET" "$host" from_netns
+	dockerd_life netdev.delete "$in_name" "$in_idx"
+	dockerd_life netdev.delete "$out_name" "$out_idx"
 	# In that order, and nothing else of these two interfaces.
 	assert_eq "$(jq -r --argjson a "$in_idx" --argjson b "$out_idx" \
 		'select((.event | startswith("netdev.")) and (.ifindex == $a or .ifindex == $b)) | "\(.event) \(.ifindex)"' \
