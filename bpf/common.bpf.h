@@ -85,6 +85,21 @@ NST_SHARED struct {
 	__type(value, __u32);
 } move_seen SEC(".maps");
 
+/*
+ * Devices netns.bpf.c reported deleted with their dying netns (cause
+ * netns-exit), as it walked them when the cleanup work started: device
+ * -> net_identity() of the netns it was in. The kernel deletes them a
+ * little later, and a request can come first and delete one (ip netns
+ * del X, then ip link del of X's veth peer): that request's own
+ * netdev.delete would be a second one.
+ */
+NST_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} exit_reported SEC(".maps");
+
 /* A bit per enum nst_ns_type, and per enum nst_event_kind. */
 NST_SHARED const volatile __u32 targ_ns_mask NST_INIT(NST_NS_ALL);
 NST_SHARED const volatile __u32 targ_ev_mask NST_INIT(NST_EV_ALL);

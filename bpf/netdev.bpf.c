@@ -773,6 +773,23 @@ static __always_inline bool walked_before(const struct rtnl_batch *b, __u32 n)
 	return false;
 }
 
+/*
+ * A device a request deleted, unless its netns's death reported it
+ * already (the same device in the same netns: its memory and its inode
+ * may be another's since).
+ */
+static __always_inline void emit_deleted(const struct dev_snap *s,
+					 __u32 origin)
+{
+	__u64 *id = bpf_map_lookup_elem(&exit_reported, &s->dev);
+
+	if (id && *id == s->net_id) {
+		bpf_map_delete_elem(&exit_reported, &s->dev);
+		return;
+	}
+	emit_life(NST_EV_NETDEV_DELETE, s, origin);
+}
+
 struct exit_ctx {
 	__u32 tid;
 };
@@ -795,10 +812,10 @@ static long exit_one_cb(__u64 i, struct exit_ctx *c)
 	} else if (r->type != NST_RTM_DELLINK) {
 		emit_changed(b, r, answer);
 	} else if (answer >= 0 && !targ_life_hooked) {
-		emit_life(NST_EV_NETDEV_DELETE, &r->dev, b->origin);
+		emit_deleted(&r->dev, b->origin);
 		/* Deleting one end of a veth deletes the other. */
 		if (r->peer.dev)
-			emit_life(NST_EV_NETDEV_DELETE, &r->peer, b->origin);
+			emit_deleted(&r->peer, b->origin);
 	}
 	return 0;
 }

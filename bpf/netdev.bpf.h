@@ -21,6 +21,7 @@
 struct dev_snap {
 	__u64 dev; /* struct net_device *, 0: none */
 	__u64 net_cookie; /* of netns */
+	__u64 net_id; /* net_identity() of its netns: inodes are reused */
 	__u32 netns;
 	__u32 ifindex;
 	char ifname[NST_IFNAME_LEN];
@@ -60,6 +61,7 @@ static __always_inline void dev_snapshot(struct net_device *dev,
 	s->dev = (__u64)dev;
 	s->netns = net_inum(net);
 	s->net_cookie = net_cookie(net);
+	s->net_id = net_identity(net);
 	s->ifindex = BPF_CORE_READ(dev, ifindex);
 	BPF_CORE_READ_STR_INTO(&s->ifname, dev, name);
 	if (kind)

@@ -153,6 +153,7 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	if (targ_life_hooked)
 		return 0;
 	emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
+	bpf_map_update_elem(&exit_reported, &s.dev, &s.net_id, BPF_ANY);
 	/*
 	 * Its veth peer dies with it, wherever the peer is; one in a dying
 	 * netns too is that netns's own to report.
@@ -163,6 +164,8 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 		dev_snapshot(peer, &s);
 		emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
 			       net_id_of(w->net));
+		bpf_map_update_elem(&exit_reported, &s.dev, &s.net_id,
+				    BPF_ANY);
 	}
 	return 0;
 }
@@ -275,6 +278,50 @@ static long forget_gone_cb(struct bpf_map *map, __u64 *id, __u64 *stamp,
 	return 0;
 }
 
+/*
+ * 1 while a softirq runs on this CPU. The softirqs an interrupt runs as it
+ * ends run on the interrupted task's own stack when it came from user
+ * mode (x86_64 moves to the IRQ stack only for interrupts of the kernel),
+ * where current_is_process() takes them for the task: RCU callbacks
+ * freeing a container's last socket would name whichever process was
+ * computing there.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} in_softirq SEC(".maps");
+
+static __always_inline void softirq_mark(__u32 on)
+{
+	__u32 zero = 0, *v = bpf_map_lookup_elem(&in_softirq, &zero);
+
+	if (v)
+		*v = on;
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(nst_tp_softirq_entry, unsigned int vec)
+{
+	softirq_mark(1);
+	return 0;
+}
+
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(nst_tp_softirq_exit, unsigned int vec)
+{
+	softirq_mark(0);
+	return 0;
+}
+
+static __always_inline bool softirq_running(void)
+{
+	__u32 zero = 0, *v = bpf_map_lookup_elem(&in_softirq, &zero);
+
+	return v && *v;
+}
+
 SEC("tp_btf/workqueue_queue_work")
 int BPF_PROG(nst_tp_queue_work, int req_cpu, struct pool_workqueue *pwq,
 	     struct work_struct *work)
@@ -285,7 +332,7 @@ int BPF_PROG(nst_tp_queue_work, int req_cpu, struct pool_workqueue *pwq,
 	if (work->func != (void *)&cleanup_net)
 		return 0;
 	/* From an interrupt or a kernel thread, no process is to blame. */
-	q.valid = current_is_process(ctx);
+	q.valid = current_is_process(ctx) && !softirq_running();
 	q.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(q.comm, sizeof(q.comm));
 	bpf_map_update_elem(&cleanup_queuer, &zero, &q, BPF_ANY);

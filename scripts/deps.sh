@@ -12,6 +12,9 @@ test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc lib
 # busybox-static run its containers as users run them (deaths.bats,
 # requests.bats).
 test="$test containernetworking-plugins podman runc netavark aardvark-dns busybox-static"
+# Docker (its dockerd, run on private roots by docker.bats) and
+# systemd-nspawn (nspawn.bats).
+test="$test docker.io systemd-container"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages

@@ -261,3 +261,20 @@ setup_netns() {
 	ip netns add "$B"
 	HOST=$(ns_inode $$ net)
 }
+
+# assert_json EVENT EXPECTED [KEY...]: EVENT, less seq, time (which must
+# be now) and each KEY (checked apart by the caller), is EXPECTED exactly:
+# no field missing, none wrong, none more.
+assert_json() {
+	local e=$1 want=$2 got
+	shift 2
+	assert_time "$(jq -r .time <<<"$e")"
+	got=$(jq -cS --args 'del(.seq, .time) | delpaths([$ARGS.positional[] | [.]])' "$@" <<<"$e")
+	want=$(jq -cS . <<<"$want")
+	[ "$got" = "$want" ] || {
+		echo "event: $e" >&2
+		echo "expected: $want" >&2
+		echo "got:      $got" >&2
+		return 1
+	}
+}
