@@ -575,7 +575,7 @@ static void test_ns_name_record(void **state)
 
 	nscache_init(&c);
 	nscache_name_add(&c, NST_NS_NET, NS_A, "/run/netns/blue");
-	record_ns_name(&r, 1000000000ULL, NST_NS_NET, NS_A, true, "blue",
+	record_ns_name(&r, 1000000000ULL, NULL, NST_NS_NET, NS_A, true, "blue",
 		       "/run/netns/blue");
 	x.n = 0;
 	enrich_ns(&r, &c, &x, ENRICH_NS, NST_NS_NET, NS_A);
@@ -587,7 +587,7 @@ static void test_ns_name_record(void **state)
 		"\"op\":\"add\",\"name\":\"blue\",\"path\":\"/run/netns/blue\","
 		"\"ns_names\":[\"blue\"]}\n");
 	b.len = 0;
-	record_ns_name(&r, 1000000000ULL, NST_NS_UTS, NS_C, false, "h",
+	record_ns_name(&r, 1000000000ULL, NULL, NST_NS_UTS, NS_C, false, "h",
 		       "/tmp/h");
 	render_text(&b, &r, false);
 	assert_string_equal(
