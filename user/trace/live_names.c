@@ -86,6 +86,18 @@ static void told_gone(struct told_name *t, uint64_t now)
 }
 
 /*
+ * Whether a name a syscall told at told (as the process gave it) is the
+ * one at path: a relative path that could not be made absolute stands
+ * for any path that ends in the same name.
+ */
+static bool same_path(const char *told, const char *path)
+{
+	if (told[0] == '/')
+		return !strcmp(told, path);
+	return !strcmp(nsfs_last_component(told), nsfs_last_component(path));
+}
+
+/*
  * The name a mount syscall told at path (any mount namespace), the
  * newest first, or NULL.
  */
@@ -94,7 +106,7 @@ static struct told_name *told_at(struct live_names *n, uint32_t inum,
 {
 	for (size_t i = n->ntold; i-- > 0;)
 		if (n->told[i].n.inum == inum &&
-		    !strcmp(n->told[i].n.path, path))
+		    same_path(n->told[i].n.path, path))
 			return &n->told[i];
 	return NULL;
 }
@@ -241,7 +253,9 @@ void live_names_forget(struct live_names *n, uint32_t type, uint32_t inum)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n->ntold; i++) {
-		if (n->told[i].n.type == type && n->told[i].n.inum == inum)
+		/* A told umount waits for the mount table to show it. */
+		if (n->told[i].n.type == type && n->told[i].n.inum == inum &&
+		    !n->told[i].gone)
 			free(n->told[i].n.path);
 		else
 			n->told[k++] = n->told[i];
