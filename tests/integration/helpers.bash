@@ -237,3 +237,14 @@ setup_netns() {
 	ip netns add "$B"
 	HOST=$(ns_inode $$ net)
 }
+
+# A busybox image without a registry (docs: real-clients).
+podman_image() {
+	podman image exists localhost/nstrace-busybox && return 0
+	local root=$BATS_TEST_TMPDIR/rootfs
+	mkdir -p "$root/bin"
+	cp "$(command -v busybox)" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	ln -s busybox "$root/bin/sleep"
+	tar -C "$root" -c . | podman import - localhost/nstrace-busybox >/dev/null
+}

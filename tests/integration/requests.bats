@@ -377,17 +377,6 @@ cni() {
 	assert_eq "$(jq -r .new_ifindex <<<"$e")" "$after" "out: new_ifindex"
 }
 
-# A busybox image without a registry (docs: real-clients).
-podman_image() {
-	podman image exists localhost/nstrace-busybox && return 0
-	local root=$BATS_TEST_TMPDIR/rootfs
-	mkdir -p "$root/bin"
-	cp "$(command -v busybox)" "$root/bin/busybox"
-	ln -s busybox "$root/bin/sh"
-	ln -s busybox "$root/bin/sleep"
-	tar -C "$root" -c . | podman import - localhost/nstrace-busybox >/dev/null
-}
-
 @test "podman rm: netavark's deletes by name, the container's eth0 and the host veth" {
 	command -v podman >/dev/null && command -v busybox >/dev/null &&
 		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
