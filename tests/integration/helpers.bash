@@ -248,3 +248,15 @@ podman_image() {
 	ln -s busybox "$root/bin/sleep"
 	tar -C "$root" -c . | podman import - localhost/nstrace-busybox >/dev/null
 }
+
+# podman_run CTR NET SUBNET: a busybox container CTR sleeping on its own
+# network NET (docs: real-clients); skips without podman and netavark.
+podman_run() {
+	command -v podman >/dev/null && command -v busybox >/dev/null &&
+		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
+	podman_image
+	podman network create --internal --subnet "$3" "$2" >/dev/null
+	podman --runtime runc run -d --name "$1" --network "$2" \
+		--ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
+		localhost/nstrace-busybox /bin/sleep 600 >/dev/null
+}

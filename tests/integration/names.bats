@@ -69,6 +69,24 @@ assert_name() {
 	assert_eq "$(jq -r .name <<<"$1")" "${4##*/}" "$2: name"
 }
 
+# named_by OP PATH INODE COMM PPID [PID]: the one ns.name OP at PATH, by
+# COMM (PID when given), a child of PPID, in $e.
+named_by() {
+	e=$(one ".event==\"ns.name\" and .path==\"$2\" and .op==\"$1\"")
+	assert_name "$e" "$1" "$3" "$2"
+	assert_task "$e" "${6:-$(jq -r .pid <<<"$e")}" "$4" "$5"
+}
+
+# ip_names NAME INODE: the one add and one remove of /run/netns/NAME, each
+# by an ip (the shell's child: ip names the netns itself), in $add, $rm.
+ip_names() {
+	named_by add "/run/netns/$1" "$2" ip "$BASHPID"
+	add=$e
+	named_by remove "/run/netns/$1" "$2" ip "$BASHPID"
+	rm=$e
+	[[ $(jq -r .pid <<<"$rm") != $(jq -r .pid <<<"$add") ]]
+}
+
 @test "ip netns add and del: ns.name add with the inode and ip, then remove before the ns.destroy" {
 	start_nstrace
 	ip netns add "$A"
@@ -79,15 +97,8 @@ assert_name() {
 	wait_events 1 ".event==\"ns.destroy\" and .ns==$ino"
 	stop_nstrace
 
-	add=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"add\"")
-	assert_name "$add" add "$ino" "/run/netns/$A"
+	ip_names "$A" "$ino"
 	assert_eq "$(jq -c .ns_names <<<"$add")" "[\"$A\"]" "add: ns_names"
-	# ip netns add is the shell's child, and names its netns itself.
-	assert_task "$add" "$(jq -r .pid <<<"$add")" ip "$BASHPID"
-	rm=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"remove\"")
-	assert_name "$rm" remove "$ino" "/run/netns/$A"
-	assert_task "$rm" "$(jq -r .pid <<<"$rm")" ip "$BASHPID"
-	[[ $(jq -r .pid <<<"$rm") != $(jq -r .pid <<<"$add") ]]
 	assert_eq "$(jq -r 'has("ns_names")' <<<"$rm")" false "remove: no name left"
 	name_order "$TRACE_OUT" "$ino" "$A"
 }
@@ -104,12 +115,7 @@ assert_name() {
 	wait_events 2 ".event==\"ns.name\" and .name==\"$A\""
 	stop_nstrace
 
-	add=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"add\"")
-	assert_name "$add" add "$ino" "/run/netns/$A"
-	assert_task "$add" "$(jq -r .pid <<<"$add")" ip "$BASHPID"
-	rm=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"remove\"")
-	assert_name "$rm" remove "$ino" "/run/netns/$A"
-	assert_task "$rm" "$(jq -r .pid <<<"$rm")" ip "$BASHPID"
+	ip_names "$A" "$ino"
 }
 
 @test "a bind mount in another mount namespace: seen, with its process, told once" {
@@ -128,12 +134,8 @@ assert_name() {
 	sleep 0.3
 	stop_nstrace
 
-	add=$(one ".event==\"ns.name\" and .path==\"$X\" and .op==\"add\"")
-	assert_name "$add" add "$ino" "$X"
-	assert_task "$add" "$(jq -r .pid <<<"$add")" mount "$sh"
-	rm=$(one ".event==\"ns.name\" and .path==\"$X\" and .op==\"remove\"")
-	assert_name "$rm" remove "$ino" "$X"
-	assert_task "$rm" "$(jq -r .pid <<<"$rm")" umount "$sh"
+	named_by add "$X" "$ino" mount "$sh"
+	named_by remove "$X" "$ino" umount "$sh"
 }
 
 @test "the mount syscall's own forms: a relative target, /proc/PID/task/TID, an nsfs fd; told once" {
@@ -169,31 +171,19 @@ bind("/proc/self/fd/%d" % fd, sys.argv[3] + "/fd")
 	assert_eq "$(count '.event=="ns.name"')" 6 "ns.name events"
 
 	for op in add remove; do
-		e=$(one ".event==\"ns.name\" and .name==\"rel\" and .op==\"$op\"")
 		# Relative: nstrace, without capabilities, may not read the cwd
 		# of a process with all of them (docs/security.md).
-		assert_name "$e" $op "$(ns_inode $$ net)" rel
-		assert_task "$e" "$py" python3 "$BASHPID"
-		e=$(one ".event==\"ns.name\" and .name==\"task\" and .op==\"$op\"")
-		assert_name "$e" $op "$ib" ../task
-		assert_task "$e" "$py" python3 "$BASHPID"
-		e=$(one ".event==\"ns.name\" and .name==\"fd\" and .op==\"$op\"")
-		assert_name "$e" $op "$ia" "$BATS_TEST_TMPDIR/fd"
-		assert_task "$e" "$py" python3 "$BASHPID"
+		named_by $op rel "$(ns_inode $$ net)" python3 "$BASHPID" "$py"
+		named_by $op ../task "$ib" python3 "$BASHPID" "$py"
+		named_by $op "$BATS_TEST_TMPDIR/fd" "$ia" python3 "$BASHPID" "$py"
 	done
 }
 
 @test "podman: netavark's netns, named by podman, its remove before its ns.destroy" {
-	command -v podman >/dev/null && command -v busybox >/dev/null &&
-		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
-	podman_image
 	PNET=nsn$$
-	podman network create --internal --subnet 10.199.4.0/24 "$PNET" >/dev/null
 	CTR=nsn$$
 	start_nstrace
-	podman --runtime runc run -d --name "$CTR" --network "$PNET" \
-		--ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
-		localhost/nstrace-busybox /bin/sleep 600 >/dev/null
+	podman_run "$CTR" "$PNET" 10.199.4.0/24
 	pid=$(podman inspect -f '{{.State.Pid}}' "$CTR")
 	key=$(podman inspect -f '{{.NetworkSettings.SandboxKey}}' "$CTR")
 	ino=$(ns_inode "$pid" net)
@@ -232,12 +222,9 @@ bind("/proc/self/fd/%d" % fd, sys.argv[3] + "/fd")
 	e=$(one ".event==\"ns.name\" and .path==\"$ALIAS\" and .op==\"add\"")
 	assert_name "$e" add "$ino" "$ALIAS"
 	assert_eq "$(jq -r 'has("pid")' <<<"$e")" false "table: no process"
-	e=$(one ".event==\"ns.name\" and .path==\"$ALIAS\" and .op==\"remove\"")
-	assert_name "$e" remove "$ino" "$ALIAS"
-	assert_task "$e" "$(jq -r .pid <<<"$e")" umount "$BASHPID"
-	e=$(one ".event==\"ns.name\" and .name==\"$A\"")
-	assert_name "$e" remove "$ino" "/run/netns/$A"
-	assert_task "$e" "$(jq -r .pid <<<"$e")" ip "$BASHPID"
+	named_by remove "$ALIAS" "$ino" umount "$BASHPID"
+	assert_eq "$(count ".event==\"ns.name\" and .name==\"$A\"")" 1 "$A: one"
+	named_by remove "/run/netns/$A" "$ino" ip "$BASHPID"
 }
 
 @test "netdev.move between two named netns carries both names; two names show both" {

@@ -378,15 +378,9 @@ cni() {
 }
 
 @test "podman rm: netavark's deletes by name, the container's eth0 and the host veth" {
-	command -v podman >/dev/null && command -v busybox >/dev/null &&
-		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
-	podman_image
 	PNET=nst$$
-	podman network create --internal --subnet 10.199.3.0/24 "$PNET" >/dev/null
 	CTR=nst$$
-	podman --runtime runc run -d --name "$CTR" --network "$PNET" \
-		--ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
-		localhost/nstrace-busybox /bin/sleep 600 >/dev/null
+	podman_run "$CTR" "$PNET" 10.199.3.0/24
 	pid=$(podman inspect -f '{{.State.Pid}}' "$CTR")
 	ino=$(ns_inode "$pid" net)
 	eth0=$(nsenter -t "$pid" -n ip -j link show eth0)

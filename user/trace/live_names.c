@@ -79,6 +79,17 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* One more element of size bytes at the end of *v; aborts without memory. */
+static void *grow(void **v, size_t *n, size_t size)
+{
+	char *p = realloc(*v, (*n + 1) * size);
+
+	if (!p)
+		abort();
+	*v = p;
+	return p + (*n)++ * size;
+}
+
 static void told_gone(struct told_name *t, uint64_t now)
 {
 	t->gone = true;
@@ -126,13 +137,8 @@ static struct told_name *told_add(struct live_names *n, uint32_t mnt_ns,
 				  uint32_t type, uint32_t inum,
 				  const char *path)
 {
-	struct told_name *t;
+	struct told_name *t = grow((void **)&n->told, &n->ntold, sizeof(*t));
 
-	t = realloc(n->told, (n->ntold + 1) * sizeof(*n->told));
-	if (!t)
-		abort();
-	n->told = t;
-	t = &n->told[n->ntold++];
 	t->n.type = type;
 	t->n.inum = inum;
 	t->n.path = strdup(path);
@@ -266,13 +272,8 @@ void live_names_forget(struct live_names *n, uint32_t type, uint32_t inum)
 static void on_change(void *ctx, bool added, const struct nsfs_name *name)
 {
 	struct live_names *n = ctx;
-	struct held_name *h;
+	struct held_name *h = grow((void **)&n->held, &n->nheld, sizeof(*h));
 
-	h = realloc(n->held, (n->nheld + 1) * sizeof(*n->held));
-	if (!h)
-		abort();
-	n->held = h;
-	h = &n->held[n->nheld++];
 	h->n = *name;
 	h->n.path = strdup(name->path);
 	if (!h->n.path)
