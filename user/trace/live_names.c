@@ -305,7 +305,8 @@ static bool held_told(struct live_names *n, const struct held_name *h)
 {
 	struct told_name *t = told_at(n, h->n.inum, h->n.path);
 
-	return t && h->added != t->gone;
+	/* An add it told stays told when its umount was told too. */
+	return t && (h->added || t->gone);
 }
 
 void live_names_release(struct live_names *n, bool all,
