@@ -444,6 +444,23 @@ assert found == 3, found
 	sleep 0.3
 	stop_nstrace
 	assert_eq "$(count '.event=="ns.name"')" 0 "-p"
+
+	# The process of -p itself mounts: that ns.name is its.
+	X=$BATS_TEST_TMPDIR/mine
+	touch "$X"
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	unshare -m --propagation private sh -c \
+		'read _ <"$1" && exec mount --bind /proc/self/ns/net "$2"' \
+		sh "$BATS_TEST_TMPDIR/go" "$X" &
+	mnt=$!
+	start_nstrace -p "$mnt"
+	echo >"$BATS_TEST_TMPDIR/go"
+	wait "$mnt"
+	wait_events 1 '.event=="ns.name"'
+	stop_nstrace
+	e=$(one '.event=="ns.name"')
+	assert_name "$e" add "$(ns_inode $$ net)" "$X"
+	assert_task "$e" "$mnt" mount "$BASHPID"
 }
 
 @test "after the drop of every capability, names and pids still come" {

@@ -568,6 +568,8 @@ static void test_enrich_keys(void **state)
 
 static void test_ns_name_record(void **state)
 {
+	const struct nst_task ip = { .pid = 42, .tid = 43, .ppid = 41,
+				     .comm = "ip" };
 	struct nscache c;
 	struct enrich x;
 	struct record r;
@@ -586,6 +588,18 @@ static void test_ns_name_record(void **state)
 		"\"event\":\"ns.name\",\"ns_type\":\"net\",\"ns\":4026532283,"
 		"\"op\":\"add\",\"name\":\"blue\",\"path\":\"/run/netns/blue\","
 		"\"ns_names\":[\"blue\"]}\n");
+	/* From a mount syscall: the process, as every event has it. */
+	b.len = 0;
+	record_ns_name(&r, 1000000000ULL, &ip, NST_NS_NET, NS_A, false, "blue",
+		       "/run/netns/blue");
+	render_json(&b, &r);
+	assert_string_equal(
+		buf_cstr(&b),
+		"{\"schema\":1,\"time\":\"1970-01-01T00:00:01.000000000Z\","
+		"\"event\":\"ns.name\",\"pid\":42,\"tid\":43,\"ppid\":41,"
+		"\"uid\":0,\"comm\":\"ip\",\"ns_type\":\"net\","
+		"\"ns\":4026532283,\"op\":\"remove\",\"name\":\"blue\","
+		"\"path\":\"/run/netns/blue\"}\n");
 	b.len = 0;
 	record_ns_name(&r, 1000000000ULL, NULL, NST_NS_UTS, NS_C, false, "h",
 		       "/tmp/h");
