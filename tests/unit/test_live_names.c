@@ -166,8 +166,13 @@ static void test_table_alone(void **state)
 	struct nsfs_name out;
 
 	open_names(&n, MI_ROOT MI_BLUE);
+	assert_int_equal(live_names_wait_ms(&n, 100), 100);
 	table_now(&n, MI_ROOT MI_BLUE MI_RED);
 	assert_int_equal(ntold, 0); /* in its grace */
+	assert_in_range(live_names_wait_ms(&n, 100), 1,
+			LIVE_NAMES_GRACE_NS / 1000000);
+	usleep(LIVE_NAMES_GRACE_NS / 1000);
+	assert_int_equal(live_names_wait_ms(&n, 100), 0);
 	live_names_release(&n, true, on_name, NULL);
 	assert_int_equal(ntold, 1);
 	assert_true(told[0].added);

@@ -309,6 +309,19 @@ static bool held_told(struct live_names *n, const struct held_name *h)
 	return t && (h->added || t->gone);
 }
 
+int live_names_wait_ms(const struct live_names *n, int max_ms)
+{
+	uint64_t now = now_ns(), wait = (uint64_t)max_ms * 1000000;
+
+	for (size_t i = 0; i < n->nheld; i++) {
+		if (n->held[i].due_ns <= now)
+			return 0;
+		if (n->held[i].due_ns - now < wait)
+			wait = n->held[i].due_ns - now;
+	}
+	return (wait + 999999) / 1000000;
+}
+
 void live_names_release(struct live_names *n, bool all,
 			void (*cb)(void *ctx, bool added,
 				   const struct nsfs_name *name),

@@ -63,6 +63,8 @@ void live_names_close(struct live_names *n);
  * one line on stderr.
  */
 int live_names_update(struct live_names *n);
+/* How long poll() may wait, up to max_ms: until the next grace ends. */
+int live_names_wait_ms(const struct live_names *n, int max_ms);
 /*
  * Tells cb of the held changes of the mount table that no syscall event
  * told within LIVE_NAMES_GRACE_NS (all: every one not told, on the way

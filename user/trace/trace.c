@@ -164,7 +164,9 @@ static int poll_names(struct trace *t)
 	};
 
 	nscache_tick(&t->names_live.cache);
-	if (poll(fds, 2, POLL_TIMEOUT_MS) < 0 && errno != EINTR) {
+	if (poll(fds, 2, live_names_wait_ms(&t->names_live, POLL_TIMEOUT_MS)) <
+		    0 &&
+	    errno != EINTR) {
 		fprintf(stderr, "nstrace: cannot wait for events: %s\n",
 			strerror(errno));
 		return -1;
