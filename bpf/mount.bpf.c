@@ -52,10 +52,98 @@ struct {
 	__type(value, struct mount_req);
 } pending_mount SEC(".maps");
 
+/*
+ * A relative target made absolute as d_path() would: the caller's cwd,
+ * built backwards from its dentry up to its root in buf[0..NST_CWD_HALF),
+ * then '/' and the target from buf[NST_CWD_HALF].
+ */
+#define NST_CWD_HALF 256
+#define NST_CWD_LEVELS 64
+
+struct cwd_walk {
+	char buf[2 * NST_CWD_HALF];
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 pos; /* where the path starts in buf */
+	__u32 failed; /* too long or too deep */
+};
+
 struct mount_scratch {
 	struct mount_req req;
 	struct src_split split;
+	struct cwd_walk cwd;
 };
+
+struct cwd_ctx {
+	struct cwd_walk *w;
+};
+
+/* One step up: a component of the path, or from a mount to its parent. */
+static long cwd_step_cb(__u64 i, struct cwd_ctx *c)
+{
+	struct cwd_walk *w = c->w;
+	struct dentry *d = w->dentry;
+	struct mount *m = w->mnt, *parent;
+	struct vfsmount *vm;
+	const unsigned char *name;
+	__u32 len, pos = w->pos;
+
+	vm = (void *)m + bpf_core_field_offset(struct mount, mnt);
+	if (d == w->root_dentry && vm == w->root_mnt)
+		return 1;
+	if (d == BPF_CORE_READ(vm, mnt_root)) {
+		parent = BPF_CORE_READ(m, mnt_parent);
+		if (parent == m)
+			return 1; /* the root of its mount namespace */
+		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		w->mnt = parent;
+		return 0;
+	}
+	len = BPF_CORE_READ(d, d_name.len);
+	name = BPF_CORE_READ(d, d_name.name);
+	if (i + 1 == NST_CWD_LEVELS || len + 1 > pos || pos > NST_CWD_HALF) {
+		w->failed = 1;
+		return 1;
+	}
+	pos -= len;
+	bpf_probe_read_kernel(w->buf + (pos & (NST_CWD_HALF - 1)),
+			      len & (NST_CWD_HALF - 1), name);
+	pos--;
+	w->buf[pos & (NST_CWD_HALF - 1)] = '/';
+	w->pos = pos;
+	w->dentry = BPF_CORE_READ(d, d_parent);
+	return 0;
+}
+
+/* path, relative, made absolute in place; left as it is on failure. */
+static __always_inline void absolute_target(struct cwd_walk *w, char *path)
+{
+	struct fs_struct *fs = BPF_CORE_READ(bpf_get_current_task_btf(), fs);
+	struct cwd_ctx ctx = { w };
+	struct vfsmount *pwd_mnt;
+	__u32 pos;
+
+	if (!fs)
+		return;
+	pwd_mnt = BPF_CORE_READ(fs, pwd.mnt);
+	w->dentry = BPF_CORE_READ(fs, pwd.dentry);
+	w->mnt = (void *)pwd_mnt - bpf_core_field_offset(struct mount, mnt);
+	w->root_dentry = BPF_CORE_READ(fs, root.dentry);
+	w->root_mnt = BPF_CORE_READ(fs, root.mnt);
+	w->pos = NST_CWD_HALF;
+	w->failed = 0;
+	w->buf[NST_CWD_HALF] = '/';
+	if (bpf_probe_read_kernel_str(w->buf + NST_CWD_HALF + 1,
+				      NST_CWD_HALF - 1, path) < 0)
+		return;
+	bpf_loop(NST_CWD_LEVELS, cwd_step_cb, &ctx, 0);
+	pos = w->pos;
+	if (w->failed || pos > NST_CWD_HALF)
+		return;
+	bpf_probe_read_kernel_str(path, NST_PATH_LEN, w->buf + pos);
+}
 
 /* Too big for the BPF stack: built here, then copied into the map. */
 struct {
@@ -285,8 +373,12 @@ static __always_inline void read_req(struct mount_scratch *m)
 	}
 	if (!r->have_path &&
 	    bpf_probe_read_user_str(r->name.path, sizeof(r->name.path),
-				    (const void *)r->tgt) > 0)
+				    (const void *)r->tgt) > 0) {
 		r->have_path = 1;
+		/* The kernel walks a relative one from the cwd, as of now. */
+		if (r->name.path[0] != '/')
+			absolute_target(&m->cwd, r->name.path);
+	}
 }
 
 static __always_inline void mount_enter(__u32 op, const void *src,

@@ -145,11 +145,12 @@ ip_names() {
 	BG=$!
 	wait_for comm_is "$BG" sleep
 	ib=$(ns_inode "$BG" net)
-	mkdir "$BATS_TEST_TMPDIR/d"
-	touch "$BATS_TEST_TMPDIR/d/rel" "$BATS_TEST_TMPDIR/task" "$BATS_TEST_TMPDIR/fd"
+	dir=$(realpath "$BATS_TEST_TMPDIR")
+	mkdir "$dir/d"
+	touch "$dir/d/rel" "$dir/task" "$dir/fd"
 	start_nstrace
 	# mount(2) itself: mount(8) would make the paths absolute first.
-	(cd "$BATS_TEST_TMPDIR/d" && exec python3 -c '
+	(cd "$dir/d" && exec python3 -c '
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 def bind(src, dst):
@@ -159,11 +160,11 @@ def bind(src, dst):
         sys.exit("umount %s: %s" % (dst, os.strerror(ctypes.get_errno())))
 print(os.getpid(), flush=True)
 bind("/proc/self/ns/net", "rel")
-bind("/proc/%s/task/%s/ns/net" % (sys.argv[1], sys.argv[1]), "../task")
+bind("/proc/%s/task/%s/ns/net" % (sys.argv[1], sys.argv[1]), "./../task")
 fd = os.open("/run/netns/" + sys.argv[2], os.O_RDONLY)
 bind("/proc/self/fd/%d" % fd, sys.argv[3] + "/fd")
-' "$BG" "$A" "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/pid")
-	py=$(cat "$BATS_TEST_TMPDIR/pid")
+' "$BG" "$A" "$dir" >"$dir/pid")
+	py=$(cat "$dir/pid")
 	wait_events 6 ".event==\"ns.name\" and .pid==$py"
 	sleep 0.3
 	stop_nstrace
@@ -171,11 +172,10 @@ bind("/proc/self/fd/%d" % fd, sys.argv[3] + "/fd")
 	assert_eq "$(count '.event=="ns.name"')" 6 "ns.name events"
 
 	for op in add remove; do
-		# Relative: nstrace, without capabilities, may not read the cwd
-		# of a process with all of them (docs/security.md).
-		named_by $op rel "$(ns_inode $$ net)" python3 "$BASHPID" "$py"
-		named_by $op ../task "$ib" python3 "$BASHPID" "$py"
-		named_by $op "$BATS_TEST_TMPDIR/fd" "$ia" python3 "$BASHPID" "$py"
+		# Relative: from the cwd, as the kernel walked it.
+		named_by $op "$dir/d/rel" "$(ns_inode $$ net)" python3 "$BASHPID" "$py"
+		named_by $op "$dir/task" "$ib" python3 "$BASHPID" "$py"
+		named_by $op "$dir/fd" "$ia" python3 "$BASHPID" "$py"
 	done
 }
 

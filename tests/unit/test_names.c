@@ -105,6 +105,31 @@ static void test_nsfs_parse(void **state)
 	nsfs_set_free(&s);
 }
 
+static void test_nsfs_clean_path(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "/", "/" },
+		{ "/a", "/a" },
+		{ "/a/", "/a" },
+		{ "//a//b/", "/a/b" },
+		{ "/a/./b", "/a/b" },
+		{ "/a/../b", "/b" },
+		{ "/../a", "/a" },
+		{ "/a/b/../../c", "/c" },
+		{ "/a/..", "/" },
+		{ "/.", "/" },
+		{ "/tmp/d/../d/./rel", "/tmp/d/rel" },
+		{ "/a/..b/.c", "/a/..b/.c" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i][0]);
+		nsfs_clean_path(buf);
+		assert_string_equal(buf, cases[i][1]);
+	}
+}
+
 struct change {
 	bool added;
 	char path[64];
@@ -568,8 +593,9 @@ static void test_enrich_keys(void **state)
 
 static void test_ns_name_record(void **state)
 {
-	const struct nst_task ip = { .pid = 42, .tid = 43, .ppid = 41,
-				     .comm = "ip" };
+	const struct nst_task ip = {
+		.pid = 42, .tid = 43, .ppid = 41, .comm = "ip"
+	};
 	struct nscache c;
 	struct enrich x;
 	struct record r;
@@ -644,6 +670,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmap_put_get_del),
 		cmocka_unit_test(test_nsfs_parse),
+		cmocka_unit_test(test_nsfs_clean_path),
 		cmocka_unit_test(test_nsfs_diff),
 		cmocka_unit_test(test_cache_names),
 		cmocka_unit_test(test_cache_moves),

@@ -180,15 +180,13 @@ static void absolute_path(const struct nst_event *e, char *path, size_t len)
 	if (given[0] == '/' ||
 	    (got = readlink(link, cwd, sizeof(cwd) - 1)) <= 0) {
 		snprintf(path, len, "%.*s", glen, given);
-		return;
+	} else {
+		cwd[got] = '\0';
+		snprintf(path, len, "%s/%.*s", cwd, glen, given);
 	}
-	cwd[got] = '\0';
-	while (glen >= 2 && given[0] == '.' && given[1] == '/') {
-		given += 2;
-		glen -= 2;
-	}
-	snprintf(path, len, "%s/%.*s", strcmp(cwd, "/") ? cwd : "", glen,
-		 given);
+	/* The mount table shows /run/netns/x for /run/netns/./x. */
+	if (path[0] == '/')
+		nsfs_clean_path(path);
 }
 
 /* A change of the mount table at path not yet told, or NULL. */

@@ -93,6 +93,34 @@ int nsfs_set_read(struct nsfs_set *s, int fd)
 	return 0;
 }
 
+void nsfs_clean_path(char *path)
+{
+	const char *in = path, *end;
+	char *out = path; /* the end of what is kept, no slash after it */
+	size_t len;
+
+	for (;;) {
+		while (*in == '/')
+			in++;
+		if (!*in)
+			break;
+		end = strchrnul(in, '/');
+		len = end - in;
+		if (len == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+		} else if (len != 1 || in[0] != '.') {
+			*out++ = '/';
+			memmove(out, in, len);
+			out += len;
+		}
+		in = end;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
 const struct nsfs_name *nsfs_set_find(const struct nsfs_set *s,
 				      const char *path)
 {
