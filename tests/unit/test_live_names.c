@@ -94,76 +94,75 @@ static int syscall_event(struct live_names *n, uint32_t op, uint32_t mnt_ns,
 	return live_names_event(n, &e, out, buf, sizeof(buf));
 }
 
+static struct nsfs_name out;
+
+static int mounted(struct live_names *n, uint32_t mnt_ns, uint32_t inum,
+		   const char *path)
+{
+	return syscall_event(n, NST_NAME_ADD, mnt_ns, inum, path, &out);
+}
+
+static int unmounted(struct live_names *n, uint32_t mnt_ns, const char *path)
+{
+	return syscall_event(n, NST_NAME_REMOVE, mnt_ns, 0, path, &out);
+}
+
+/* On the way out: the mount table told want names in all. */
+static void close_names(struct live_names *n, int want)
+{
+	live_names_release(n, true, on_name, NULL);
+	assert_int_equal(ntold, want);
+	live_names_close(n);
+}
+
 static void test_syscalls_first(void **state)
 {
 	struct live_names n;
-	struct nsfs_name out;
 
 	open_names(&n, MI_ROOT);
-	assert_int_equal(syscall_event(&n, NST_NAME_ADD, OWN_MNT, NS_A,
-				       "/run/netns/blue", &out),
-			 1);
+	assert_int_equal(mounted(&n, OWN_MNT, NS_A, "/run/netns/blue"), 1);
 	assert_int_equal(out.inum, NS_A);
 	assert_string_equal(out.name, "blue");
 	table_now(&n, MI_ROOT MI_BLUE);
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0,
-				       "/run/netns/blue", &out),
-			 1);
+	assert_int_equal(unmounted(&n, OWN_MNT, "/run/netns/blue"), 1);
 	assert_int_equal(out.inum, NS_A);
 	assert_int_equal(out.type, NST_NS_NET);
 	table_now(&n, MI_ROOT);
-	live_names_release(&n, true, on_name, NULL);
-	assert_int_equal(ntold, 0);
-	live_names_close(&n);
+	close_names(&n, 0);
 }
 
 /* The table is read between the change and the syscall's return. */
 static void test_table_first(void **state)
 {
 	struct live_names n;
-	struct nsfs_name out;
 
 	open_names(&n, MI_ROOT);
 	table_now(&n, MI_ROOT MI_BLUE);
-	assert_int_equal(syscall_event(&n, NST_NAME_ADD, OWN_MNT, NS_A,
-				       "/run/netns/blue", &out),
-			 1);
+	assert_int_equal(mounted(&n, OWN_MNT, NS_A, "/run/netns/blue"), 1);
 	table_now(&n, MI_ROOT);
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0,
-				       "/run/netns/blue", &out),
-			 1);
+	assert_int_equal(unmounted(&n, OWN_MNT, "/run/netns/blue"), 1);
 	assert_int_equal(out.inum, NS_A);
-	live_names_release(&n, true, on_name, NULL);
-	assert_int_equal(ntold, 0);
-	live_names_close(&n);
+	close_names(&n, 0);
 }
 
 /* The table saw the mount; both syscalls are read before its grace ends. */
 static void test_both_in_the_grace(void **state)
 {
 	struct live_names n;
-	struct nsfs_name out;
 
 	open_names(&n, MI_ROOT);
 	table_now(&n, MI_ROOT MI_BLUE);
-	assert_int_equal(syscall_event(&n, NST_NAME_ADD, OWN_MNT, NS_A,
-				       "/run/netns/blue", &out),
-			 1);
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0,
-				       "/run/netns/blue", &out),
-			 1);
+	assert_int_equal(mounted(&n, OWN_MNT, NS_A, "/run/netns/blue"), 1);
+	assert_int_equal(unmounted(&n, OWN_MNT, "/run/netns/blue"), 1);
 	live_names_release(&n, true, on_name, NULL);
 	table_now(&n, MI_ROOT);
-	live_names_release(&n, true, on_name, NULL);
-	assert_int_equal(ntold, 0);
-	live_names_close(&n);
+	close_names(&n, 0);
 }
 
 /* Mounted before the start, or by a mount nstrace does not hook. */
 static void test_table_alone(void **state)
 {
 	struct live_names n;
-	struct nsfs_name out;
 
 	open_names(&n, MI_ROOT MI_BLUE);
 	assert_int_equal(live_names_wait_ms(&n, 100), 100);
@@ -180,70 +179,46 @@ static void test_table_alone(void **state)
 	assert_string_equal(told[0].path, "/run/netns/red");
 	/* Its umount is the syscall's, with the inode the table gave. */
 	table_now(&n, MI_ROOT MI_BLUE);
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0,
-				       "/run/netns/red", &out),
-			 1);
+	assert_int_equal(unmounted(&n, OWN_MNT, "/run/netns/red"), 1);
 	assert_int_equal(out.inum, NS_B);
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0,
-				       "/run/netns/blue", &out),
-			 1);
+	assert_int_equal(unmounted(&n, OWN_MNT, "/run/netns/blue"), 1);
 	assert_int_equal(out.inum, NS_A);
 	table_now(&n, MI_ROOT);
-	live_names_release(&n, true, on_name, NULL);
-	assert_int_equal(ntold, 1);
 	/* An umount of a path that had no name. */
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0, "/mnt",
-				       &out),
-			 0);
-	live_names_close(&n);
+	assert_int_equal(unmounted(&n, OWN_MNT, "/mnt"), 0);
+	close_names(&n, 1);
 }
 
 static void test_other_mount_namespace(void **state)
 {
 	struct live_names n;
-	struct nsfs_name out;
 
 	open_names(&n, MI_ROOT);
-	assert_int_equal(syscall_event(&n, NST_NAME_ADD, OTHER_MNT, NS_A,
-				       "/tmp/x", &out),
-			 1);
+	assert_int_equal(mounted(&n, OTHER_MNT, NS_A, "/tmp/x"), 1);
 	/* The same path in our own: not that name. */
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0,
-				       "/tmp/x", &out),
-			 0);
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OTHER_MNT, 0,
-				       "/tmp/x", &out),
-			 1);
+	assert_int_equal(unmounted(&n, OWN_MNT, "/tmp/x"), 0);
+	assert_int_equal(unmounted(&n, OTHER_MNT, "/tmp/x"), 1);
 	assert_int_equal(out.inum, NS_A);
 	/* Its mount namespace died: no umount, the name goes with NS_A. */
-	assert_int_equal(syscall_event(&n, NST_NAME_ADD, OTHER_MNT, NS_A,
-				       "/tmp/y", &out),
-			 1);
+	assert_int_equal(mounted(&n, OTHER_MNT, NS_A, "/tmp/y"), 1);
 	live_names_forget(&n, NST_NS_NET, NS_A);
-	assert_int_equal(syscall_event(&n, NST_NAME_REMOVE, OTHER_MNT, 0,
-				       "/tmp/y", &out),
-			 0);
-	live_names_close(&n);
+	assert_int_equal(unmounted(&n, OTHER_MNT, "/tmp/y"), 0);
+	close_names(&n, 0);
 }
 
 /* A relative target whose cwd is not known matches by its last name. */
 static void test_relative(void **state)
 {
 	struct live_names n;
-	struct nsfs_name out;
 
 	open_names(&n, MI_ROOT);
-	assert_int_equal(
-		syscall_event(&n, NST_NAME_ADD, OWN_MNT, NS_A, "rel", &out), 1);
+	assert_int_equal(mounted(&n, OWN_MNT, NS_A, "rel"), 1);
 	assert_string_equal(out.path, "rel");
 	assert_string_equal(out.name, "rel");
 	table_now(&n, MI_ROOT MI_REL);
-	assert_int_equal(
-		syscall_event(&n, NST_NAME_REMOVE, OWN_MNT, 0, "rel", &out), 1);
+	assert_int_equal(unmounted(&n, OWN_MNT, "rel"), 1);
 	table_now(&n, MI_ROOT);
-	live_names_release(&n, true, on_name, NULL);
-	assert_int_equal(ntold, 0);
-	live_names_close(&n);
+	close_names(&n, 0);
 }
 
 int main(void)
