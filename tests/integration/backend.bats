@@ -53,6 +53,9 @@ tracefs_state() {
 		if tracefs; then echo "tracefs is still mounted"; exit 1; fi
 		err=$1
 		shift
+		# Emptied first: a "tracing" line left by the call before
+		# would pass for this one, and the SIGINT come too early.
+		: >"$err"
 		"$@" >/dev/null 2>"$err" &
 		pid=$!
 		for _ in $(seq 1200); do
