@@ -36,7 +36,7 @@ LDLIBS := $(LIBBPF_A) -lelf -lz -ljansson $(CURSES_LIBS)
 # so that they share the ring buffer and the filters. Every other
 # bpf/X.bpf.c is a program of its own, with a light skeleton X.lskel.h;
 # the inventory is also built for the netns view alone (inventory_net).
-TRACE_BPF := common ns nsswitch netdev netns move destroy life
+TRACE_BPF := common ns nsswitch netdev netns move destroy life mount
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 OTHER_BPF := $(filter-out $(TRACE_BPF),$(patsubst bpf/%.bpf.c,%,$(BPF_SRCS))) \
 	inventory_net

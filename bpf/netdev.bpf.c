@@ -18,9 +18,9 @@
  * one load unless a request is in flight.
  */
 #include "netdev.bpf.h"
+#include "task.bpf.h"
 
 #define NST_AF_NETLINK 16
-#define NST_NSFS_MAGIC 0x6e736673
 #define NST_NETLINK_ROUTE 0
 #define NST_NLMSG_ERROR 2
 #define NST_NLM_F_REQUEST 1
@@ -36,8 +36,6 @@
 /* Link requests read from one buffer; the rest of a batch is not seen. */
 #define NST_MAX_MSGS 8
 #define NST_ACKS_LOOKED_AT (2 * NST_MAX_MSGS)
-/* An xarray of 32-bit indexes is at most six levels of 64 slots deep. */
-#define NST_XA_LEVELS 7
 
 /* One link request of a buffer, between its syscall's enter and exit. */
 struct rtnl_req {
@@ -105,28 +103,13 @@ static __always_inline struct rtnl_scratch *scratch(void)
 	return bpf_map_lookup_elem(&rtnl_scratch, &zero);
 }
 
-/* The file behind the current task's fd, or NULL. */
-static __always_inline struct file *current_file(unsigned long fd)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file;
-
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
-		return NULL;
-	return file;
-}
-
 /*
  * The socket behind fd when it is NETLINK_ROUTE and the caller one we
  * trace, else NULL.
  */
 static __always_inline struct sock *rtnl_sock(unsigned long fd)
 {
-	struct file *file = current_file(fd);
+	struct file *file = task_file(bpf_get_current_task_btf(), fd);
 	struct socket *sock;
 	struct sock *sk;
 
@@ -148,86 +131,12 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 /* The struct net that an nsfs file (an open /run/netns/X) stands for. */
 static __always_inline struct net *net_of_nsfs_fd(__u32 fd)
 {
-	struct file *file = current_file(fd);
-	struct ns_common *ns;
+	struct ns_common *ns =
+		nsfs_ns(task_file(bpf_get_current_task_btf(), fd));
 
-	if (!file)
-		return NULL;
-	/* Only an nsfs file of a network namespace has one behind it. */
-	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) != NST_NSFS_MAGIC)
-		return NULL;
-	ns = BPF_CORE_READ(file, f_inode, i_private);
 	if (!ns || ns_common_clone_flag(ns) != NST_CLONE_NEWNET)
 		return NULL;
 	return (void *)ns - bpf_core_field_offset(struct net, ns);
-}
-
-/* An xarray's internal entry (a node, a retry or zero entry): low bits 10. */
-static __always_inline bool xa_internal(const void *entry)
-{
-	return ((unsigned long)entry & 3) == 2;
-}
-
-/* A node pointer of an xarray: tagged, and above the small markers. */
-static __always_inline bool xa_node_entry(const void *entry)
-{
-	return xa_internal(entry) && (unsigned long)entry > 4096;
-}
-
-struct xa_walk {
-	void *entry;
-	__u64 index;
-};
-
-/* One level down an xarray, towards w->index. */
-static long xa_step_cb(__u64 i, struct xa_walk *w)
-{
-	const __u64 chunk =
-		bpf_core_field_size(struct xa_node, slots) / sizeof(void *);
-	struct xa_node *node;
-	__u64 off;
-	__u8 shift;
-
-	if (!xa_node_entry(w->entry))
-		return 1;
-	node = w->entry - 2;
-	shift = BPF_CORE_READ(node, shift);
-	off = (w->index >> (shift & 63)) & (chunk - 1);
-	if (bpf_probe_read_kernel(&w->entry, sizeof(w->entry),
-				  (void *)node +
-					  bpf_core_field_offset(struct xa_node,
-								slots) +
-					  off * sizeof(void *))) {
-		w->entry = NULL;
-		return 1;
-	}
-	return !shift;
-}
-
-/*
- * idr_find(): the pointer an IDR holds at id, or NULL. An IDR is an
- * xarray (since 4.20): the head is the entry at 0 or a node, and each
- * node's slots, chosen by the index's bits above the node's shift, hold
- * the next node or, at shift 0, the entries.
- */
-static __always_inline void *idr_lookup(struct idr *idr, __u32 id)
-{
-	const __u64 chunk =
-		bpf_core_field_size(struct xa_node, slots) / sizeof(void *);
-	struct xa_walk w = {
-		.entry = BPF_CORE_READ(idr, idr_rt.xa_head),
-		.index = (__u32)(id - BPF_CORE_READ(idr, idr_base)),
-	};
-	struct xa_node *top;
-
-	if (!xa_node_entry(w.entry))
-		return w.index || xa_internal(w.entry) ? NULL : w.entry;
-	/* Beyond what the top node spans: not there. */
-	top = w.entry - 2;
-	if (w.index >> (BPF_CORE_READ(top, shift) & 63) >= chunk)
-		return NULL;
-	bpf_loop(NST_XA_LEVELS, xa_step_cb, &w, 0);
-	return xa_internal(w.entry) ? NULL : w.entry;
 }
 
 /*
@@ -236,27 +145,10 @@ static __always_inline void *idr_lookup(struct idr *idr, __u32 id)
  */
 static __always_inline struct net *net_of_pid(__u32 nr)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	__u32 level = BPF_CORE_READ(pid, level);
-	struct pid_namespace *ns;
-	struct hlist_node *first;
-	struct upid *up;
+	struct task_struct *task = task_of_vpid(nr);
 
-	if (level > 32)
+	if (!task)
 		return NULL;
-	up = (void *)pid + bpf_core_field_offset(struct pid, numbers) +
-	     level * bpf_core_type_size(struct upid);
-	ns = BPF_CORE_READ(up, ns);
-	pid = idr_lookup(&ns->idr, nr);
-	if (!pid)
-		return NULL;
-	/* tasks[PIDTYPE_PID]: the task whose pid it is. */
-	first = BPF_CORE_READ(pid, tasks[0].first);
-	if (!first)
-		return NULL;
-	task = (void *)first -
-	       bpf_core_field_offset(struct task_struct, pid_links);
 	return BPF_CORE_READ(task, nsproxy, net_ns);
 }
 

@@ -23,6 +23,7 @@
 #define NST_IFNAME_LEN 16
 #define NST_KIND_LEN 16
 #define NST_MAX_DEVS 16
+#define NST_PATH_LEN 256
 
 /* Namespace types, in the order users list them. */
 enum nst_ns_type {
@@ -47,6 +48,7 @@ enum nst_event_kind {
 	NST_EV_NETDEV_CREATE,
 	NST_EV_NETDEV_DELETE,
 	NST_EV_NETDEV_RENAME,
+	NST_EV_NS_NAME,
 	NST_EV_KINDS,
 };
 
@@ -171,6 +173,20 @@ struct nst_netdev_rename {
 	char new_ifname[NST_IFNAME_LEN];
 };
 
+/* ns.name from a mount or umount syscall; the mount table says the rest. */
+enum nst_name_op {
+	NST_NAME_ADD,
+	NST_NAME_REMOVE,
+};
+
+struct nst_ns_name {
+	__u32 op;
+	__u32 ns_type; /* a remove: unknown to the kernel side, 0 */
+	__u32 ns; /* a remove: 0 */
+	__u32 mnt_ns; /* the caller's mount namespace, where path is */
+	char path[NST_PATH_LEN]; /* the target as given, maybe relative */
+};
+
 struct nst_event {
 	__u32 kind; /* enum nst_event_kind */
 	__u32 pad;
@@ -182,6 +198,7 @@ struct nst_event {
 		struct nst_netdev_move move;
 		struct nst_netdev_life life;
 		struct nst_netdev_rename rename;
+		struct nst_ns_name name;
 	};
 };
 

@@ -278,3 +278,26 @@ assert_json() {
 		return 1
 	}
 }
+
+# A busybox image without a registry (docs: real-clients).
+podman_image() {
+	podman image exists localhost/nstrace-busybox && return 0
+	local root=$BATS_TEST_TMPDIR/rootfs
+	mkdir -p "$root/bin"
+	cp "$(command -v busybox)" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	ln -s busybox "$root/bin/sleep"
+	tar -C "$root" -c . | podman import - localhost/nstrace-busybox >/dev/null
+}
+
+# podman_run CTR NET SUBNET: a busybox container CTR sleeping on its own
+# network NET (docs: real-clients); skips without podman and netavark.
+podman_run() {
+	command -v podman >/dev/null && command -v busybox >/dev/null &&
+		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
+	podman_image
+	podman network create --internal --subnet "$3" "$2" >/dev/null
+	podman --runtime runc run -d --name "$1" --network "$2" \
+		--ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
+		localhost/nstrace-busybox /bin/sleep 600 >/dev/null
+}

@@ -26,6 +26,8 @@ teardown() {
 		[ -e "$f" ] && ip netns del "${f#/run/netns/}"
 	done
 	[ -z "${CG:-}" ] || rmdir "$CG" 2>/dev/null || true
+	[ -z "${CTR:-}" ] || podman rm -f -t 0 "$CTR" >/dev/null 2>&1 || true
+	[ -z "${PNET:-}" ] || podman network rm -f "$PNET" >/dev/null 2>&1 || true
 	true
 }
 
@@ -38,35 +40,11 @@ dev_event() {
 	echo ".event==\"netdev.$1\" and .ifname==\"$2\" and .netns==$3"
 }
 
-@test "ip netns add and del: ns.name add with the inode, then remove" {
-	start_nstrace
-	ip netns add "$A"
-	ino=$(netns_ino "$A")
-	cookie=$(netns_cookie "$A")
-	wait_events 1 ".event==\"ns.name\" and .name==\"$A\""
-	ip netns del "$A"
-	wait_events 2 ".event==\"ns.name\" and .name==\"$A\""
-	# The netns may die before its name is seen to go (and its inode go
-	# to another): the removal still names the one that had the name.
-	wait_events 1 ".event==\"ns.destroy\" and .ns_cookie==$cookie"
-	stop_nstrace
-
-	add=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"add\"")
-	assert_eq "$(jq -r .ns <<<"$add")" "$ino" "add: ns"
-	assert_eq "$(jq -r .ns_type <<<"$add")" net "add: ns_type"
-	assert_eq "$(jq -r .path <<<"$add")" "/run/netns/$A" "add: path"
-	assert_cookie "$add" ns "$cookie"
-	assert_eq "$(jq -c .ns_names <<<"$add")" "[\"$A\"]" "add: ns_names"
-	assert_eq "$(jq -r 'has("pid")' <<<"$add")" false "add: no process"
-	assert_time "$(jq -r .time <<<"$add")"
-	rm=$(one ".event==\"ns.name\" and .name==\"$A\" and .op==\"remove\"")
-	assert_eq "$(jq -r .ns <<<"$rm")" "$ino" "remove: ns"
-	assert_cookie "$rm" ns "$cookie"
-	assert_eq "$(jq -r 'has("ns_names")' <<<"$rm")" false "remove: no name left"
-	# The namespace's creation comes before its name, the name's removal
-	# after it. (By line: another test's namespace may have had the inode
-	# before, or have it after.)
-	python3 - "$TRACE_OUT" "$ino" "$A" <<'EOF'
+# name_order LOG INODE NAME: ns.create of the netns, then its ns.name add,
+# its remove, then its ns.destroy, by line. (Another test's namespace may
+# have had the inode before, or have it after.)
+name_order() {
+	python3 - "$@" <<'EOF'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 ino, name = int(sys.argv[2]), sys.argv[3]
@@ -76,7 +54,180 @@ rm = at(lambda e: e["event"] == "ns.name" and e["name"] == name and e["op"] == "
 created = at(lambda e: e["event"] == "ns.create" and e.get("ns") == ino and e["ns_type"] == "net")
 assert [i for i in created if i < add], "no ns.create before the name"
 assert add < rm, (add, rm)
+died = [i for i in at(lambda e: e["event"] == "ns.destroy" and e["ns"] == ino and e["ns_type"] == "net") if i > add]
+assert died, "no ns.destroy after the name"
+assert rm < died[0], ("the remove comes after the ns.destroy", rm, died[0])
 EOF
+}
+
+# assert_name EVENT_JSON OP INODE PATH: the fields of an ns.name.
+assert_name() {
+	assert_eq "$(jq -r .op <<<"$1")" "$2" "$2: op"
+	assert_eq "$(jq -r .ns <<<"$1")" "$3" "$2: ns"
+	assert_eq "$(jq -r .ns_type <<<"$1")" net "$2: ns_type"
+	assert_eq "$(jq -r .path <<<"$1")" "$4" "$2: path"
+	assert_eq "$(jq -r .name <<<"$1")" "${4##*/}" "$2: name"
+}
+
+# named_by OP PATH INODE COMM PPID [PID]: the one ns.name OP at PATH, by
+# COMM (PID when given), a child of PPID, in $e.
+named_by() {
+	e=$(one ".event==\"ns.name\" and .path==\"$2\" and .op==\"$1\"")
+	assert_name "$e" "$1" "$3" "$2"
+	assert_task "$e" "${6:-$(jq -r .pid <<<"$e")}" "$4" "$5"
+}
+
+# ip_names NAME INODE: the one add and one remove of /run/netns/NAME, each
+# by an ip (the shell's child: ip names the netns itself), in $add, $rm.
+ip_names() {
+	named_by add "/run/netns/$1" "$2" ip "$BASHPID"
+	add=$e
+	named_by remove "/run/netns/$1" "$2" ip "$BASHPID"
+	rm=$e
+	[[ $(jq -r .pid <<<"$rm") != $(jq -r .pid <<<"$add") ]]
+}
+
+@test "ip netns add and del: ns.name add with the inode and ip, then remove before the ns.destroy" {
+	start_nstrace
+	ip netns add "$A"
+	ino=$(netns_ino "$A")
+	cookie=$(netns_cookie "$A")
+	wait_events 1 ".event==\"ns.name\" and .name==\"$A\""
+	ip netns del "$A"
+	wait_events 2 ".event==\"ns.name\" and .name==\"$A\""
+	wait_events 1 ".event==\"ns.destroy\" and .ns_cookie==$cookie"
+	stop_nstrace
+
+	ip_names "$A" "$ino"
+	assert_cookie "$add" ns "$cookie"
+	assert_cookie "$rm" ns "$cookie"
+	assert_eq "$(jq -c .ns_names <<<"$add")" "[\"$A\"]" "add: ns_names"
+	assert_eq "$(jq -r 'has("ns_names")' <<<"$rm")" false "remove: no name left"
+	name_order "$TRACE_OUT" "$ino" "$A"
+}
+
+@test "ip netns attach: the name of a process's netns, by ip" {
+	unshare -n sleep 1000 &
+	BG=$!
+	wait_for comm_is "$BG" sleep
+	ino=$(ns_inode "$BG" net)
+	start_nstrace
+	ip netns attach "$A" "$BG"
+	assert_eq "$(netns_ino "$A")" "$ino" "the mount's inode"
+	ip netns del "$A"
+	wait_events 2 ".event==\"ns.name\" and .name==\"$A\""
+	stop_nstrace
+
+	ip_names "$A" "$ino"
+}
+
+@test "a bind mount in another mount namespace: seen, with its process, told once" {
+	X=$BATS_TEST_TMPDIR/other
+	touch "$X"
+	ino=$(ns_inode $$ net)
+	start_nstrace
+	# mount(8) and umount(8) are the children of the sh that unshare
+	# becomes; the mount never shows in nstrace's own mount table.
+	unshare -m --propagation private sh -c \
+		'mount --bind /proc/self/ns/net "$1" && umount "$1"; sleep 1' \
+		sh "$X" &
+	sh=$!
+	wait_events 2 ".event==\"ns.name\" and .path==\"$X\""
+	wait "$sh"
+	sleep 0.3
+	stop_nstrace
+
+	named_by add "$X" "$ino" mount "$sh"
+	named_by remove "$X" "$ino" umount "$sh"
+}
+
+@test "the mount syscall's own forms: a relative target, /proc/PID/task/TID, an nsfs fd; told once" {
+	ip netns add "$A"
+	ia=$(netns_ino "$A")
+	unshare -n sleep 1000 &
+	BG=$!
+	wait_for comm_is "$BG" sleep
+	ib=$(ns_inode "$BG" net)
+	dir=$(realpath "$BATS_TEST_TMPDIR")
+	mkdir "$dir/d"
+	touch "$dir/d/rel" "$dir/task" "$dir/fd"
+	start_nstrace
+	# mount(2) itself: mount(8) would make the paths absolute first.
+	(cd "$dir/d" && exec python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+def bind(src, dst):
+    if libc.mount(src.encode(), dst.encode(), b"none", 4096, None):
+        sys.exit("mount %s: %s" % (src, os.strerror(ctypes.get_errno())))
+    if libc.umount2(dst.encode(), 0):
+        sys.exit("umount %s: %s" % (dst, os.strerror(ctypes.get_errno())))
+print(os.getpid(), flush=True)
+bind("/proc/self/ns/net", "rel")
+bind("/proc/%s/task/%s/ns/net" % (sys.argv[1], sys.argv[1]), "./../task")
+fd = os.open("/run/netns/" + sys.argv[2], os.O_RDONLY)
+bind("/proc/self/fd/%d" % fd, sys.argv[3] + "/fd")
+' "$BG" "$A" "$dir" >"$dir/pid")
+	py=$(cat "$dir/pid")
+	wait_events 6 ".event==\"ns.name\" and .pid==$py"
+	sleep 0.3
+	stop_nstrace
+	# The mount table's reads saw some of them, and tell none again.
+	assert_eq "$(count '.event=="ns.name"')" 6 "ns.name events"
+
+	for op in add remove; do
+		# Relative: from the cwd, as the kernel walked it.
+		named_by $op "$dir/d/rel" "$(ns_inode $$ net)" python3 "$BASHPID" "$py"
+		named_by $op "$dir/task" "$ib" python3 "$BASHPID" "$py"
+		named_by $op "$dir/fd" "$ia" python3 "$BASHPID" "$py"
+	done
+}
+
+@test "podman: netavark's netns, named by podman, its remove before its ns.destroy" {
+	PNET=nsn$$
+	CTR=nsn$$
+	start_nstrace
+	podman_run "$CTR" "$PNET" 10.199.4.0/24
+	pid=$(podman inspect -f '{{.State.Pid}}' "$CTR")
+	key=$(podman inspect -f '{{.NetworkSettings.SandboxKey}}' "$CTR")
+	ino=$(ns_inode "$pid" net)
+	assert_eq "$(stat -L -c %i "$key")" "$ino" "the sandbox key's inode"
+	podman rm -f -t 0 "$CTR" >/dev/null
+	CTR=
+	wait_events 2 ".event==\"ns.name\" and .path==\"$key\""
+	wait_events 1 ".event==\"ns.destroy\" and .ns==$ino"
+	stop_nstrace
+
+	add=$(one ".event==\"ns.name\" and .path==\"$key\" and .op==\"add\"")
+	assert_name "$add" add "$ino" "$key"
+	assert_eq "$(jq -r .comm <<<"$add")" podman "add: comm"
+	assert_eq "$(jq -r .uid <<<"$add")" 0 "add: uid"
+	rm=$(one ".event==\"ns.name\" and .path==\"$key\" and .op==\"remove\"")
+	assert_name "$rm" remove "$ino" "$key"
+	assert_eq "$(jq -r .comm <<<"$rm")" podman "remove: comm"
+	name_order "$TRACE_OUT" "$ino" "${key##*/}"
+}
+
+@test "the mount table, for what the syscalls cannot resolve; a name from before the start, removed by ip" {
+	ip netns add "$A"
+	ino=$(netns_ino "$A")
+	touch "$ALIAS"
+	start_nstrace
+	# A bind of an nsfs mount's own path: only the mount table tells it.
+	mount --bind "/run/netns/$A" "$ALIAS"
+	wait_events 1 ".event==\"ns.name\" and .path==\"$ALIAS\""
+	umount "$ALIAS"
+	ip netns del "$A"
+	wait_events 1 ".event==\"ns.name\" and .name==\"$A\""
+	wait_events 2 ".event==\"ns.name\" and .path==\"$ALIAS\""
+	sleep 0.3
+	stop_nstrace
+
+	e=$(one ".event==\"ns.name\" and .path==\"$ALIAS\" and .op==\"add\"")
+	assert_name "$e" add "$ino" "$ALIAS"
+	assert_eq "$(jq -r 'has("pid")' <<<"$e")" false "table: no process"
+	named_by remove "$ALIAS" "$ino" umount "$BASHPID"
+	assert_eq "$(count ".event==\"ns.name\" and .name==\"$A\"")" 1 "$A: one"
+	named_by remove "/run/netns/$A" "$ino" ip "$BASHPID"
 }
 
 @test "netdev.move between two named netns carries both names; two names show both" {
@@ -276,7 +427,7 @@ assert found == 3, found
 	assert_eq "$(jq -r .to_netns <<<"$e")" "$ia" to_netns
 }
 
-@test "filters: -e ns.name alone, -t, and -p (no ns.name: they have no process)" {
+@test "filters: -e ns.name alone, -t, and -p (another's ns.name are not its)" {
 	start_nstrace -e ns.name
 	ip netns add "$A"
 	wait_events 1 ".event==\"ns.name\" and .name==\"$A\""
@@ -296,6 +447,23 @@ assert found == 3, found
 	sleep 0.3
 	stop_nstrace
 	assert_eq "$(count '.event=="ns.name"')" 0 "-p"
+
+	# The process of -p itself mounts: that ns.name is its.
+	X=$BATS_TEST_TMPDIR/mine
+	touch "$X"
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	unshare -m --propagation private sh -c \
+		'read _ <"$1" && exec mount --bind /proc/self/ns/net "$2"' \
+		sh "$BATS_TEST_TMPDIR/go" "$X" &
+	mnt=$!
+	start_nstrace -p "$mnt"
+	echo >"$BATS_TEST_TMPDIR/go"
+	wait "$mnt"
+	wait_events 1 '.event=="ns.name"'
+	stop_nstrace
+	e=$(one '.event=="ns.name"')
+	assert_name "$e" add "$(ns_inode $$ net)" "$X"
+	assert_task "$e" "$mnt" mount "$BASHPID"
 }
 
 @test "after the drop of every capability, names and pids still come" {

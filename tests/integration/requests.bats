@@ -383,28 +383,11 @@ cni() {
 	assert_eq "$(jq -r .new_ifindex <<<"$e")" "$after" "out: new_ifindex"
 }
 
-# A busybox image without a registry (docs: real-clients).
-podman_image() {
-	podman image exists localhost/nstrace-busybox && return 0
-	local root=$BATS_TEST_TMPDIR/rootfs
-	mkdir -p "$root/bin"
-	cp "$(command -v busybox)" "$root/bin/busybox"
-	ln -s busybox "$root/bin/sh"
-	ln -s busybox "$root/bin/sleep"
-	tar -C "$root" -c . | podman import - localhost/nstrace-busybox >/dev/null
-}
-
 # bats test_tags=host-userland
 @test "podman rm: netavark's deletes by name, the container's eth0 and the host veth" {
-	command -v podman >/dev/null && command -v busybox >/dev/null &&
-		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
-	podman_image
 	PNET=nst$$
-	podman network create --internal --subnet 10.199.3.0/24 "$PNET" >/dev/null
 	CTR=nst$$
-	podman --runtime runc run -d --name "$CTR" --network "$PNET" \
-		--ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
-		localhost/nstrace-busybox /bin/sleep 600 >/dev/null
+	podman_run "$CTR" "$PNET" 10.199.3.0/24
 	pid=$(podman inspect -f '{{.State.Pid}}' "$CTR")
 	ino=$(ns_inode "$pid" net)
 	eth0=$(nsenter -t "$pid" -n ip -j link show eth0)

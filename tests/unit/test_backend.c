@@ -33,11 +33,21 @@ static void test_tracepoints_only_need_tracefs(void **state)
 	assert_true(backend_syscall_tps(EV(NETDEV_DELETE), 0));
 }
 
+#define ALL_BUT_NAME (NST_EV_ALL & ~EV(NS_NAME))
+
 static void test_every_group_hooked_needs_no_tracefs(void **state)
 {
-	assert_false(backend_syscall_tps(NST_EV_ALL, ALL_HOOKED));
+	assert_false(backend_syscall_tps(ALL_BUT_NAME, ALL_HOOKED));
 	assert_false(backend_syscall_tps(
-		NST_EV_ALL, HOOKED(MOVE) | HOOKED(LIFE) | HOOKED(SWITCH)));
+		ALL_BUT_NAME, HOOKED(MOVE) | HOOKED(LIFE) | HOOKED(SWITCH)));
+}
+
+/* ns.name comes from the mount syscalls, whatever else is hooked. */
+static void test_names_need_tracefs(void **state)
+{
+	assert_true(backend_syscall_tps(EV(NS_NAME), 0));
+	assert_true(backend_syscall_tps(EV(NS_NAME), ALL_HOOKED));
+	assert_true(backend_syscall_tps(NST_EV_ALL, ALL_HOOKED));
 }
 
 static void test_btf_and_raw_tracepoints_need_no_tracefs(void **state)
@@ -78,6 +88,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tracepoints_only_need_tracefs),
+		cmocka_unit_test(test_names_need_tracefs),
 		cmocka_unit_test(test_every_group_hooked_needs_no_tracefs),
 		cmocka_unit_test(test_btf_and_raw_tracepoints_need_no_tracefs),
 		cmocka_unit_test(test_a_group_left_unhooked_needs_tracefs),

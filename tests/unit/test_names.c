@@ -105,6 +105,31 @@ static void test_nsfs_parse(void **state)
 	nsfs_set_free(&s);
 }
 
+static void test_nsfs_clean_path(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "/", "/" },
+		{ "/a", "/a" },
+		{ "/a/", "/a" },
+		{ "//a//b/", "/a/b" },
+		{ "/a/./b", "/a/b" },
+		{ "/a/../b", "/b" },
+		{ "/../a", "/a" },
+		{ "/a/b/../../c", "/c" },
+		{ "/a/..", "/" },
+		{ "/.", "/" },
+		{ "/tmp/d/../d/./rel", "/tmp/d/rel" },
+		{ "/a/..b/.c", "/a/..b/.c" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i][0]);
+		nsfs_clean_path(buf);
+		assert_string_equal(buf, cases[i][1]);
+	}
+}
+
 struct change {
 	bool added;
 	char path[64];
@@ -632,6 +657,9 @@ static void test_enrich_keys(void **state)
 
 static void test_ns_name_record(void **state)
 {
+	const struct nst_task ip = {
+		.pid = 42, .tid = 43, .ppid = 41, .comm = "ip"
+	};
 	struct nscache c;
 	struct enrich x;
 	struct record r;
@@ -639,7 +667,7 @@ static void test_ns_name_record(void **state)
 
 	nscache_init(&c);
 	nscache_name_add(&c, NST_NS_NET, NS_A, "/run/netns/blue");
-	record_ns_name(&r, 1000000000ULL, NST_NS_NET, NS_A, 0, true, "blue",
+	record_ns_name(&r, 1000000000ULL, NULL, NST_NS_NET, NS_A, 0, true, "blue",
 		       "/run/netns/blue");
 	x.n = 0;
 	enrich_ns(&r, &c, &x, ENRICH_NS, NST_NS_NET, NS_A);
@@ -650,22 +678,24 @@ static void test_ns_name_record(void **state)
 		"\"event\":\"ns.name\",\"ns_type\":\"net\",\"ns\":4026532283,"
 		"\"op\":\"add\",\"name\":\"blue\",\"path\":\"/run/netns/blue\","
 		"\"ns_names\":[\"blue\"]}\n");
+	/* From a mount syscall: the process, as every event has it. */
 	b.len = 0;
 	/* With the cookie the cache has: in JSON, beside the inode. */
-	record_ns_name(&r, 1000000000ULL, NST_NS_NET, NS_A, 42, false, "blue",
-		       "/run/netns/blue");
+	record_ns_name(&r, 1000000000ULL, &ip, NST_NS_NET, NS_A, 977, false,
+		       "blue", "/run/netns/blue");
 	render_json(&b, &r);
 	assert_string_equal(
 		buf_cstr(&b),
 		"{\"schema\":1,\"time\":\"1970-01-01T00:00:01.000000000Z\","
-		"\"event\":\"ns.name\",\"ns_type\":\"net\",\"ns\":4026532283,"
-		"\"ns_cookie\":42,\"op\":\"remove\",\"name\":\"blue\","
-		"\"path\":\"/run/netns/blue\"}\n");
+		"\"event\":\"ns.name\",\"pid\":42,\"tid\":43,\"ppid\":41,"
+		"\"uid\":0,\"comm\":\"ip\",\"ns_type\":\"net\","
+		"\"ns\":4026532283,\"ns_cookie\":977,\"op\":\"remove\","
+		"\"name\":\"blue\",\"path\":\"/run/netns/blue\"}\n");
 	b.len = 0;
 	render_text(&b, &r, false);
-	assert_null(strstr(buf_cstr(&b), "42"));
+	assert_null(strstr(buf_cstr(&b), "977"));
 	b.len = 0;
-	record_ns_name(&r, 1000000000ULL, NST_NS_UTS, NS_C, 0, false, "h",
+	record_ns_name(&r, 1000000000ULL, NULL, NST_NS_UTS, NS_C, 0, false, "h",
 		       "/tmp/h");
 	render_text(&b, &r, false);
 	assert_string_equal(
@@ -708,6 +738,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmap_put_get_del),
 		cmocka_unit_test(test_nsfs_parse),
+		cmocka_unit_test(test_nsfs_clean_path),
 		cmocka_unit_test(test_nsfs_diff),
 		cmocka_unit_test(test_cache_names),
 		cmocka_unit_test(test_cache_moves),

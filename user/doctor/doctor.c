@@ -32,7 +32,7 @@ struct event_use {
 };
 
 #define MAX_CHECKS 12
-#define N_EVENTS 7
+#define N_EVENTS 8
 
 struct report {
 	struct check checks[MAX_CHECKS];
@@ -102,6 +102,17 @@ static void examine(struct report *r, const char *btf)
 	err = probe_perf_events(&why);
 	add_check(r, "perf events", false, err,
 		  "perf_event_open (kprobes, syscall tracepoints)", why);
+	/* ns.name has no other hook: without perf events, the table alone. */
+	if (err)
+		r->events[7] = (struct event_use){
+			"ns.name", "mount table", false,
+			"nstrace's own mount table, without a process"
+		};
+	else
+		r->events[7] = (struct event_use){
+			"ns.name", "tracepoint", false,
+			"mount and umount2 syscalls, the mount table for what they miss"
+		};
 	err = probe_kprobe("__dev_change_net_namespace", &kprobe_why);
 	add_check(r, "kprobe", false, err, "on __dev_change_net_namespace",
 		  kprobe_why);

@@ -27,11 +27,11 @@ const char *enum_pair_name(const struct enum_pair *pairs, size_t n,
 int64_t enum_pair_parse(const struct enum_pair *pairs, size_t n, const char *s);
 
 /*
- * ns.name comes from the loader (the mount table), not from the BPF side:
- * its kind follows the kernel's, and it has a bit of the event mask too.
+ * ns.name comes from the mount syscalls and, for what they miss, from the
+ * mount table: it is a kind of the kernel's, as the other events are.
  */
-#define EV_NS_NAME NST_EV_KINDS
-#define EV_ALL (NST_EV_ALL | NST_EV_BIT(EV_NS_NAME))
+#define EV_NS_NAME NST_EV_NS_NAME
+#define EV_ALL NST_EV_ALL
 
 const char *ns_type_name(uint32_t type); /* "net", ... or "?" */
 int ns_type_parse(const char *s); /* enum nst_ns_type, or -1 */

@@ -135,6 +135,10 @@ static const struct tp_use tps[] = {
 	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0, false },
 	{ PROG_OFF(nst_tp_cleanup_notifier), NETNS_EXIT_EVENTS, 0, false },
 	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0, false },
+	{ PROG_OFF(nst_tp_enter_mount), EV(NS_NAME), 0, true },
+	{ PROG_OFF(nst_tp_exit_mount), EV(NS_NAME), 0, true },
+	{ PROG_OFF(nst_tp_enter_umount), EV(NS_NAME), 0, true },
+	{ PROG_OFF(nst_tp_exit_umount), EV(NS_NAME), 0, true },
 };
 
 static char description[200];
@@ -283,6 +287,24 @@ bool backend_syscall_tps(uint32_t ev_mask, uint32_t hooked)
 	return false;
 }
 
+/*
+ * The events to load programs for. Where every other event has a hook of
+ * its own and perf events are refused, ns.name's syscall tracepoints
+ * would be all that stops nstrace: names then come from the mount table
+ * alone (docs/events.md, ns.name).
+ */
+static uint32_t loadable(const struct choice *c, uint32_t ev_mask)
+{
+	const uint32_t others = ev_mask & ~EV(NS_NAME);
+	const char *why;
+
+	if ((ev_mask & EV(NS_NAME)) &&
+	    !backend_syscall_tps(others, hooked_groups(c)) &&
+	    probe_perf_events(&why))
+		return others;
+	return ev_mask;
+}
+
 bool backend_needs_tracefs(const char *btf_path, uint32_t ev_mask,
 			   enum backend want)
 {
@@ -290,7 +312,7 @@ bool backend_needs_tracefs(const char *btf_path, uint32_t ev_mask,
 
 	/* No choice (a forced flavour missing): the stream stops before. */
 	return !choose(&c, btf_path, ev_mask, want) &&
-	       backend_syscall_tps(ev_mask, hooked_groups(&c));
+	       backend_syscall_tps(loadable(&c, ev_mask), hooked_groups(&c));
 }
 
 /* 0, or -1 with the reason when a syscall tracepoint needed cannot attach. */
@@ -310,7 +332,7 @@ int backend_usable(const char *btf_path, const char **why)
 	*why = "no backend fits (see the checks above)";
 	if (choose(&c, btf_path, NST_EV_ALL, BACKEND_AUTO))
 		return -1;
-	return check_perf(&c, NST_EV_ALL, why);
+	return check_perf(&c, loadable(&c, NST_EV_ALL), why);
 }
 
 enum backend backend_for_group_of(const char *btf_path, const char *func)
@@ -357,12 +379,14 @@ static void set_flavour(struct nstrace_bpf *skel, const struct func_hook *h,
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		      enum backend want, const char *btf_path)
 {
+	const uint32_t want_mask = ev_mask;
 	const char *why;
 	uint32_t hooked;
 	struct choice c;
 
 	if (choose(&c, btf_path, ev_mask, want))
 		return -1;
+	ev_mask = loadable(&c, ev_mask);
 	if (check_perf(&c, ev_mask, &why)) {
 		if (want == BACKEND_TRACEPOINT)
 			fprintf(stderr,
@@ -408,6 +432,9 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 			 c.destroy_types ?
 				 backend_name(c.group[BACKEND_GROUP_DESTROY]) :
 				 "none");
+	if (!(ev_mask & EV(NS_NAME)) && (want_mask & EV(NS_NAME)))
+		strncat(description, ", ns.name by the mount table alone",
+			sizeof(description) - strlen(description) - 1);
 	return 0;
 }
 

@@ -12,6 +12,7 @@ size_t event_size(const struct nst_event *e, size_t size)
 		[NST_EV_NETDEV_CREATE] = sizeof(struct nst_netdev_life),
 		[NST_EV_NETDEV_DELETE] = sizeof(struct nst_netdev_life),
 		[NST_EV_NETDEV_RENAME] = sizeof(struct nst_netdev_rename),
+		[NST_EV_NS_NAME] = sizeof(struct nst_ns_name),
 	};
 	const size_t head = offsetof(struct nst_event, create);
 	size_t want;

@@ -561,7 +561,8 @@ int top_main(int argc, char **argv)
 		.refresh_ms = 5000,
 		/* Only what the picture is made of: network namespaces, devices. */
 		.stream = { .ns_mask = 1u << NST_NS_NET,
-			    .ev_mask = NST_EV_ALL },
+			    .ev_mask = NST_EV_ALL &
+				       ~NST_EV_BIT(NST_EV_NS_NAME) },
 	};
 	int rc;
 

@@ -22,7 +22,7 @@ static int cmp_name(const void *a, const void *b)
 	return x->type < y->type ? -1 : x->type > y->type;
 }
 
-static const char *last_component(const char *path)
+const char *nsfs_last_component(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -46,7 +46,7 @@ void nsfs_set_parse(struct nsfs_set *s, const char *text)
 		m.path = strdup(path);
 		if (!m.path)
 			abort();
-		m.name = last_component(m.path);
+		m.name = nsfs_last_component(m.path);
 		buf_add(&b, &m, sizeof(m));
 	}
 	free(copy);
@@ -91,6 +91,43 @@ int nsfs_set_read(struct nsfs_set *s, int fd)
 	nsfs_set_parse(s, buf_cstr(&b));
 	buf_free(&b);
 	return 0;
+}
+
+void nsfs_clean_path(char *path)
+{
+	const char *in = path, *end;
+	char *out = path; /* the end of what is kept, no slash after it */
+	size_t len;
+
+	for (;;) {
+		while (*in == '/')
+			in++;
+		if (!*in)
+			break;
+		end = strchrnul(in, '/');
+		len = end - in;
+		if (len == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+		} else if (len != 1 || in[0] != '.') {
+			*out++ = '/';
+			memmove(out, in, len);
+			out += len;
+		}
+		in = end;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+const struct nsfs_name *nsfs_set_find(const struct nsfs_set *s,
+				      const char *path)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i].path, path))
+			return &s->v[i];
+	return NULL;
 }
 
 void nsfs_set_free(struct nsfs_set *s)

@@ -29,6 +29,16 @@ void nsfs_set_parse(struct nsfs_set *s, const char *text);
 /* Reads the mountinfo open at fd from its start: 0 or a negative errno. */
 int nsfs_set_read(struct nsfs_set *s, int fd);
 void nsfs_set_free(struct nsfs_set *s);
+/* The name mounted at path (the first, if stacked), or NULL. */
+const struct nsfs_name *nsfs_set_find(const struct nsfs_set *s,
+				      const char *path);
+/*
+ * An absolute path without ".", ".." (by its text: the symbolic links
+ * along it are not read), empty components or a slash at the end.
+ */
+void nsfs_clean_path(char *path);
+/* A name is a path's last component (the path itself when it has none). */
+const char *nsfs_last_component(const char *path);
 
 /*
  * What is in old and not in cur (removed), then what is in cur and not

@@ -229,11 +229,14 @@ void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 	record_add_u(r, "total", total, COL_NONE);
 }
 
-void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
-		    uint32_t inum, uint64_t cookie, bool added,
-		    const char *name, const char *path)
+void record_ns_name(struct record *r, uint64_t now_ns,
+		    const struct nst_task *task, uint32_t type, uint32_t inum,
+		    uint64_t cookie, bool added, const char *name,
+		    const char *path)
 {
 	add_head(r, event_name(EV_NS_NAME), now_ns);
+	if (task)
+		add_task(r, task);
 	record_add_name(r, "ns_type", ns_type_name(type), COL_TYPE);
 	record_add_u(r, "ns", inum, COL_NS);
 	if (type == NST_NS_NET)

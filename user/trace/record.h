@@ -65,10 +65,15 @@ void record_from_event(struct record *r, const struct nst_event *e,
 		       int64_t realtime_off);
 void record_lost(struct record *r, uint64_t now_ns, uint64_t count,
 		 uint64_t total);
-/* A namespace got (added) or lost a name: an nsfs mount at path. */
-void record_ns_name(struct record *r, uint64_t now_ns, uint32_t type,
-		    uint32_t inum, uint64_t cookie, bool added,
-		    const char *name, const char *path);
+/*
+ * A namespace got (added) or lost a name: an nsfs mount at path, by task
+ * (NULL: seen in the mount table, which does not say who); cookie: a
+ * netns's, 0 if unknown.
+ */
+void record_ns_name(struct record *r, uint64_t now_ns,
+		    const struct nst_task *task, uint32_t type, uint32_t inum,
+		    uint64_t cookie, bool added, const char *name,
+		    const char *path);
 
 /* For records that are not events (the snapshot's): schema, time, event. */
 void record_head(struct record *r, const char *event, uint64_t time_ns);

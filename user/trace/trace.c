@@ -35,6 +35,52 @@ struct trace {
 	struct written written;
 };
 
+/*
+ * The cookie of the netns a name comes to or goes from: the cache keeps a
+ * dead one's for the names it still had. Asked once for each name.
+ */
+static uint64_t name_cookie(struct trace *t, bool added,
+			    const struct nsfs_name *name)
+{
+	if (name->type != NST_NS_NET)
+		return 0;
+	return nscache_name_cookie(&t->names_live.cache, name->inum, added);
+}
+
+static void write_name(struct trace *t, uint64_t time_ns,
+		       const struct nst_task *task, bool added,
+		       const struct nsfs_name *name, uint64_t cookie)
+{
+	struct enrich x;
+	struct record r;
+
+	record_ns_name(&r, time_ns, task, name->type, name->inum, cookie,
+		       added, name->name, name->path);
+	x.n = 0;
+	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
+		  name->inum);
+	output_record(&t->out, &r);
+	t->written.names++;
+}
+
+/* A mount syscall's name: the one who mounted is its process. */
+static void on_name_event(struct trace *t, const struct nst_event *e,
+			  int64_t realtime_off)
+{
+	bool added = e->name.op == NST_NAME_ADD;
+	char path[NST_PATH_LEN + 4096];
+	struct nsfs_name name;
+	uint64_t cookie;
+
+	if (!live_names_event(&t->names_live, e, &name, path, sizeof(path)))
+		return;
+	cookie = name_cookie(t, added, &name);
+	if (!(t->o->stream.ns_mask & (1u << name.type)))
+		return;
+	write_name(t, e->task.ts_boot_ns + (uint64_t)realtime_off, &e->task,
+		   added, &name, cookie);
+}
+
 static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
 {
 	struct trace *t = ctx;
@@ -43,6 +89,11 @@ static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
 
 	if (t->out.err)
 		return;
+	if (e->kind == NST_EV_NS_NAME) {
+		if (t->names)
+			on_name_event(t, e, realtime_off);
+		return;
+	}
 	if (t->names)
 		nscache_event_before(&t->names_live.cache, e);
 	record_from_event(&r, e, realtime_off);
@@ -52,6 +103,9 @@ static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
 	t->written.events++;
 	if (t->names)
 		nscache_event_after(&t->names_live.cache, e);
+	if (t->names && e->kind == NST_EV_NS_DESTROY)
+		live_names_forget(&t->names_live, e->destroy.ns_type,
+				  e->destroy.ns);
 }
 
 /* Losses go into the stream itself, between the events around them. */
@@ -87,28 +141,20 @@ static const struct stream_ops trace_ops = {
 	.lost = on_lost,
 };
 
-/* A name came or went: an event of its own, which no process made. */
+/*
+ * A name the mount table shows came or went and no syscall told: the
+ * table does not say who, so no process is named.
+ */
 static void on_name(void *ctx, bool added, const struct nsfs_name *name)
 {
 	struct trace *t = ctx;
-	struct enrich x;
-	struct record r;
 	/* Asked for each name, written or not: the cache counts them. */
-	uint64_t cookie = name->type == NST_NS_NET ?
-				  nscache_name_cookie(&t->names_live.cache,
-						      name->inum, added) :
-				  0;
+	uint64_t cookie = name_cookie(t, added, name);
 
 	if (!(t->o->stream.ev_mask & NST_EV_BIT(EV_NS_NAME)) ||
 	    !(t->o->stream.ns_mask & (1u << name->type)) || t->o->stream.pid)
 		return;
-	record_ns_name(&r, stream_now_realtime_ns(), name->type, name->inum,
-		       cookie, added, name->name, name->path);
-	x.n = 0;
-	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
-		  name->inum);
-	output_record(&t->out, &r);
-	t->written.names++;
+	write_name(t, stream_now_realtime_ns(), NULL, added, name, cookie);
 }
 
 static int open_output(struct trace *t, const struct opts *o)
@@ -136,15 +182,18 @@ static int poll_names(struct trace *t)
 	};
 
 	nscache_tick(&t->names_live.cache);
-	if (poll(fds, 2, POLL_TIMEOUT_MS) < 0 && errno != EINTR) {
+	if (poll(fds, 2, live_names_wait_ms(&t->names_live, POLL_TIMEOUT_MS)) <
+		    0 &&
+	    errno != EINTR) {
 		fprintf(stderr, "nstrace: cannot wait for events: %s\n",
 			strerror(errno));
 		return -1;
 	}
 	if (stream_poll(&t->stream, 0))
 		return -1;
+	live_names_release(&t->names_live, false, on_name, t);
 	if (fds[1].revents & (POLLPRI | POLLERR))
-		return live_names_update(&t->names_live, on_name, t);
+		return live_names_update(&t->names_live);
 	return 0;
 }
 
@@ -154,7 +203,8 @@ static void drain_names(struct trace *t)
 	struct pollfd fd = { .fd = t->names_live.fd, .events = POLLPRI };
 
 	if (poll(&fd, 1, 0) > 0 && (fd.revents & (POLLPRI | POLLERR)))
-		live_names_update(&t->names_live, on_name, t);
+		live_names_update(&t->names_live);
+	live_names_release(&t->names_live, true, on_name, t);
 }
 
 /* The records add up to the lines written after the text header. */
@@ -174,6 +224,7 @@ static void print_summary(const struct trace *t)
 int trace_run(const struct opts *o)
 {
 	struct trace t = { .o = o };
+	struct stream_config cfg = o->stream;
 	bool attached = false;
 	int ret = 1;
 
@@ -183,7 +234,10 @@ int trace_run(const struct opts *o)
 	if (open_output(&t, o))
 		return 1;
 	t.snapshots = o->snapshot;
-	if (stream_open(&t.stream, &o->stream, &trace_ops, &t))
+	/* ns.name needs the names: the mount table says what an umount took. */
+	if (o->no_names)
+		cfg.ev_mask &= ~NST_EV_BIT(EV_NS_NAME);
+	if (stream_open(&t.stream, &cfg, &trace_ops, &t))
 		goto cleanup;
 	/* After the attach, so that no move between the two goes unseen. */
 	if (!o->no_names) {
