@@ -7,6 +7,8 @@
 # netns bind-mounted at EXEC_ROOT/netns/ID; on rm, eth0 renamed back,
 # moved out, the pair deleted, the mount gone, then the netns dies.
 
+# bats file_tags=host-userland
+
 load helpers
 
 # Debian's client (another docker may come first on PATH).

@@ -182,6 +182,7 @@ bind("/proc/self/fd/%d" % fd, sys.argv[3] + "/fd")
 	done
 }
 
+# bats test_tags=host-userland
 @test "podman: netavark's netns, named by podman, its remove before its ns.destroy" {
 	PNET=nsn$$
 	CTR=nsn$$

@@ -8,6 +8,8 @@
 # there: no move, no rename). When the leader exits, the netns dies with
 # host0, and ve-NAME goes with its peer.
 
+# bats file_tags=host-userland
+
 load helpers
 
 setup_file() {
