@@ -28,6 +28,9 @@ setup_file() {
 	[ -x "$DOCKER" ] || DOCKER=$(command -v docker) || DOCKER=
 	export DOCKER
 	[ "$(id -u)" = 0 ] || skip_or_fail "needs root"
+	# The cookie of this file's netns, the host's for its containers.
+	HOST_COOKIE=$(netns_cookie)
+	export HOST_COOKIE
 	[ -n "$DOCKER" ] && command -v dockerd >/dev/null &&
 		command -v busybox >/dev/null || skip_or_fail "no docker.io"
 	# Short: the daemon's socket path must fit a sockaddr_un.
@@ -93,7 +96,8 @@ teardown() {
 
 # run_ctr NETWORK: a busybox sleep started with docker run -d; sets ID,
 # PID (State.Pid), KEY (SandboxKey), NET (its netns's inode) and NAME
-# (the mount's last component).
+# (the mount's last component), and NET_COOKIE, the kernel's cookie of
+# that netns, asked while it lives.
 run_ctr() {
 	CTR=$(tname "$1")
 	ID=$(dk run -d --network "$1" --name "$CTR" nstrace-busybox:test /bin/sleep 600)
@@ -101,6 +105,7 @@ run_ctr() {
 	KEY=$(dk inspect -f '{{.NetworkSettings.SandboxKey}}' "$CTR")
 	NET=$(ns_inode "$PID" net)
 	NAME=${KEY##*/}
+	NET_COOKIE=$(netns_cookie "$PID")
 	assert_eq "$(stat -L -c %i "$KEY")" "$NET" "the netns at SandboxKey $KEY"
 	# The namespaces it does not share with this shell (--network host
 	# shares the netns; on cgroup v1, docker keeps the host's cgroup ns).
@@ -125,9 +130,10 @@ assert_runc_creates() {
 	p=$(events '.event == "ns.create" and .comm == "runc:[1:CHILD]"' | jq -s '.[0].pid')
 	for t in $TYPES; do
 		e=$(one ".event == \"ns.create\" and .comm == \"runc:[1:CHILD]\" and .ns_type == \"$t\"")
-		assert_json "$e" "$(jq -nc --arg t "$t" --argjson ns "${INO[$t]}" --argjson p "$p" \
+		assert_json "$e" "$(jq -nc --arg t "$t" --argjson ns "${INO[$t]}" --argjson p "$p" --argjson c "$NET_COOKIE" \
 			'{schema: 1, event: "ns.create", pid: $p, tid: $p, uid: 0, comm: "runc:[1:CHILD]",
-			  ns_type: $t, ns: $ns, syscall: "unshare"}')" ppid ns_pids ns_container
+			  ns_type: $t, ns: $ns, syscall: "unshare"} + (if $t == "net" then {ns_cookie: $c} else {} end)')" \
+			ppid ns_pids ns_container
 		# Its parent is runc:[0:PARENT], gone too: one parent for all.
 		assert_eq "$(jq .ppid <<<"$e")" "$(events '.event == "ns.create" and .comm == "runc:[1:CHILD]"' | jq -s '.[0].ppid')" "$t ppid"
 		jq -e --argjson p "$p" '(.ns_pids // [$p]) == [$p]' <<<"$e" >/dev/null ||
@@ -163,29 +169,33 @@ assert_dockerd_event() {
 # netdev.delete of that veth end, in the host netns, by request.
 dockerd_life() {
 	assert_dockerd_event ".event == \"$1\" and .ifindex == $3" \
-		"$(jq -nc --arg ev "$1" --argjson ns "$(ns_inode $$ net)" --arg n "$2" --argjson i "$3" \
-			'{event: $ev, ns_type: "net", netns: $ns, ifname: $n, ifindex: $i,
+		"$(jq -nc --arg ev "$1" --argjson ns "$(ns_inode $$ net)" --argjson c "$HOST_COOKIE" \
+			--arg n "$2" --argjson i "$3" \
+			'{event: $ev, ns_type: "net", netns: $ns, netns_cookie: $c, ifname: $n, ifindex: $i,
 			  kind: "veth", cause: "request", syscall: "sendto"}')" netns_pids
 }
 
 # dockerd_move IFNAME IFINDEX FROM TO SIDE: dockerd's one netdev.move of
 # the container's end from FROM to TO, keeping its name and index; SIDE
-# (from_netns or to_netns) is NET's, named NAME.
+# (from_netns or to_netns) is NET's, named NAME, the other the host's.
 dockerd_move() {
-	local other=to_netns
+	local other=to_netns fc=$HOST_COOKIE tc=$NET_COOKIE
 	[ "$5" = to_netns ] && other=from_netns
+	[ "$5" = to_netns ] || { fc=$NET_COOKIE tc=$HOST_COOKIE; }
 	assert_dockerd_event ".event == \"netdev.move\" and .$5 == $NET" \
 		"$(jq -nc --arg n "$1" --argjson i "$2" --argjson f "$3" --argjson t "$4" --arg nm "$NAME" --arg side "$5" \
+			--argjson fc "$fc" --argjson tc "$tc" \
 			'{event: "netdev.move", ns_type: "net", ifname: $n, ifindex: $i, new_ifname: $n, new_ifindex: $i,
-			  from_netns: $f, to_netns: $t, cause: "request", syscall: "sendto", ($side + "_names"): [$nm]}')" \
+			  from_netns: $f, from_netns_cookie: $fc, to_netns: $t, to_netns_cookie: $tc,
+			  cause: "request", syscall: "sendto", ($side + "_names"): [$nm]}')" \
 		"${other}_pids" "$5_pids" "$5_container"
 }
 
 # dockerd_rename OLD NEW IFINDEX: dockerd's one netdev.rename in NET.
 dockerd_rename() {
 	assert_dockerd_event ".event == \"netdev.rename\" and .ifname == \"$1\" and .new_ifname == \"$2\"" \
-		"$(jq -nc --argjson ns "$NET" --arg o "$1" --arg n "$2" --argjson i "$3" --arg nm "$NAME" \
-			'{event: "netdev.rename", ns_type: "net", netns: $ns, ifname: $o, ifindex: $i, new_ifname: $n,
+		"$(jq -nc --argjson ns "$NET" --argjson c "$NET_COOKIE" --arg o "$1" --arg n "$2" --argjson i "$3" --arg nm "$NAME" \
+			'{event: "netdev.rename", ns_type: "net", netns: $ns, netns_cookie: $c, ifname: $o, ifindex: $i, new_ifname: $n,
 			  cause: "request", syscall: "sendto", netns_names: [$nm]}')" netns_pids netns_container
 }
 
@@ -196,28 +206,27 @@ assert_netns_death() {
 	e=$(one ".event == \"ns.destroy\" and .ns == $NET")
 	k=$(jq .pid <<<"$e")
 	[[ $(jq -r .comm <<<"$e") == kworker/* ]] || { echo "not a kworker: $e" >&2; return 1; }
-	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" \
+	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson nc "$NET_COOKIE" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" \
 		'{schema: 1, event: "ns.destroy", pid: $k, tid: $k, ppid: 2, uid: 0, comm: $c,
-		  ns_type: "net", ns: $ns, interfaces: [{ifname: "lo", ifindex: 1, fate: "deleted"}]}')" \
+		  ns_type: "net", ns: $ns, ns_cookie: $nc, interfaces: [{ifname: "lo", ifindex: 1, fate: "deleted"}]}')" \
 		last_ref_pid last_ref_comm
 	echo "last reference: $(jq -c '[.last_ref_pid, .last_ref_comm]' <<<"$e")" >&2
 	e=$(one ".event == \"netdev.delete\" and .netns == $NET")
-	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" \
+	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson nc "$NET_COOKIE" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" \
 		'{schema: 1, event: "netdev.delete", pid: $k, tid: $k, ppid: 2, uid: 0, comm: $c,
-		  ns_type: "net", netns: $ns, ifname: "lo", ifindex: 1, kind: "", cause: "netns-exit"}')"
+		  ns_type: "net", netns: $ns, netns_cookie: $nc, ifname: "lo", ifindex: 1, kind: "", cause: "netns-exit"}')"
 }
 
 # assert_names: the mount dockerd made of NET at KEY came as ns.name add,
-# and went as ns.name remove.
+# and went as ns.name remove, both by dockerd itself.
 assert_names() {
-	local e
-	e=$(one ".event == \"ns.name\" and .ns == $NET and .op == \"add\"")
-	assert_json "$e" "$(jq -nc --argjson ns "$NET" --arg n "$NAME" --arg p "$KEY" \
-		'{schema: 1, event: "ns.name", ns_type: "net", ns: $ns, op: "add", name: $n, path: $p, ns_names: [$n]}')" \
+	assert_dockerd_event ".event == \"ns.name\" and .ns == $NET and .op == \"add\"" \
+		"$(jq -nc --argjson ns "$NET" --argjson c "$NET_COOKIE" --arg n "$NAME" --arg p "$KEY" \
+			'{event: "ns.name", ns_type: "net", ns: $ns, ns_cookie: $c, op: "add", name: $n, path: $p, ns_names: [$n]}')" \
 		ns_pids ns_container
-	e=$(one ".event == \"ns.name\" and .ns == $NET and .op == \"remove\"")
-	assert_json "$e" "$(jq -nc --argjson ns "$NET" --arg n "$NAME" --arg p "$KEY" \
-		'{schema: 1, event: "ns.name", ns_type: "net", ns: $ns, op: "remove", name: $n, path: $p}')" \
+	assert_dockerd_event ".event == \"ns.name\" and .ns == $NET and .op == \"remove\"" \
+		"$(jq -nc --argjson ns "$NET" --argjson c "$NET_COOKIE" --arg n "$NAME" --arg p "$KEY" \
+			'{event: "ns.name", ns_type: "net", ns: $ns, ns_cookie: $c, op: "remove", name: $n, path: $p}')" \
 		ns_pids ns_container
 }
 
@@ -307,7 +316,7 @@ assert_visits() {
 }
 
 @test "docker run --network host: no netns made, no netdev event, the host's named default" {
-	local host had=
+	local host e had=
 	host=$(ns_inode $$ net)
 	# dockerd names the host's netns for its first host container.
 	awk '{print $5}' /proc/self/mountinfo | grep -qx "$DKROOT/exec/netns/default" && had=1
@@ -328,9 +337,16 @@ assert_visits() {
 	if [ -n "$had" ]; then
 		assert_eq "$(count '.event == "ns.name"')" 0 "ns.name"
 	else
-		assert_json "$(one '.event == "ns.name"')" "$(jq -nc --argjson ns "$host" --arg p "$KEY" \
-			'{schema: 1, event: "ns.name", ns_type: "net", ns: $ns, op: "add", name: "default", path: $p, ns_names: ["default"]}')" \
-			ns_pids ns_container
+		# Named by dockerd's re-exec of itself ("exe"), gone since: only
+		# its parent is known, and that it was another process.
+		e=$(one '.event == "ns.name"')
+		assert_json "$e" "$(jq -nc --argjson ns "$host" --argjson c "$HOST_COOKIE" --arg p "$KEY" \
+			--argjson pp "$DOCKERD_PID" \
+			'{schema: 1, event: "ns.name", ppid: $pp, uid: 0, comm: "exe", ns_type: "net", ns: $ns,
+			  ns_cookie: $c, op: "add", name: "default", path: $p, ns_names: ["default"]}')" \
+			pid tid ns_pids ns_container
+		jq -e --argjson d "$DOCKERD_PID" '[.pid, .tid] | all(type == "number" and . > 0 and . != $d)' \
+			<<<"$e" >/dev/null || { echo "the re-exec's pid and tid: $e" >&2; return 1; }
 	fi
 }
 

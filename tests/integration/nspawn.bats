@@ -68,7 +68,8 @@ leader() {
 # spawn: the container started; SPAWN (and SPAWN_PID, which stays when
 # SPAWN is reaped), LEADER, its namespaces (INO) and
 # those it does not share with this shell (TYPES), the host side's and
-# host0's ifindex.
+# host0's ifindex, and the kernel's cookies of its netns (NET_COOKIE,
+# asked while it lives) and of this shell's (HOST_COOKIE).
 spawn() {
 	local t
 	systemd-nspawn --register=no --keep-unit -q -D "$NSROOT/root" -M "$M" \
@@ -87,6 +88,8 @@ spawn() {
 		[ "${INO[$t]}" = "$(ns_inode $$ "$t")" ] || TYPES="$TYPES $t"
 	done
 	NET=${INO[net]}
+	NET_COOKIE=$(netns_cookie "$LEADER")
+	HOST_COOKIE=$(netns_cookie)
 	VE=$(ifindex "" "ve-$M")
 	HOST0=$(nsenter -t "$LEADER" -n ip -j link show host0 | jq '.[0].ifindex')
 	assert_eq "$(ip -j link show "ve-$M" | jq '.[0].link_index')" "$HOST0" "ve-$M's peer"
@@ -109,7 +112,7 @@ a_kworker() {
 }
 
 @test "systemd-nspawn --network-veth: its namespaces, the pair across, its death" {
-	local host ppid outer e k t base want ns
+	local host ppid outer e k t base want ns nc
 	host=$(ns_inode $$ net)
 	start_nstrace
 	spawn
@@ -140,6 +143,7 @@ a_kworker() {
 		net | cgroup) base=$(by_spawn "$LEADER" "$outer") want='{syscall: "unshare"}' ;;
 		*) base=$(by_spawn "$outer" "$SPAWN_PID") want="{syscall: \"clone\", child_pid: $LEADER}" ;;
 		esac
+		[ "$t" = net ] && want="$want + {ns_cookie: $NET_COOKIE}"
 		e=$(one ".event == \"ns.create\" and .ns_type == \"$t\" and .ns == ${INO[$t]}")
 		assert_json "$e" \
 			"$(jq -c --arg t "$t" --argjson ns "${INO[$t]}" --argjson l "$LEADER" \
@@ -158,13 +162,13 @@ a_kworker() {
 		$(($(wc -w <<<"$TYPES") + 1)) "ns.create by nspawn"
 	# The pair: made by nspawn with its peer in the container's netns.
 	assert_json "$(one ".event == \"netdev.create\" and .ifname == \"ve-$M\"")" \
-		"$(jq -c --argjson ns "$host" --arg n "ve-$M" --argjson i "$VE" \
-			'. + {event: "netdev.create", ns_type: "net", netns: $ns, ifname: $n, ifindex: $i,
+		"$(jq -c --argjson ns "$host" --argjson c "$HOST_COOKIE" --arg n "ve-$M" --argjson i "$VE" \
+			'. + {event: "netdev.create", ns_type: "net", netns: $ns, netns_cookie: $c, ifname: $n, ifindex: $i,
 			      kind: "veth", cause: "request", syscall: "sendto"}' <<<"$(by_spawn "$SPAWN_PID" "$ppid")")" \
 		netns_pids netns_container
 	assert_json "$(one ".event == \"netdev.create\" and .netns == $NET")" \
-		"$(jq -c --argjson ns "$NET" --argjson i "$HOST0" --argjson l "$LEADER" \
-			'. + {event: "netdev.create", ns_type: "net", netns: $ns, ifname: "host0", ifindex: $i,
+		"$(jq -c --argjson ns "$NET" --argjson c "$NET_COOKIE" --argjson i "$HOST0" --argjson l "$LEADER" \
+			'. + {event: "netdev.create", ns_type: "net", netns: $ns, netns_cookie: $c, ifname: "host0", ifindex: $i,
 			      kind: "veth", cause: "request", syscall: "sendto", netns_pids: [$l]}' <<<"$(by_spawn "$SPAWN_PID" "$ppid")")" \
 		netns_container
 	# No move, no rename: each end was made where it stays.
@@ -177,22 +181,23 @@ a_kworker() {
 	# The death: host0 and lo with the netns, ve-NAME with its peer.
 	e=$(one ".event == \"ns.destroy\" and .ns == $NET")
 	k=$(a_kworker "$e")
-	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" --argjson i "$HOST0" \
-		'{schema: 1, event: "ns.destroy", pid: $k, tid: $k, ppid: 2, uid: 0, comm: $c, ns_type: "net", ns: $ns,
+	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson nc "$NET_COOKIE" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" --argjson i "$HOST0" \
+		'{schema: 1, event: "ns.destroy", pid: $k, tid: $k, ppid: 2, uid: 0, comm: $c, ns_type: "net", ns: $ns, ns_cookie: $nc,
 		  interfaces: [{ifname: "lo", ifindex: 1, fate: "deleted"}, {ifname: "host0", ifindex: $i, fate: "deleted"}]}')" \
 		last_ref_pid last_ref_comm
 	echo "last reference: $(jq -c '[.last_ref_pid, .last_ref_comm]' <<<"$e")" >&2
 	# nspawn holds the netns to the end: its exit drops the last reference.
 	jq -e --argjson p "$SPAWN_PID" '(.last_ref_pid // $p) == $p and (.last_ref_comm // "systemd-nspawn") == "systemd-nspawn"' \
 		<<<"$e" >/dev/null || { echo "last reference: $e" >&2; return 1; }
-	for want in "lo 1 $NET" "host0 $HOST0 $NET" "ve-$M $VE $host"; do
-		read -r t base ns <<<"$want"
+	for want in "lo 1 $NET $NET_COOKIE" "host0 $HOST0 $NET $NET_COOKIE" "ve-$M $VE $host $HOST_COOKIE"; do
+		read -r t base ns nc <<<"$want"
 		e=$(one ".event == \"netdev.delete\" and .ifname == \"$t\" and .netns == $ns")
 		assert_json "$e" "$(jq -nc --argjson ns "$ns" --argjson k "$(a_kworker "$e")" --arg c "$(jq -r .comm <<<"$e")" \
-			--arg n "$t" --argjson i "$base" --argjson net "$NET" \
+			--argjson nc "$nc" --arg n "$t" --argjson i "$base" --argjson net "$NET" --argjson netc "$NET_COOKIE" \
 			'{schema: 1, event: "netdev.delete", pid: $k, tid: $k, ppid: 2, uid: 0, comm: $c, ns_type: "net",
-			  netns: $ns, ifname: $n, ifindex: $i, kind: (if $n == "lo" then "" else "veth" end), cause: "netns-exit"}
-			 + (if $ns == $net then {} else {peer_netns: $net} end)')" netns_pids netns_container
+			  netns: $ns, netns_cookie: $nc, ifname: $n, ifindex: $i, kind: (if $n == "lo" then "" else "veth" end),
+			  cause: "netns-exit"} + (if $ns == $net then {} else {peer_netns: $net, peer_netns_cookie: $netc} end)')" \
+			netns_pids netns_container
 	done
 	assert_eq "$(count ".event == \"netdev.delete\" and (.netns == $NET or .peer_netns == $NET)")" 3 "netdev.delete of its interfaces"
 }
