@@ -224,7 +224,7 @@ assert_summary() {
 	start_nstrace --snapshot
 	ip netns add "$n"
 	ino=$(stat -L -c %i "/run/netns/$n")
-	wait_for grep -q "\"event\":\"ns.name\".*\"ns\":$ino,\"op\":\"add\"" "$TRACE_OUT"
+	wait_events 1 ".event == \"ns.name\" and .ns == $ino and .op == \"add\""
 	ip netns del "$n"
 	wait_events 1 ".event == \"ns.destroy\" and .ns == $ino"
 	stop_nstrace
