@@ -583,10 +583,56 @@ static void test_bug_getopt_state_kept(void **state)
 			 r.res, r.o.json, r.o.stream.pid, r.cap.err);
 }
 
+/* Rotation: a file to rotate, sizes with suffixes, and files kept. */
+static void test_rotation(void **state)
+{
+	parse("-o", "f", "--max-size", "64K");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 65536);
+	assert_int_equal(r.o.max_files, 5);
+	parse("-o", "f", "--max-size", "1500", "--max-files", "2");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 1500);
+	assert_int_equal(r.o.max_files, 2);
+	parse("-o", "f", "--max-size", "4096M");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 4096ULL << 20);
+	parse("-o", "f");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 0);
+	assert_int_equal(r.o.max_files, 0);
+
+	parse("-o", "f", "--max-size", "0");
+	assert_usage_error(
+		"nstrace: max size must be 1K to 4096M bytes: '0'\n");
+	parse("-o", "f", "--max-size", "-1K");
+	assert_usage_error(
+		"nstrace: max size must be 1K to 4096M bytes: '-1K'\n");
+	parse("-o", "f", "--max-size", "10X");
+	assert_usage_error(
+		"nstrace: max size must be 1K to 4096M bytes: '10X'\n");
+	parse("-o", "f", "--max-size", "4097M");
+	assert_usage_error(
+		"nstrace: max size must be 1K to 4096M bytes: '4097M'\n");
+	parse("-o", "f", "--max-size", "1M", "--max-files", "0");
+	assert_usage_error("nstrace: max files must be 1 to 999: '0'\n");
+	parse("-o", "f", "--max-size", "1M", "--max-files", "x");
+	assert_usage_error("nstrace: max files must be 1 to 999: 'x'\n");
+	parse("-o", "f", "--max-files", "3");
+	assert_usage_error("nstrace: --max-files needs --max-size\n");
+	parse("--max-files", "3");
+	assert_usage_error("nstrace: --max-files needs --max-size\n");
+	parse("--max-size", "1M");
+	assert_usage_error("nstrace: --max-size needs -o FILE\n");
+	parse("-o", "-", "--max-size", "1M");
+	assert_usage_error("nstrace: --max-size needs -o FILE\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_json_and_verbose),
 		cmocka_unit_test(test_no_names),
 		cmocka_unit_test(test_snapshot),

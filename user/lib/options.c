@@ -40,6 +40,16 @@ static bool parse_buffer_size(void *field, const char *value,
 	return cli_size(value, 4096, 1u << 30, field);
 }
 
+static bool parse_max_size(void *field, const char *value, const char **shown)
+{
+	return cli_bytes(value, 1024, 4096ULL << 20, field);
+}
+
+static bool parse_max_files(void *field, const char *value, const char **shown)
+{
+	return cli_number(value, 1, 999, field);
+}
+
 static bool parse_backend(void *field, const char *value, const char **shown)
 {
 	int b = backend_parse(value);
@@ -101,6 +111,18 @@ const struct cli_opt options[OPT_COUNT] = {
 				"ns.name (default: all)",
 			.parse = parse_events,
 			.refused = "unknown event" },
+	[OPT_MAX_SIZE] = { .name = "max-size",
+			   .value = "SIZE",
+			   .help = "rotate FILE before it grows past SIZE bytes\n"
+				   "(K and M suffixes; 1K to 4096M)",
+			   .parse = parse_max_size,
+			   .refused = "max size must be 1K to 4096M bytes" },
+	[OPT_MAX_FILES] = { .name = "max-files",
+			    .value = "N",
+			    .help = "rotated files kept: FILE.1 to FILE.N\n"
+				    "(1 to 999; default 5)",
+			    .parse = parse_max_files,
+			    .refused = "max files must be 1 to 999" },
 	[OPT_BTF] = { .name = "btf",
 		      .value = "FILE",
 		      .help = "kernel BTF to use instead of\n"

@@ -19,6 +19,8 @@ enum opt_id {
 	OPT_ALL, /* uint32_t: every namespace type */
 	OPT_PID, /* uint32_t */
 	OPT_EVENT, /* uint32_t: a mask of event kinds */
+	OPT_MAX_SIZE, /* uint64_t: bytes; 0: the file never rotates */
+	OPT_MAX_FILES, /* uint32_t: rotated files kept */
 	OPT_BTF, /* const char *; NULL: the kernel's */
 	OPT_BUFFER_SIZE, /* uint32_t: bytes */
 	OPT_BACKEND, /* int: enum backend */

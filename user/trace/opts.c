@@ -7,6 +7,9 @@
 #include "nstrace.h"
 #include "trace/opts.h"
 
+/* Rotated files kept when --max-size comes alone. */
+#define OPTS_MAX_FILES 5
+
 #define FIELD(f) offsetof(struct opts, f)
 
 static const struct cli_use trace_opts[] = {
@@ -14,6 +17,8 @@ static const struct cli_use trace_opts[] = {
 	  .field = FIELD(json),
 	  .help = "one JSON object per line (docs/events.md)" },
 	{ .opt = &options[OPT_OUTPUT], .field = FIELD(output) },
+	{ .opt = &options[OPT_MAX_SIZE], .field = FIELD(max_size) },
+	{ .opt = &options[OPT_MAX_FILES], .field = FIELD(max_files) },
 	{ .opt = &options[OPT_TYPE], .field = FIELD(stream.ns_mask) },
 	{ .opt = &options[OPT_PID], .field = FIELD(stream.pid) },
 	{ .opt = &options[OPT_EVENT], .field = FIELD(stream.ev_mask) },
@@ -38,8 +43,25 @@ const struct cli_cmd trace_cli = {
 enum cli_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 			   FILE *err)
 {
+	const char *refused = NULL;
+	enum cli_result res;
+
 	memset(o, 0, sizeof(*o));
 	o->stream.ns_mask = NST_NS_ALL;
 	o->stream.ev_mask = EV_ALL;
-	return cli_parse(&trace_cli, o, argc, argv, out, err);
+	res = cli_parse(&trace_cli, o, argc, argv, out, err);
+	if (res != CLI_RUN)
+		return res;
+	/* Rotation renames files: standard output has no name to rename. */
+	if (o->max_size && (!o->output || !strcmp(o->output, "-")))
+		refused = "--max-size needs -o FILE";
+	else if (o->max_files && !o->max_size)
+		refused = "--max-files needs --max-size";
+	if (refused) {
+		cli_refuse(&trace_cli, err, refused, NULL);
+		return CLI_USAGE;
+	}
+	if (o->max_size && !o->max_files)
+		o->max_files = OPTS_MAX_FILES;
+	return CLI_RUN;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "trace/logfile.h"
 #include "trace/record.h"
 
 enum output_format {
@@ -19,6 +20,8 @@ enum output_format {
 
 struct output {
 	int fd;
+	bool named; /* a file, in file: stdout is not */
+	struct logfile file;
 	enum output_format format;
 	bool color;
 	bool header_done;
@@ -27,8 +30,19 @@ struct output {
 	struct buf pending;
 };
 
-/* path NULL or "-" is stdout. Returns 0 or a negative errno. */
-int output_open(struct output *o, const char *path, enum output_format format);
+/*
+ * path NULL or "-" is stdout. A file rotates before it grows past
+ * max_size bytes (0: never), into max_files older ones (trace/logfile.h).
+ * Returns 0 or a negative errno.
+ */
+int output_open(struct output *o, const char *path, enum output_format format,
+		uint64_t max_size, uint32_t max_files);
+/*
+ * From now on SIGHUP makes the next flush write what came before it,
+ * then open FILE again (after logrotate moved it). Standard output
+ * ignores it.
+ */
+void output_watch_hup(void);
 void output_close(struct output *o);
 
 /* The column header of the text output; once, and nothing for JSON. */

@@ -114,7 +114,8 @@ static void on_name(void *ctx, bool added, const struct nsfs_name *name)
 static int open_output(struct trace *t, const struct opts *o)
 {
 	int err = output_open(&t->out, o->output,
-			      o->json ? OUTPUT_JSON : OUTPUT_TEXT);
+			      o->json ? OUTPUT_JSON : OUTPUT_TEXT, o->max_size,
+			      o->max_files);
 
 	t->out_name = o->output ? o->output : "standard output";
 	if (err)
@@ -194,6 +195,7 @@ int trace_run(const struct opts *o)
 	if (stream_drop_privs(&t.stream, t.snapshots ? PRIVS_INVENTORY_CAPS : 0))
 		goto cleanup;
 	stream_signals();
+	output_watch_hup();
 	output_header(&t.out);
 	attached = true;
 	if (t.snapshots && take_snapshot(&t, "start"))

@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# nstrace as a service: a file that rotates, and SIGHUP for logrotate.
+
+load helpers
+
+teardown() {
+	teardown_nstrace
+	del_owned
+}
+
+# start_file ARGS...: nstrace --json ARGS in the background, stderr into
+# $TRACE_ERR, nothing on stdout; waits until it is attached.
+start_file() {
+	TRACE_OUT=/dev/null
+	TRACE_ERR=$BATS_TEST_TMPDIR/stderr
+	# shellcheck disable=SC2086
+	"$NSTRACE" --json ${NSTRACE_BACKEND_ARGS:-} "$@" >"$BATS_TEST_TMPDIR/stdout" \
+		2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
+}
+
+# churn N TAG: N netns made and deleted, each event named by the test.
+churn() {
+	local i n
+	for i in $(seq "$1"); do
+		n=$(tname "$2$i")
+		ip netns add "$n"
+		ip link add "v$$x$i" netns "$n" type dummy
+		ip netns del "$n"
+	done
+}
+
+# records FILE: the number the summary line on FILE says were written.
+records() {
+	sed -n 's/^nstrace: \([0-9]*\) records written .*/\1/p' "$1"
+}
+
+# assert_seqs: the JSON lines of the files on stdin, concatenated in that
+# order: each line JSON, seq 1, 2, 3, ... with no gap or duplicate, as
+# many as the summary counts.
+assert_seqs() {
+	local files n
+	mapfile -t files
+	# jq -e fails on a line that is not JSON.
+	cat "${files[@]}" | jq -e -c '.seq' >"$BATS_TEST_TMPDIR/seqs"
+	n=$(records "$TRACE_ERR")
+	[ "${n:-0}" -gt 0 ]
+	assert_eq "$(wc -l <"$BATS_TEST_TMPDIR/seqs")" "$n" "lines in ${files[*]}"
+	seq "$n" | diff - "$BATS_TEST_TMPDIR/seqs" >&2
+}
+
+# rotated DIR: DIR/log.N ... DIR/log.1 DIR/log, oldest first.
+rotated() {
+	ls "$1" | sed -n 's/^log\.\([0-9]*\)$/\1/p' | sort -rn | sed "s|^|$1/log.|"
+	echo "$1/log"
+}
+
+@test "rotation: whole JSON lines, seq with no gap, each file within SIZE" {
+	need_root
+	own_names rot
+	d=$BATS_TEST_TMPDIR/logs
+	mkdir "$d"
+	start_file -o "$d/log" --max-size 4K --max-files 999
+	churn 30 r
+	stop_nstrace
+	files=$(rotated "$d")
+	echo "$files" >&2
+	# 30 netns of several records each (ns.create, ns.name, netdev...):
+	# many files.
+	[ "$(wc -l <<<"$files")" -ge 5 ]
+	assert_seqs <<<"$files"
+	for f in $files; do
+		size=$(stat -c %s "$f")
+		# Over SIZE only as one line longer than SIZE alone.
+		[ "$size" -le 4096 ] || [ "$(wc -l <"$f")" -eq 1 ] || {
+			echo "$f: $size bytes" >&2
+			return 1
+		}
+		# Every file ends with a whole line.
+		[ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" = '\n' ]
+		assert_eq "$(stat -c %a "$f")" 600 "mode of $f"
+	done
+	# The churn is all there: every netns made and destroyed.
+	# shellcheck disable=SC2086 # one file a word
+	cat $files | jq -r "select(.event == \"ns.name\" and .op == \"add\") | .name" |
+		grep "^nst$$_r" | sort -u | wc -l >"$BATS_TEST_TMPDIR/names"
+	assert_eq "$(cat "$BATS_TEST_TMPDIR/names")" 30 "netns of the churn named"
+}
+
+@test "rotation: the oldest files go; a log from the run before is kept" {
+	need_root
+	own_names old
+	d=$BATS_TEST_TMPDIR/logs
+	mkdir "$d"
+	echo '{"before":true}' >"$d/log"
+	start_file -o "$d/log" --max-size 8K --max-files 2
+	# The last run's log is the first rotated file, not truncated.
+	assert_eq "$(cat "$d/log.1")" '{"before":true}' "the run before's log"
+	churn 40 o
+	stop_nstrace
+	assert_eq "$(ls "$d" | sort | tr '\n' ' ')" "log log.1 log.2 " "files kept"
+	# The newest lines, in order, up to the last one the summary counts.
+	cat "$d/log.2" "$d/log.1" "$d/log" | jq -e -c .seq >"$BATS_TEST_TMPDIR/seqs"
+	first=$(head -1 "$BATS_TEST_TMPDIR/seqs")
+	[ "$first" -gt 1 ]
+	seq "$first" "$(records "$TRACE_ERR")" | diff - "$BATS_TEST_TMPDIR/seqs" >&2
+}
+
+@test "SIGHUP after logrotate's mv: new lines in a new FILE, none lost" {
+	need_root
+	own_names hup
+	d=$BATS_TEST_TMPDIR/logs
+	mkdir "$d"
+	start_file -o "$d/log"
+	churn 5 a
+	# Until the churn is written, so that log.moved has some of it.
+	wait_for grep -q "\"name\":\"nst$$_a5\"" "$d/log"
+	mv "$d/log" "$d/log.moved"
+	kill -HUP "$TRACE_PID"
+	wait_for test -e "$d/log"
+	churn 5 b
+	wait_for grep -q "\"name\":\"nst$$_b5\"" "$d/log"
+	stop_nstrace
+	printf '%s\n' "$d/log.moved" "$d/log" | assert_seqs
+	grep -q "\"name\":\"nst$$_b1\"" "$d/log"
+	lacks -q "\"name\":\"nst$$_b" "$d/log.moved"
+	assert_eq "$(stat -c %a "$d/log")" 600 "mode of the new file"
+	# A SIGHUP with no file to reopen changes nothing.
+	start_nstrace
+	kill -HUP "$TRACE_PID"
+	sleep 0.2
+	kill -0 "$TRACE_PID"
+	stop_nstrace
+}
+
+@test "text output: each rotated file starts with the column header" {
+	need_root
+	own_names txt
+	d=$BATS_TEST_TMPDIR/logs
+	mkdir "$d"
+	"$NSTRACE" -o "$d/log" --max-size 2K --max-files 999 2>"$BATS_TEST_TMPDIR/err" &
+	TRACE_PID=$!
+	TRACE_ERR=$BATS_TEST_TMPDIR/err
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
+	churn 10 t
+	stop_nstrace
+	header=$(head -1 "$d/log.1")
+	[[ $header == TIME* ]]
+	n=0
+	for f in $(rotated "$d"); do
+		assert_eq "$(head -1 "$f")" "$header" "first line of $f"
+		n=$((n + $(wc -l <"$f") - 1))
+	done
+	assert_eq "$n" "$(records "$TRACE_ERR")" "lines under the headers"
+}
+
+# usage_error WHAT ARGS...: exit 2, WHAT the first line, the usage after.
+usage_error() {
+	local what=$1
+	shift
+	run --separate-stderr "$NSTRACE" "$@"
+	assert_eq "$status" 2 "exit status of nstrace $*"
+	assert_eq "${stderr_lines[0]}" "$what" "nstrace $*"
+	[[ ${stderr_lines[1]} == "usage: nstrace [OPTIONS]" ]]
+	assert_eq "$output" "" "stdout of nstrace $*"
+}
+
+@test "bad rotation values: one sentence, exit 2" {
+	local bad='nstrace: max size must be 1K to 4096M bytes'
+	usage_error "$bad: '0'" -o f --max-size 0
+	usage_error "$bad: '-4K'" -o f --max-size -4K
+	usage_error "$bad: '12Q'" -o f --max-size 12Q
+	usage_error "$bad: ''" -o f --max-size ''
+	usage_error "nstrace: max files must be 1 to 999: '0'" -o f --max-size 1M --max-files 0
+	usage_error "nstrace: max files must be 1 to 999: '-2'" -o f --max-size 1M --max-files -2
+	usage_error "nstrace: --max-files needs --max-size" -o f --max-files 3
+	usage_error "nstrace: --max-files needs --max-size" --max-files 3
+	usage_error "nstrace: --max-size needs -o FILE" --max-size 1M
+	usage_error "nstrace: --max-size needs -o FILE" -o - --max-size 1M
+}
+
+@test "a FILE that cannot be written: one sentence, exit 1, nothing attached" {
+	need_root
+	d=$BATS_TEST_TMPDIR/logs
+	mkdir "$d"
+	run --separate-stderr "$NSTRACE" --json -o "$d/no/such/log" --max-size 1M
+	assert_eq "$status" 1 "exit status"
+	assert_eq "$stderr" "nstrace: cannot open $d/no/such/log: No such file or directory"
+	run --separate-stderr "$NSTRACE" --json -o "$d"
+	assert_eq "$status" 1 "exit status"
+	assert_eq "$stderr" "nstrace: cannot open $d: Is a directory"
+}
