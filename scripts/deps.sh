@@ -12,6 +12,8 @@ test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc lib
 # busybox-static run its containers as users run them (deaths.bats,
 # requests.bats).
 test="$test containernetworking-plugins podman runc netavark aardvark-dns busybox-static"
+# systemd-analyze verify checks the unit in deploy/ (service.bats).
+test="$test systemd"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# nstrace as a service: a file that rotates, and SIGHUP for logrotate.
+# nstrace as a service: a file that rotates, SIGHUP for logrotate, the
+# readiness systemd waits for, and the unit shipped in deploy/.
 
 load helpers
 
@@ -190,4 +191,85 @@ usage_error() {
 	run --separate-stderr "$NSTRACE" --json -o "$d"
 	assert_eq "$status" 1 "exit status"
 	assert_eq "$stderr" "nstrace: cannot open $d: Is a directory"
+}
+
+# listen SOCKET OUT ERRFILE: a datagram socket at SOCKET ('@' first: an
+# abstract name) in the background; the first datagram goes to OUT, with
+# whether ERRFILE said "nstrace: tracing" when it came.
+listen() {
+	python3 -c '
+import socket, sys
+path, out, err = sys.argv[1:]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("\0" + path[1:] if path[0] == "@" else path)
+open(out + ".bound", "w").close()
+s.settimeout(30)
+msg = s.recv(4096).decode()
+attached = any(l.startswith("nstrace: tracing") for l in open(err))
+with open(out, "w") as f:
+    f.write("%s %s\n" % (msg, "after-attach" if attached else "BEFORE-ATTACH"))
+' "$1" "$2" "$3" &
+	LISTEN_PID=$!
+	wait_for test -e "$2.bound"
+}
+
+@test "NOTIFY_SOCKET: READY=1 once attached, to a path or an abstract name" {
+	need_root
+	local sock
+	for sock in "$BATS_TEST_TMPDIR/notify" "@nstrace-test-$$"; do
+		got=$BATS_TEST_TMPDIR/got
+		rm -f "$got" "$got.bound"
+		listen "$sock" "$got" "$BATS_TEST_TMPDIR/stderr"
+		NOTIFY_SOCKET=$sock start_file
+		wait_for test -s "$got"
+		assert_eq "$(cat "$got")" "READY=1 after-attach" "datagram on $sock"
+		stop_nstrace
+		wait "$LISTEN_PID"
+	done
+	# A socket nobody listens on: said, exit 1.
+	run --separate-stderr env NOTIFY_SOCKET="$BATS_TEST_TMPDIR/none" "$NSTRACE" --json
+	assert_eq "$status" 1 "exit with no listener"
+	grep -qx "nstrace: cannot tell $BATS_TEST_TMPDIR/none that nstrace is ready: No such file or directory" <<<"$stderr"
+}
+
+# The repository, for make install.
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+
+# install_to DIR TARGET: make TARGET with every path under DIR.
+install_to() {
+	make -s -C "$REPO" BUILD="${BUILD:-build}" PREFIX="$1/usr" SYSCONFDIR="$1/etc" "$2"
+}
+
+@test "make install: a unit that systemd-analyze verify accepts; uninstall removes it" {
+	command -v systemd-analyze >/dev/null || skip_or_fail "needs systemd-analyze"
+	d=$BATS_TEST_TMPDIR/root
+	install_to "$d" install
+	unit=$d/usr/lib/systemd/system/nstrace.service
+	# Its ExecStart is the binary installed, its options file installed.
+	grep -qx "ExecStart=$d/usr/sbin/nstrace \$NSTRACE_OPTS" "$unit"
+	grep -qx "EnvironmentFile=-$d/etc/default/nstrace" "$unit"
+	grep -qx "Type=notify" "$unit"
+	grep -q '^NSTRACE_OPTS="--json -o /var/log/nstrace/' "$d/etc/default/nstrace"
+	[ -x "$d/usr/sbin/nstrace" ]
+	# verify also runs man for Documentation=: the page installed.
+	run env MANPATH="$d/usr/share/man" systemd-analyze verify "$unit"
+	echo "$output" >&2
+	assert_eq "$status" 0 "systemd-analyze verify"
+	assert_eq "$output" "" "what verify says"
+	# The default options parse: nstrace takes them as the unit passes them.
+	# shellcheck disable=SC1091
+	. "$d/etc/default/nstrace"
+	# shellcheck disable=SC2086 # split as systemd splits $NSTRACE_OPTS
+	run "$NSTRACE" $NSTRACE_OPTS --help
+	assert_eq "$status" 0 "nstrace \$NSTRACE_OPTS"
+	# An edited options file stays; the rest goes.
+	echo 'NSTRACE_OPTS="--json"' >"$d/etc/default/nstrace"
+	install_to "$d" install
+	assert_eq "$(cat "$d/etc/default/nstrace")" 'NSTRACE_OPTS="--json"' "kept by install"
+	install_to "$d" uninstall
+	assert_eq "$(cd "$d" && find . -type f)" "./etc/default/nstrace" "left after uninstall"
+	rm "$d/etc/default/nstrace"
+	install_to "$d" install
+	install_to "$d" uninstall
+	assert_eq "$(cd "$d" && find . -type f)" "" "left after uninstall"
 }

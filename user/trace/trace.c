@@ -8,6 +8,7 @@
 #include "trace/enrich.h"
 #include "trace/live_names.h"
 #include "lib/enums.h"
+#include "lib/notify.h"
 #include "trace/output.h"
 #include "loader/privs.h"
 #include "trace/record.h"
@@ -204,6 +205,9 @@ int trace_run(const struct opts *o)
 	fprintf(stderr,
 		"nstrace: tracing namespace events (%s); Ctrl-C to stop\n",
 		backend_describe());
+	/* After the line scripts wait for: both say the same moment. */
+	if (notify_send("READY=1"))
+		goto cleanup;
 	while (!stream_exiting && !t.out.err) {
 		if (t.names ? poll_names(&t) :
 			      stream_poll(&t.stream, POLL_TIMEOUT_MS))
