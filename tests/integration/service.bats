@@ -273,3 +273,67 @@ install_to() {
 	install_to "$d" uninstall
 	assert_eq "$(cd "$d" && find . -type f)" "" "left after uninstall"
 }
+
+# metric NAME FILE: the value of the sample NAME (labels included) in FILE.
+metric() {
+	awk -v n="$1" '$1 == n { print $2 }' "$2"
+}
+
+@test "--metrics-file: Prometheus text that counts what the stream wrote" {
+	need_root
+	own_names met
+	d=$BATS_TEST_TMPDIR/metrics
+	mkdir "$d"
+	m=$d/nstrace.prom
+	before=$(date +%s)
+	start_nstrace --snapshot --metrics-file "$m" --metrics-interval 1
+	# Written once attached, then every second while it runs.
+	[ -f "$m" ]
+	churn 5 m
+	wait_for grep -q "\"name\":\"nst$$_m5\"" "$TRACE_OUT"
+	sleep 1.2
+	[ "$(metric nstrace_records_written_total "$m")" -gt 10 ]
+	stop_nstrace
+	after=$(date +%s)
+	cat "$m" >&2
+	# At exit: the summary's counts, and the stream's lines by event.
+	n=$(records "$TRACE_ERR")
+	assert_eq "$(metric nstrace_records_written_total "$m")" "$n" "records"
+	assert_eq "$(wc -l <"$TRACE_OUT")" "$n" "lines"
+	lost=$(sed -n 's/.*, \([0-9]*\) events lost$/\1/p' "$TRACE_ERR")
+	assert_eq "$(metric nstrace_lost_events_total "$m")" "$lost" "lost events"
+	jq -r .event "$TRACE_OUT" | sort | uniq -c | awk '{ print $2, $1 }' >"$d/stream"
+	sed -n 's/^nstrace_events_total{event="\([^"]*\)"} \([0-9]*\)$/\1 \2/p' "$m" |
+		sort >"$d/metrics"
+	diff "$d/stream" "$d/metrics" >&2
+	grep -q '^snapshot.netns ' "$d/metrics"
+	grep -q '^ns.create ' "$d/metrics"
+	# Each family typed; build_info and the start time.
+	for f in events_total lost_events_total records_written_total; do
+		grep -qx "# TYPE nstrace_$f counter" "$m"
+	done
+	version=$("$NSTRACE" --version | awk '{ print $2 }')
+	grep -Eqx "nstrace_build_info\{version=\"$version\",backend=\"(fentry|kprobe|tracepoint)(\+(kprobe|tracepoint))*\",kernel=\"$(uname -r)\"\} 1" "$m"
+	start=$(metric nstrace_start_time_seconds "$m")
+	start=${start%.*}
+	[ "$start" -ge "$before" ] && [ "$start" -le "$after" ] || {
+		echo "start time $start not in [$before, $after]" >&2
+		return 1
+	}
+	# Readable by node_exporter; the file written beside it is gone.
+	assert_eq "$(stat -c %a "$m")" 644 "mode"
+	assert_eq "$(ls "$d" | grep -c tmp)" 0 "files left beside it"
+}
+
+@test "--metrics-file: bad values exit 2, a path that cannot be written 1" {
+	usage_error "nstrace: metrics interval must be 1 to 3600 seconds: '0'" \
+		--metrics-file m --metrics-interval 0
+	usage_error "nstrace: metrics interval must be 1 to 3600 seconds: 'x'" \
+		--metrics-file m --metrics-interval x
+	usage_error "nstrace: --metrics-interval needs --metrics-file" --metrics-interval 5
+	usage_error "nstrace: empty metrics file name: ''" --metrics-file ''
+	need_root
+	run --separate-stderr "$NSTRACE" --json --metrics-file "$BATS_TEST_TMPDIR/no/m.prom"
+	assert_eq "$status" 1 "exit status"
+	grep -qx "nstrace: cannot write metrics to $BATS_TEST_TMPDIR/no/m.prom: No such file or directory" <<<"$stderr"
+}

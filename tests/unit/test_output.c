@@ -22,6 +22,7 @@
 #include "lib/buf.h"
 #include "loader/event.h"
 #include "nstrace.h"
+#include "trace/metrics.h"
 #include "trace/output.h"
 #include "trace/record.h"
 
@@ -962,6 +963,31 @@ static void test_output_rotation(void **state)
 	buf_free(&header);
 }
 
+/* The metrics: counted by event, summed, and the label escaped. */
+static void test_metrics_text(void **state)
+{
+	struct metrics m;
+	struct buf b = { 0 };
+	const char *text;
+
+	metrics_init(&m, "unused", 1000, "fentry+\"x\"");
+	metrics_count(&m, "ns.create");
+	metrics_count(&m, "lost");
+	metrics_count(&m, "ns.create");
+	metrics_render(&m, 7, &b);
+	text = buf_cstr(&b);
+	assert_non_null(strstr(
+		text, "\nnstrace_events_total{event=\"ns.create\"} 2\n"));
+	assert_non_null(
+		strstr(text, "\nnstrace_events_total{event=\"lost\"} 1\n"));
+	assert_non_null(strstr(text, "\nnstrace_records_written_total 3\n"));
+	assert_non_null(strstr(text, "\nnstrace_lost_events_total 7\n"));
+	assert_non_null(strstr(text, "backend=\"fentry+\\\"x\\\"\""));
+	assert_non_null(strstr(text, "# TYPE nstrace_events_total counter\n"));
+	assert_int_equal(text[b.len - 1], '\n');
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -985,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_text_color_hostile),
 		cmocka_unit_test(test_output_file),
 		cmocka_unit_test(test_output_rotation),
+		cmocka_unit_test(test_metrics_text),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -10,8 +10,6 @@
 #include "lib/options.h"
 #include "nstrace.h"
 
-#define NSTRACE_VERSION "0.1.0"
-
 static bool parse_types(void *field, const char *value, const char **shown)
 {
 	return cli_mask(field, value, shown, ns_type_parse, NST_NS_ALL);
@@ -48,6 +46,12 @@ static bool parse_max_size(void *field, const char *value, const char **shown)
 static bool parse_max_files(void *field, const char *value, const char **shown)
 {
 	return cli_number(value, 1, 999, field);
+}
+
+static bool parse_metrics_interval(void *field, const char *value,
+				   const char **shown)
+{
+	return cli_ms(value, 1, 3600, field);
 }
 
 static bool parse_backend(void *field, const char *value, const char **shown)
@@ -123,6 +127,19 @@ const struct cli_opt options[OPT_COUNT] = {
 				    "(1 to 999; default 5)",
 			    .parse = parse_max_files,
 			    .refused = "max files must be 1 to 999" },
+	[OPT_METRICS_FILE] = { .name = "metrics-file",
+			       .value = "PATH",
+			       .help = "counters for node_exporter's textfile\n"
+				       "collector, written every interval and at exit",
+			       .parse = cli_name,
+			       .refused = "empty metrics file name" },
+	[OPT_METRICS_INTERVAL] = { .name = "metrics-interval",
+				   .value = "SECS",
+				   .help = "how often --metrics-file is written\n"
+					   "(1 to 3600; default 15)",
+				   .parse = parse_metrics_interval,
+				   .refused =
+					   "metrics interval must be 1 to 3600 seconds" },
 	[OPT_BTF] = { .name = "btf",
 		      .value = "FILE",
 		      .help = "kernel BTF to use instead of\n"

@@ -9,6 +9,7 @@
 
 /* Rotated files kept when --max-size comes alone. */
 #define OPTS_MAX_FILES 5
+#define OPTS_METRICS_MS 15000
 
 #define FIELD(f) offsetof(struct opts, f)
 
@@ -19,6 +20,8 @@ static const struct cli_use trace_opts[] = {
 	{ .opt = &options[OPT_OUTPUT], .field = FIELD(output) },
 	{ .opt = &options[OPT_MAX_SIZE], .field = FIELD(max_size) },
 	{ .opt = &options[OPT_MAX_FILES], .field = FIELD(max_files) },
+	{ .opt = &options[OPT_METRICS_FILE], .field = FIELD(metrics_file) },
+	{ .opt = &options[OPT_METRICS_INTERVAL], .field = FIELD(metrics_ms) },
 	{ .opt = &options[OPT_TYPE], .field = FIELD(stream.ns_mask) },
 	{ .opt = &options[OPT_PID], .field = FIELD(stream.pid) },
 	{ .opt = &options[OPT_EVENT], .field = FIELD(stream.ev_mask) },
@@ -57,11 +60,15 @@ enum cli_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 		refused = "--max-size needs -o FILE";
 	else if (o->max_files && !o->max_size)
 		refused = "--max-files needs --max-size";
+	else if (o->metrics_ms && !o->metrics_file)
+		refused = "--metrics-interval needs --metrics-file";
 	if (refused) {
 		cli_refuse(&trace_cli, err, refused, NULL);
 		return CLI_USAGE;
 	}
 	if (o->max_size && !o->max_files)
 		o->max_files = OPTS_MAX_FILES;
+	if (!o->metrics_ms)
+		o->metrics_ms = OPTS_METRICS_MS;
 	return CLI_RUN;
 }

@@ -17,6 +17,8 @@ struct opts {
 	const char *output; /* NULL: stdout */
 	uint64_t max_size; /* bytes; 0: output never rotates */
 	uint32_t max_files; /* rotated files kept, with max_size */
+	const char *metrics_file; /* NULL: none */
+	uint64_t metrics_ms; /* how often metrics_file is written */
 	struct stream_config stream; /* what the BPF side is loaded with */
 };
 

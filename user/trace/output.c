@@ -479,8 +479,18 @@ void output_header(struct output *o)
 	o->header_done = true;
 }
 
+static const char *event_of(const struct record *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->f[i].col == COL_EVENT)
+			return r->f[i].str;
+	return "unknown";
+}
+
 void output_record(struct output *o, const struct record *r)
 {
+	if (o->metrics)
+		metrics_count(o->metrics, event_of(r));
 	output_header(o);
 	if (o->format == OUTPUT_JSON)
 		render_json_seq(&o->pending, r, ++o->seq);

@@ -11,6 +11,7 @@
 
 #include "lib/buf.h"
 #include "trace/logfile.h"
+#include "trace/metrics.h"
 #include "trace/record.h"
 
 enum output_format {
@@ -28,6 +29,7 @@ struct output {
 	int err; /* the first write error, as an errno */
 	uint64_t seq; /* the last JSON line's sequence number */
 	struct buf pending;
+	struct metrics *metrics; /* NULL, or told of every record */
 };
 
 /*

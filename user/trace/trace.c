@@ -6,6 +6,7 @@
 
 #include "loader/backend.h"
 #include "trace/enrich.h"
+#include "trace/metrics.h"
 #include "trace/live_names.h"
 #include "lib/enums.h"
 #include "lib/notify.h"
@@ -34,6 +35,7 @@ struct trace {
 	bool resync; /* events were lost: a snapshot is due */
 	uint64_t nsnapshots;
 	struct written written;
+	struct metrics metrics; /* with --metrics-file */
 };
 
 static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
@@ -197,6 +199,12 @@ int trace_run(const struct opts *o)
 		goto cleanup;
 	stream_signals();
 	output_watch_hup();
+	/* Attached: the hooks in use are known. The snapshot counts too. */
+	if (o->metrics_file) {
+		metrics_init(&t.metrics, o->metrics_file, o->metrics_ms,
+			     backend_names());
+		t.out.metrics = &t.metrics;
+	}
 	output_header(&t.out);
 	attached = true;
 	if (t.snapshots && take_snapshot(&t, "start"))
@@ -205,6 +213,8 @@ int trace_run(const struct opts *o)
 	fprintf(stderr,
 		"nstrace: tracing namespace events (%s); Ctrl-C to stop\n",
 		backend_describe());
+	if (t.out.metrics && metrics_write(&t.metrics, t.stream.lost_seen))
+		goto cleanup;
 	/* After the line scripts wait for: both say the same moment. */
 	if (notify_send("READY=1"))
 		goto cleanup;
@@ -219,6 +229,9 @@ int trace_run(const struct opts *o)
 		if (t.resync && !stream_exiting)
 			take_snapshot(&t, "lost");
 		output_flush(&t.out);
+		if (t.out.metrics &&
+		    metrics_tick(&t.metrics, t.stream.lost_seen))
+			goto cleanup;
 	}
 	stream_drain(&t.stream);
 	if (t.names && !t.out.err)
@@ -229,6 +242,8 @@ int trace_run(const struct opts *o)
 			strerror(t.out.err));
 		goto cleanup;
 	}
+	if (t.out.metrics && metrics_write(&t.metrics, t.stream.lost_seen))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	if (attached)
