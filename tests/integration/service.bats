@@ -287,8 +287,9 @@ metric() {
 	m=$d/nstrace.prom
 	before=$(date +%s)
 	start_nstrace --snapshot --metrics-file "$m" --metrics-interval 1
-	# Written once attached, then every second while it runs.
-	[ -f "$m" ]
+	# Written once attached (just after the "tracing" line), then every
+	# second while it runs.
+	wait_for test -f "$m"
 	churn 5 m
 	wait_for grep -q "\"name\":\"nst$$_m5\"" "$TRACE_OUT"
 	sleep 1.2
@@ -302,7 +303,7 @@ metric() {
 	assert_eq "$(wc -l <"$TRACE_OUT")" "$n" "lines"
 	lost=$(sed -n 's/.*, \([0-9]*\) events lost$/\1/p' "$TRACE_ERR")
 	assert_eq "$(metric nstrace_lost_events_total "$m")" "$lost" "lost events"
-	jq -r .event "$TRACE_OUT" | sort | uniq -c | awk '{ print $2, $1 }' >"$d/stream"
+	jq -r .event "$TRACE_OUT" | sort | uniq -c | awk '{ print $2, $1 }' | sort >"$d/stream"
 	sed -n 's/^nstrace_events_total{event="\([^"]*\)"} \([0-9]*\)$/\1 \2/p' "$m" |
 		sort >"$d/metrics"
 	diff "$d/stream" "$d/metrics" >&2
