@@ -27,7 +27,7 @@ churn() {
 	for i in $(seq "$1"); do
 		n=$(tname "$2$i")
 		ip netns add "$n"
-		ip link add "v$$x$i" netns "$n" type dummy
+		ip -n "$n" link add va type veth peer name vb
 		ip netns del "$n"
 	done
 }
