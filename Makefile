@@ -2,10 +2,15 @@
 #   make            build build/nstrace
 #   make run        set up (as root: apt-get what is missing), build, trace
 #   make test       set up, build, run every test
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (the binary, the man page,
+#                   the systemd unit and its options file: docs/deploy.md)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The options file the unit reads: /etc/default/nstrace, whatever PREFIX.
+SYSCONFDIR ?= /etc
+# /usr/local/lib/systemd/system is on systemd's unit path, as /usr/lib's is.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD ?= build
 
 CC ?= cc
@@ -136,12 +141,26 @@ test: test-deps
 	@BUILD=$(BUILD) VM_TESTS="$(VM_TESTS)" VM_BACKENDS="$(VM_BACKENDS)" \
 		VM_BACKEND_TESTS="$(VM_BACKEND_TESTS)" bash tests/run.sh
 
+UNIT := $(DESTDIR)$(UNITDIR)/nstrace.service
+DEFAULTS := $(DESTDIR)$(SYSCONFDIR)/default/nstrace
+LOGROTATE := $(DESTDIR)$(PREFIX)/share/nstrace/logrotate/nstrace
+
+# The options file is the administrator's once installed: never replaced.
 install: $(BUILD)/nstrace
 	install -D -m 0755 $(BUILD)/nstrace $(DESTDIR)$(PREFIX)/sbin/nstrace
 	install -D -m 0644 docs/nstrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/nstrace.8
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		deploy/systemd/nstrace.service >$(UNIT)
+	chmod 0644 $(UNIT)
+	[ -e $(DEFAULTS) ] || install -D -m 0644 deploy/systemd/nstrace.default $(DEFAULTS)
+	install -D -m 0644 deploy/logrotate/nstrace $(LOGROTATE)
 
+# An options file that was edited stays.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/nstrace $(DESTDIR)$(PREFIX)/share/man/man8/nstrace.8
+	rm -f $(UNIT) $(LOGROTATE)
+	! cmp -s deploy/systemd/nstrace.default $(DEFAULTS) || rm -f $(DEFAULTS)
 
 format:
 	clang-format -i bpf/*.c bpf/*.h user/*.c user/*/*.[ch] include/*.h tests/unit/*.c

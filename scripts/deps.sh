@@ -15,6 +15,8 @@ test="$test containernetworking-plugins podman runc netavark aardvark-dns busybo
 # Docker (its dockerd, run on private roots by docker.bats) and
 # systemd-nspawn (nspawn.bats).
 test="$test docker.io systemd-container"
+# systemd-analyze verify checks the unit in deploy/ (service.bats).
+test="$test systemd"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages

@@ -36,10 +36,20 @@ static const struct cli_cmd *const cmds[] = {
 static const struct {
 	const char *name, *value;
 } samples[] = {
-	{ "output", "out.json" }, { "type", "net" },	{ "pid", "1" },
-	{ "event", "ns.create" }, { "btf", "vmlinux" }, { "buffer-size", "4K" },
-	{ "backend", "kprobe" },  { "mark", "5" },	{ "refresh", "0" },
+	{ "output", "out.json" },
+	{ "type", "net" },
+	{ "pid", "1" },
+	{ "event", "ns.create" },
+	{ "btf", "vmlinux" },
+	{ "buffer-size", "4K" },
+	{ "backend", "kprobe" },
+	{ "mark", "5" },
+	{ "refresh", "0" },
 	{ "at", "seq:1" },
+	{ "max-size", "64K" },
+	{ "max-files", "3" },
+	{ "metrics-file", "m.prom" },
+	{ "metrics-interval", "5" },
 };
 
 struct run {

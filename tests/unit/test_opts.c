@@ -584,10 +584,84 @@ static void test_bug_getopt_state_kept(void **state)
 			 r.res, r.o.json, r.o.stream.pid, r.cap.err);
 }
 
+/* Rotation: a file to rotate, sizes with suffixes, and files kept. */
+static void test_rotation(void **state)
+{
+	static const char *const bad_sizes[] = { "0", "-1K", "10X", "4097M",
+						 "1023" };
+
+	parse("-o", "f", "--max-size", "64K");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 65536);
+	assert_int_equal(r.o.max_files, 5);
+	parse("-o", "f", "--max-size", "1500", "--max-files", "2");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 1500);
+	assert_int_equal(r.o.max_files, 2);
+	parse("-o", "f", "--max-size", "4096M");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 4096ULL << 20);
+	parse("-o", "f");
+	assert_ok_run();
+	assert_int_equal(r.o.max_size, 0);
+	assert_int_equal(r.o.max_files, 0);
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad_sizes); i++) {
+		char want[80];
+
+		parse("-o", "f", "--max-size", (char *)bad_sizes[i]);
+		snprintf(want, sizeof(want),
+			 "nstrace: max size must be 1K to 4096M bytes: '%s'\n",
+			 bad_sizes[i]);
+		assert_usage_error(want);
+	}
+	parse("-o", "f", "--max-size", "1M", "--max-files", "0");
+	assert_usage_error("nstrace: max files must be 1 to 999: '0'\n");
+	parse("-o", "f", "--max-size", "1M", "--max-files", "x");
+	assert_usage_error("nstrace: max files must be 1 to 999: 'x'\n");
+	parse("-o", "f", "--max-files", "3");
+	assert_usage_error("nstrace: --max-files needs --max-size\n");
+	parse("--max-files", "3");
+	assert_usage_error("nstrace: --max-files needs --max-size\n");
+	parse("--max-size", "1M");
+	assert_usage_error("nstrace: --max-size needs -o FILE\n");
+	parse("-o", "-", "--max-size", "1M");
+	assert_usage_error("nstrace: --max-size needs -o FILE\n");
+}
+
+/* Metrics: a file, written every 15 s unless told otherwise. */
+static void test_metrics(void **state)
+{
+	parse("--metrics-file", "m.prom");
+	assert_ok_run();
+	assert_string_equal(r.o.metrics_file, "m.prom");
+	assert_int_equal(r.o.metrics_ms, 15000);
+	parse("--metrics-file", "m.prom", "--metrics-interval", "2");
+	assert_ok_run();
+	assert_int_equal(r.o.metrics_ms, 2000);
+	parse();
+	assert_ok_run();
+	assert_null(r.o.metrics_file);
+
+	parse("--metrics-file", "");
+	assert_usage_error("nstrace: empty metrics file name: ''\n");
+	parse("--metrics-file", "m", "--metrics-interval", "0");
+	assert_usage_error(
+		"nstrace: metrics interval must be 1 to 3600 seconds: '0'\n");
+	parse("--metrics-file", "m", "--metrics-interval", "1h");
+	assert_usage_error(
+		"nstrace: metrics interval must be 1 to 3600 seconds: '1h'\n");
+	parse("--metrics-interval", "5");
+	assert_usage_error(
+		"nstrace: --metrics-interval needs --metrics-file\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_json_and_verbose),
 		cmocka_unit_test(test_no_names),
 		cmocka_unit_test(test_snapshot),

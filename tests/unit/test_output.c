@@ -16,11 +16,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "lib/buf.h"
 #include "loader/event.h"
 #include "nstrace.h"
+#include "trace/metrics.h"
 #include "trace/output.h"
 #include "trace/record.h"
 
@@ -843,7 +845,7 @@ static void test_output_file(void **state)
 	record_from_event(&r, &e, OFF);
 
 	/* Text: the header once, then the lines; no colour into a file. */
-	assert_int_equal(output_open(&o, path, OUTPUT_TEXT), 0);
+	assert_int_equal(output_open(&o, path, OUTPUT_TEXT, 0, 0), 0);
 	assert_false(o.color);
 	output_header(&o);
 	output_record(&o, &r);
@@ -861,7 +863,7 @@ static void test_output_file(void **state)
 	 * JSON: lines only, numbered from 1 after "schema", and the file is
 	 * truncated, not appended to.
 	 */
-	assert_int_equal(output_open(&o, path, OUTPUT_JSON), 0);
+	assert_int_equal(output_open(&o, path, OUTPUT_JSON, 0, 0), 0);
 	output_header(&o);
 	output_record(&o, &r);
 	output_record(&o, &r);
@@ -877,8 +879,113 @@ static void test_output_file(void **state)
 
 	unlink(path);
 	buf_free(&want);
-	assert_int_equal(output_open(&o, "/nonexistent/dir/file", OUTPUT_JSON),
+	assert_int_equal(output_open(&o, "/nonexistent/dir/file", OUTPUT_JSON,
+				     0, 0),
 			 -ENOENT);
+}
+
+/* dir/log.i, or dir/log for i 0. */
+static char *rotated(const char *dir, int i)
+{
+	static char path[256];
+
+	if (i)
+		snprintf(path, sizeof(path), "%s/log.%d", dir, i);
+	else
+		snprintf(path, sizeof(path), "%s/log", dir);
+	return path;
+}
+
+/*
+ * Rotation: whole lines only, each file within its size, the newest
+ * files kept, each text file under its own header, and new files 0600.
+ */
+static void test_output_rotation(void **state)
+{
+	char dir[] = "/tmp/nstrace-test-rotation-XXXXXX";
+	struct nst_event e = task_event(NST_EV_NS_SETNS);
+	struct buf line = { 0 }, header = { 0 };
+	struct output o;
+	struct record r;
+	char long_name[200];
+	struct stat st;
+	char *got;
+
+	assert_non_null(mkdtemp(dir));
+	record_from_event(&r, &e, OFF);
+	render_text(&line, &r, false);
+	render_text_header(&header);
+	/* Room for the header and three lines. */
+	assert_int_equal(output_open(&o, rotated(dir, 0), OUTPUT_TEXT,
+				     header.len + 3 * line.len + 1, 2),
+			 0);
+	output_header(&o);
+	for (int i = 0; i < 10; i++) {
+		output_record(&o, &r);
+		/* One flush of many lines and many flushes alike. */
+		if (i % 4 == 3)
+			assert_int_equal(output_flush(&o), 0);
+	}
+	output_close(&o);
+	/* 10 lines: 3 + 3 + 3 + 1, of which the oldest file is gone. */
+	for (int i = 0; i <= 2; i++) {
+		got = slurp(rotated(dir, i));
+		assert_memory_equal(got, header.data, header.len);
+		assert_int_equal(strlen(got),
+				 header.len + (i ? 3 : 1) * line.len);
+		free(got);
+		assert_int_equal(stat(rotated(dir, i), &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		unlink(rotated(dir, i));
+	}
+	assert_int_equal(stat(rotated(dir, 3), &st), -1);
+
+	/* A line longer than the file may be is the file's one line. */
+	assert_int_equal(output_open(&o, rotated(dir, 0), OUTPUT_JSON, 1024, 1),
+			 0);
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	record_head(&r, "ns.name", 0);
+	for (int i = 0; i < 8; i++)
+		record_add_name(&r, "name", long_name, COL_NONE);
+	output_record(&o, &r);
+	output_record(&o, &r);
+	output_close(&o);
+	for (int i = 0; i <= 1; i++) {
+		got = slurp(rotated(dir, i));
+		assert_int_equal(strchr(got, '\n') + 1 - got, strlen(got));
+		assert_true(strlen(got) > 1024);
+		free(got);
+		unlink(rotated(dir, i));
+	}
+	rmdir(dir);
+	buf_free(&line);
+	buf_free(&header);
+}
+
+/* The metrics: counted by event, summed, and the label escaped. */
+static void test_metrics_text(void **state)
+{
+	struct metrics m;
+	struct buf b = { 0 };
+	const char *text;
+
+	metrics_init(&m, "unused", 1000, "fentry+\"x\"");
+	metrics_count(&m, "ns.create");
+	metrics_count(&m, "lost");
+	metrics_count(&m, "ns.create");
+	metrics_render(&m, 7, &b);
+	text = buf_cstr(&b);
+	assert_non_null(strstr(
+		text, "\nnstrace_events_total{event=\"ns.create\"} 2\n"));
+	assert_non_null(
+		strstr(text, "\nnstrace_events_total{event=\"lost\"} 1\n"));
+	assert_non_null(strstr(text, "\nnstrace_records_written_total 3\n"));
+	assert_non_null(strstr(text, "\nnstrace_lost_events_total 7\n"));
+	assert_non_null(strstr(text, "backend=\"fentry+\\\"x\\\"\""));
+	assert_non_null(strstr(text, "# TYPE nstrace_events_total counter\n"));
+	assert_int_equal(text[b.len - 1], '\n');
+	buf_free(&b);
 }
 
 int main(void)
@@ -903,6 +1010,8 @@ int main(void)
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_text_color_hostile),
 		cmocka_unit_test(test_output_file),
+		cmocka_unit_test(test_output_rotation),
+		cmocka_unit_test(test_metrics_text),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -58,7 +58,7 @@ bool cli_ms(const char *s, uint32_t min, uint32_t max, uint64_t *ms)
 	return true;
 }
 
-bool cli_size(const char *s, uint32_t min, uint32_t max, uint32_t *v)
+bool cli_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
 	unsigned long long n, mult = 1;
 	char *end;
@@ -69,10 +69,17 @@ bool cli_size(const char *s, uint32_t min, uint32_t max, uint32_t *v)
 		mult = 1024, end++;
 	else if (*end == 'M' || *end == 'm')
 		mult = 1024 * 1024, end++;
-	if (*end || n > max / mult)
+	if (*end || n > max / mult || n * mult < min)
 		return false;
-	n *= mult;
-	if (n < min || (n & (n - 1)))
+	*v = n * mult;
+	return true;
+}
+
+bool cli_size(const char *s, uint32_t min, uint32_t max, uint32_t *v)
+{
+	uint64_t n;
+
+	if (!cli_bytes(s, min, max, &n) || (n & (n - 1)))
 		return false;
 	*v = (uint32_t)n;
 	return true;

@@ -90,7 +90,9 @@ bool cli_name(void *field, const char *value, const char **shown);
 bool cli_number(const char *s, uint32_t min, uint32_t max, uint32_t *v);
 /* Whole seconds within [min, max], as milliseconds. */
 bool cli_ms(const char *s, uint32_t min, uint32_t max, uint64_t *ms);
-/* A power of two within [min, max], with a K or M suffix or none. */
+/* Bytes within [min, max], with a K or M suffix or none. */
+bool cli_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *v);
+/* The same, a power of two. */
 bool cli_size(const char *s, uint32_t min, uint32_t max, uint32_t *v);
 /*
  * Names separated by commas, or "all", into a uint32_t mask: bit() gives

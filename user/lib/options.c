@@ -10,8 +10,6 @@
 #include "lib/options.h"
 #include "nstrace.h"
 
-#define NSTRACE_VERSION "0.1.0"
-
 static bool parse_types(void *field, const char *value, const char **shown)
 {
 	return cli_mask(field, value, shown, ns_type_parse, NST_NS_ALL);
@@ -38,6 +36,22 @@ static bool parse_buffer_size(void *field, const char *value,
 			      const char **shown)
 {
 	return cli_size(value, 4096, 1u << 30, field);
+}
+
+static bool parse_max_size(void *field, const char *value, const char **shown)
+{
+	return cli_bytes(value, 1024, 4096ULL << 20, field);
+}
+
+static bool parse_max_files(void *field, const char *value, const char **shown)
+{
+	return cli_number(value, 1, 999, field);
+}
+
+static bool parse_metrics_interval(void *field, const char *value,
+				   const char **shown)
+{
+	return cli_ms(value, 1, 3600, field);
 }
 
 static bool parse_backend(void *field, const char *value, const char **shown)
@@ -101,6 +115,31 @@ const struct cli_opt options[OPT_COUNT] = {
 				"ns.name (default: all)",
 			.parse = parse_events,
 			.refused = "unknown event" },
+	[OPT_MAX_SIZE] = { .name = "max-size",
+			   .value = "SIZE",
+			   .help = "rotate FILE before it grows past SIZE bytes\n"
+				   "(K and M suffixes; 1K to 4096M)",
+			   .parse = parse_max_size,
+			   .refused = "max size must be 1K to 4096M bytes" },
+	[OPT_MAX_FILES] = { .name = "max-files",
+			    .value = "N",
+			    .help = "rotated files kept: FILE.1 to FILE.N\n"
+				    "(1 to 999; default 5)",
+			    .parse = parse_max_files,
+			    .refused = "max files must be 1 to 999" },
+	[OPT_METRICS_FILE] = { .name = "metrics-file",
+			       .value = "PATH",
+			       .help = "counters for node_exporter's textfile\n"
+				       "collector, written every interval and at exit",
+			       .parse = cli_name,
+			       .refused = "empty metrics file name" },
+	[OPT_METRICS_INTERVAL] = { .name = "metrics-interval",
+				   .value = "SECS",
+				   .help = "how often --metrics-file is written\n"
+					   "(1 to 3600; default 15)",
+				   .parse = parse_metrics_interval,
+				   .refused =
+					   "metrics interval must be 1 to 3600 seconds" },
 	[OPT_BTF] = { .name = "btf",
 		      .value = "FILE",
 		      .help = "kernel BTF to use instead of\n"

@@ -11,6 +11,8 @@
 
 #include "lib/cli.h"
 
+#define NSTRACE_VERSION "0.1.0" /* --version, and the metrics' build_info */
+
 /* Each with the type of the field it sets. */
 enum opt_id {
 	OPT_JSON, /* bool */
@@ -19,6 +21,10 @@ enum opt_id {
 	OPT_ALL, /* uint32_t: every namespace type */
 	OPT_PID, /* uint32_t */
 	OPT_EVENT, /* uint32_t: a mask of event kinds */
+	OPT_MAX_SIZE, /* uint64_t: bytes; 0: the file never rotates */
+	OPT_MAX_FILES, /* uint32_t: rotated files kept */
+	OPT_METRICS_FILE, /* const char *; NULL: none */
+	OPT_METRICS_INTERVAL, /* uint64_t: milliseconds */
 	OPT_BTF, /* const char *; NULL: the kernel's */
 	OPT_BUFFER_SIZE, /* uint32_t: bytes */
 	OPT_BACKEND, /* int: enum backend */

@@ -142,6 +142,7 @@ static const struct tp_use tps[] = {
 };
 
 static char description[200];
+static char names[64]; /* the flavours in use, '+' between them */
 
 enum backend backend_for_func(const char *btf_path, const char *func,
 			      enum backend want, const char **why)
@@ -376,6 +377,22 @@ static void set_flavour(struct nstrace_bpf *skel, const struct func_hook *h,
 	}
 }
 
+/* The flavours the groups of c use, in the order of enum backend. */
+static void set_names(const struct choice *c, uint32_t hooked)
+{
+	uint32_t used = 0;
+	size_t len = 0;
+
+	for (int g = 0; g < BACKEND_GROUPS; g++)
+		if (g != BACKEND_GROUP_DESTROY || c->destroy_types)
+			used |= 1u << (hooked ? c->group[g] : BACKEND_TRACEPOINT);
+	names[0] = '\0';
+	for (int b = BACKEND_FENTRY; b <= BACKEND_TRACEPOINT; b++)
+		if (used & (1u << b))
+			len += snprintf(names + len, sizeof(names) - len, "%s%s",
+					len ? "+" : "", backend_name(b));
+}
+
 int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		      enum backend want, const char *btf_path)
 {
@@ -419,6 +436,7 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 	if (probe_tracepoint(btf_path, "notifier_run", &why))
 		bpf_program__set_autoload(skel->progs.nst_tp_cleanup_notifier,
 					  false);
+	set_names(&c, hooked);
 	if (!hooked)
 		snprintf(description, sizeof(description),
 			 "backend: tracepoint, netdev.move by tracepoint");
@@ -441,4 +459,9 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 const char *backend_describe(void)
 {
 	return description;
+}
+
+const char *backend_names(void)
+{
+	return names;
 }

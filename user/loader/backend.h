@@ -75,5 +75,7 @@ int backend_configure(struct nstrace_bpf *skel, uint32_t ev_mask,
 		      enum backend want, const char *btf_path);
 /* For the "tracing" line: which hooks are in use. */
 const char *backend_describe(void);
+/* The flavours in use, '+' between them ("fentry+tracepoint"). */
+const char *backend_names(void);
 
 #endif

@@ -4,6 +4,7 @@
 #define NSTRACE_TRACE_OPTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "lib/cli.h"
@@ -14,6 +15,10 @@ struct opts {
 	bool no_names; /* no names, pids or containers; no ns.name events */
 	bool snapshot; /* the inventory first, and again after a loss */
 	const char *output; /* NULL: stdout */
+	uint64_t max_size; /* bytes; 0: output never rotates */
+	uint32_t max_files; /* rotated files kept, with max_size */
+	const char *metrics_file; /* NULL: none */
+	uint64_t metrics_ms; /* how often metrics_file is written */
 	struct stream_config stream; /* what the BPF side is loaded with */
 };
 

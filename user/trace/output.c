@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,17 +15,35 @@
 /* Above this, records are written out even in the middle of a batch. */
 #define OUTPUT_HIGH_WATER (256 * 1024)
 
-int output_open(struct output *o, const char *path, enum output_format format)
+static volatile sig_atomic_t hup_seen;
+
+static void on_hup(int sig)
+{
+	hup_seen = 1;
+}
+
+void output_watch_hup(void)
+{
+	struct sigaction sa = { .sa_handler = on_hup };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int output_open(struct output *o, const char *path, enum output_format format,
+		uint64_t max_size, uint32_t max_files)
 {
 	memset(o, 0, sizeof(*o));
 	o->format = format;
 	if (!path || !strcmp(path, "-")) {
 		o->fd = STDOUT_FILENO;
 	} else {
-		o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			     0644);
-		if (o->fd < 0)
-			return -errno;
+		int err = logfile_open(&o->file, path, max_size, max_files);
+
+		if (err)
+			return err;
+		o->named = true;
+		o->fd = o->file.fd;
 	}
 	o->color = format == OUTPUT_TEXT && isatty(o->fd) &&
 		   !getenv("NO_COLOR");
@@ -35,21 +53,21 @@ int output_open(struct output *o, const char *path, enum output_format format)
 void output_close(struct output *o)
 {
 	output_flush(o);
-	if (o->fd > STDERR_FILENO)
-		close(o->fd);
+	if (o->named)
+		logfile_close(&o->file);
 	buf_free(&o->pending);
 }
 
 /*
  * A write that failed half-way (a full disk) left part of a line in the
  * file: cut a regular file back to its last whole line, so that whoever
- * reads it never sees a line that stops short. done bytes of pending
+ * reads it never sees a line that stops short. done bytes from p
  * were written.
  */
-static void cut_partial_line(struct output *o, size_t done)
+static void cut_partial_line(struct output *o, const char *p, size_t done)
 {
-	const char *nl = done ? memrchr(o->pending.data, '\n', done) : NULL;
-	size_t partial = nl ? done - (size_t)(nl + 1 - o->pending.data) : done;
+	const char *nl = done ? memrchr(p, '\n', done) : NULL;
+	size_t partial = nl ? done - (size_t)(nl + 1 - p) : done;
 	struct stat st;
 	off_t end;
 
@@ -62,27 +80,103 @@ static void cut_partial_line(struct output *o, size_t done)
 		lseek(o->fd, end - partial, SEEK_SET);
 }
 
-int output_flush(struct output *o)
+/* n bytes from p, whole; a failure ends the output, whole lines kept. */
+static int write_out(struct output *o, const char *p, size_t n)
 {
+	const struct buf b = { .data = (char *)p, .len = n };
 	size_t done;
+	int err = buf_write_all(o->fd, &b, &done);
+
+	if (err) {
+		o->err = -err;
+		cut_partial_line(o, p, done);
+	}
+	if (o->named)
+		o->file.size += done;
+	return err;
+}
+
+/* A new file starts with the text header, as the first one did. */
+static int started(struct output *o, int err)
+{
+	struct buf header = {};
+
+	if (err) {
+		o->err = -err;
+		return err;
+	}
+	o->fd = o->file.fd;
+	if (o->format != OUTPUT_TEXT || o->file.size)
+		return 0;
+	render_text_header(&header);
+	err = write_out(o, header.data, header.len);
+	buf_free(&header);
+	return err;
+}
+
+/*
+ * The whole lines from p (n bytes, ending with a newline) that fit in
+ * the file; the first line alone when the file has no line yet but the
+ * header, or 0: the file is full.
+ */
+static size_t fitting(const struct output *o, const char *p, size_t n,
+		      bool fresh)
+{
+	const struct logfile *f = &o->file;
+	size_t room = f->size < f->max_size ? f->max_size - f->size : 0;
+	const char *nl;
+
+	if (logfile_fits(f, n))
+		return n;
+	nl = room ? memrchr(p, '\n', room < n ? room : n) : NULL;
+	if (nl)
+		return (size_t)(nl + 1 - p);
+	if (fresh)
+		return (size_t)((char *)memchr(p, '\n', n) + 1 - p);
+	return 0;
+}
+
+/* Rotated at line boundaries only: each file ends with a whole line. */
+static int write_rotating(struct output *o)
+{
+	const char *p = o->pending.data, *end = p + o->pending.len;
+	bool fresh = !o->file.size;
 	int err;
 
-	/* After an error nothing more is written: the file ends whole. */
-	if (!o->err) {
-		err = buf_write_all(o->fd, &o->pending, &done);
-		if (err) {
-			o->err = -err;
-			cut_partial_line(o, done);
+	while (p < end) {
+		size_t n = fitting(o, p, (size_t)(end - p), fresh);
+
+		if (!n) {
+			err = started(o, logfile_rotate(&o->file));
+			if (err)
+				return err;
+			fresh = true;
+			continue;
 		}
+		err = write_out(o, p, n);
+		if (err)
+			return err;
+		p += n;
+		fresh = false;
 	}
+	return 0;
+}
+
+int output_flush(struct output *o)
+{
+	/* After an error nothing more is written: the file ends whole. */
+	if (!o->err && hup_seen && o->named) {
+		hup_seen = 0;
+		if (!write_rotating(o))
+			started(o, logfile_reopen(&o->file));
+		o->pending.len = 0;
+	}
+	if (!o->err)
+		write_rotating(o);
 	o->pending.len = 0;
 	return -o->err;
 }
 
-/*
- * gmtime_r() and strftime() cost more than the rest of a record: a second
- * holds many events, so its text is kept and only the fraction changes.
- */
 static void format_time_rfc3339(struct buf *b, uint64_t ns)
 {
 	static time_t cached_sec = -1;
@@ -385,8 +479,18 @@ void output_header(struct output *o)
 	o->header_done = true;
 }
 
+static const char *event_of(const struct record *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->f[i].col == COL_EVENT)
+			return r->f[i].str;
+	return "unknown";
+}
+
 void output_record(struct output *o, const struct record *r)
 {
+	if (o->metrics)
+		metrics_count(o->metrics, event_of(r));
 	output_header(o);
 	if (o->format == OUTPUT_JSON)
 		render_json_seq(&o->pending, r, ++o->seq);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "trace/logfile.h"
+#include "trace/metrics.h"
 #include "trace/record.h"
 
 enum output_format {
@@ -19,16 +21,30 @@ enum output_format {
 
 struct output {
 	int fd;
+	bool named; /* a file, in file: stdout is not */
+	struct logfile file;
 	enum output_format format;
 	bool color;
 	bool header_done;
 	int err; /* the first write error, as an errno */
 	uint64_t seq; /* the last JSON line's sequence number */
 	struct buf pending;
+	struct metrics *metrics; /* NULL, or told of every record */
 };
 
-/* path NULL or "-" is stdout. Returns 0 or a negative errno. */
-int output_open(struct output *o, const char *path, enum output_format format);
+/*
+ * path NULL or "-" is stdout. A file rotates before it grows past
+ * max_size bytes (0: never), into max_files older ones (trace/logfile.h).
+ * Returns 0 or a negative errno.
+ */
+int output_open(struct output *o, const char *path, enum output_format format,
+		uint64_t max_size, uint32_t max_files);
+/*
+ * From now on SIGHUP makes the next flush write what came before it,
+ * then open FILE again (after logrotate moved it). Standard output
+ * ignores it.
+ */
+void output_watch_hup(void);
 void output_close(struct output *o);
 
 /* The column header of the text output; once, and nothing for JSON. */

@@ -6,8 +6,10 @@
 
 #include "loader/backend.h"
 #include "trace/enrich.h"
+#include "trace/metrics.h"
 #include "trace/live_names.h"
 #include "lib/enums.h"
+#include "lib/notify.h"
 #include "trace/output.h"
 #include "loader/privs.h"
 #include "trace/record.h"
@@ -33,6 +35,7 @@ struct trace {
 	bool resync; /* events were lost: a snapshot is due */
 	uint64_t nsnapshots;
 	struct written written;
+	struct metrics metrics; /* with --metrics-file */
 };
 
 /*
@@ -160,7 +163,8 @@ static void on_name(void *ctx, bool added, const struct nsfs_name *name)
 static int open_output(struct trace *t, const struct opts *o)
 {
 	int err = output_open(&t->out, o->output,
-			      o->json ? OUTPUT_JSON : OUTPUT_TEXT);
+			      o->json ? OUTPUT_JSON : OUTPUT_TEXT, o->max_size,
+			      o->max_files);
 
 	t->out_name = o->output ? o->output : "standard output";
 	if (err)
@@ -248,6 +252,13 @@ int trace_run(const struct opts *o)
 	if (stream_drop_privs(&t.stream, t.snapshots ? PRIVS_INVENTORY_CAPS : 0))
 		goto cleanup;
 	stream_signals();
+	output_watch_hup();
+	/* Attached: the hooks in use are known. The snapshot counts too. */
+	if (o->metrics_file) {
+		metrics_init(&t.metrics, o->metrics_file, o->metrics_ms,
+			     backend_names());
+		t.out.metrics = &t.metrics;
+	}
 	output_header(&t.out);
 	attached = true;
 	if (t.snapshots && take_snapshot(&t, "start"))
@@ -256,6 +267,11 @@ int trace_run(const struct opts *o)
 	fprintf(stderr,
 		"nstrace: tracing namespace events (%s); Ctrl-C to stop\n",
 		backend_describe());
+	if (t.out.metrics && metrics_write(&t.metrics, t.stream.lost_seen))
+		goto cleanup;
+	/* After the line scripts wait for: both say the same moment. */
+	if (notify_send("READY=1"))
+		goto cleanup;
 	while (!stream_exiting && !t.out.err) {
 		if (t.names ? poll_names(&t) :
 			      stream_poll(&t.stream, POLL_TIMEOUT_MS))
@@ -267,6 +283,9 @@ int trace_run(const struct opts *o)
 		if (t.resync && !stream_exiting)
 			take_snapshot(&t, "lost");
 		output_flush(&t.out);
+		if (t.out.metrics &&
+		    metrics_tick(&t.metrics, t.stream.lost_seen))
+			goto cleanup;
 	}
 	stream_drain(&t.stream);
 	if (t.names && !t.out.err)
@@ -277,6 +296,8 @@ int trace_run(const struct opts *o)
 			strerror(t.out.err));
 		goto cleanup;
 	}
+	if (t.out.metrics && metrics_write(&t.metrics, t.stream.lost_seen))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	if (attached)

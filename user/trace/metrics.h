@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * --metrics-file: the stream's counters in Prometheus's text format, for
+ * node_exporter's textfile collector. The file is written whole beside
+ * PATH and renamed over it, so a scrape never reads half of one.
+ */
+#ifndef NSTRACE_TRACE_METRICS_H
+#define NSTRACE_TRACE_METRICS_H
+
+#include <stdint.h>
+
+#include "lib/buf.h"
+
+#define METRICS_EVENTS 32 /* distinct event names: a dozen exist */
+
+struct metrics {
+	const char *path;
+	uint64_t interval_ns, next_ns; /* CLOCK_MONOTONIC */
+	uint64_t start_ns; /* since the epoch */
+	const char *backend;
+	struct {
+		char event[32];
+		uint64_t n;
+	} events[METRICS_EVENTS];
+	int nevents;
+	uint64_t records;
+};
+
+/* Nothing written yet; the first write is metrics_write()'s. */
+void metrics_init(struct metrics *m, const char *path, uint64_t interval_ms,
+		  const char *backend);
+/* One record written, of this event ("ns.create", "lost", ...). */
+void metrics_count(struct metrics *m, const char *event);
+/* The text, as metrics_write() writes it: for tests. */
+void metrics_render(const struct metrics *m, uint64_t lost, struct buf *b);
+/* Writes PATH now. 0, or -1 after one line on stderr. */
+int metrics_write(struct metrics *m, uint64_t lost);
+/* Writes PATH when the interval has passed: 0 or metrics_write()'s -1. */
+int metrics_tick(struct metrics *m, uint64_t lost);
+
+#endif
