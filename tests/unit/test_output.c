@@ -966,6 +966,9 @@ static void test_output_rotation(void **state)
 /* The metrics: counted by event, summed, and the label escaped. */
 static void test_metrics_text(void **state)
 {
+	struct metrics_sample s = {
+		.lost = 7, .ring_size = 4096, .ring_used = 48, .names = 3
+	};
 	struct metrics m;
 	struct buf b = { 0 };
 	const char *text;
@@ -974,7 +977,7 @@ static void test_metrics_text(void **state)
 	metrics_count(&m, "ns.create");
 	metrics_count(&m, "lost");
 	metrics_count(&m, "ns.create");
-	metrics_render(&m, 7, &b);
+	metrics_render(&m, &s, &b);
 	text = buf_cstr(&b);
 	assert_non_null(strstr(
 		text, "\nnstrace_events_total{event=\"ns.create\"} 2\n"));
@@ -982,6 +985,12 @@ static void test_metrics_text(void **state)
 		strstr(text, "\nnstrace_events_total{event=\"lost\"} 1\n"));
 	assert_non_null(strstr(text, "\nnstrace_records_written_total 3\n"));
 	assert_non_null(strstr(text, "\nnstrace_lost_events_total 7\n"));
+	assert_non_null(
+		strstr(text, "\nnstrace_ring_buffer_size_bytes 4096\n"));
+	assert_non_null(strstr(text, "\nnstrace_ring_buffer_used_bytes 48\n"));
+	assert_non_null(strstr(text, "\nnstrace_names_cache_entries 3\n"));
+	assert_non_null(
+		strstr(text, "# TYPE nstrace_names_cache_entries gauge\n"));
 	assert_non_null(strstr(text, "backend=\"fentry+\\\"x\\\"\""));
 	assert_non_null(strstr(text, "# TYPE nstrace_events_total counter\n"));
 	assert_int_equal(text[b.len - 1], '\n');

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -90,6 +92,39 @@ int stream_preflight(const struct stream_config *cfg)
 	return 0;
 }
 
+/*
+ * The consumer position (the first page) and the producer's (the next),
+ * mapped a second time, read-only, for the metrics: libbpf before 1.3
+ * has no call that tells how full the ring is.
+ */
+static int map_positions(struct stream *s)
+{
+	void *p;
+
+	s->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	p = mmap(NULL, 2 * s->page_size, PROT_READ, MAP_SHARED,
+		 bpf_map__fd(s->skel->maps.events), 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "nstrace: cannot map the ring buffer: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	s->ring_pos = p;
+	return 0;
+}
+
+void stream_ring_usage(const struct stream *s, uint64_t *size, uint64_t *used)
+{
+	const char *p = s->ring_pos;
+	unsigned long cons, prod;
+
+	*size = bpf_map__max_entries(s->skel->maps.events);
+	cons = __atomic_load_n((const unsigned long *)p, __ATOMIC_ACQUIRE);
+	prod = __atomic_load_n((const unsigned long *)(p + s->page_size),
+			       __ATOMIC_ACQUIRE);
+	*used = prod - cons;
+}
+
 int stream_open(struct stream *s, const struct stream_config *cfg,
 		const struct stream_ops *ops, void *ctx)
 {
@@ -146,7 +181,7 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 			strerror(errno));
 		return -1;
 	}
-	return 0;
+	return map_positions(s);
 }
 
 int stream_drop_privs(struct stream *s, uint64_t keep_caps)
@@ -194,6 +229,8 @@ void stream_drain(struct stream *s)
 
 void stream_close(struct stream *s)
 {
+	if (s->ring_pos)
+		munmap(s->ring_pos, 2 * s->page_size);
 	ring_buffer__free(s->rb);
 	nstrace_bpf__destroy(s->skel);
 	free(s->lost_percpu);

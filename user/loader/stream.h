@@ -47,6 +47,9 @@ struct stream {
 	uint64_t lost_seen; /* what the counter said last time we looked */
 	uint64_t *lost_percpu;
 	int ncpus;
+	/* The ring buffer's consumer and producer pages, read-only. */
+	void *ring_pos;
+	size_t page_size;
 };
 
 /* Set by SIGINT and SIGTERM once stream_signals() has run. */
@@ -65,6 +68,8 @@ void stream_signals(void);
  * losses. Returns 0 or a negative errno, said on stderr.
  */
 int stream_poll(struct stream *s, int timeout_ms);
+/* The ring buffer's size, and what it holds that was not read yet. */
+void stream_ring_usage(const struct stream *s, uint64_t *size, uint64_t *used);
 /* The epoll fd of the ring buffer, for a view that waits on more fds. */
 int stream_fd(const struct stream *s);
 /* Stops the producers, then hands over what they left behind. */

@@ -70,7 +70,14 @@ static void family(struct buf *b, const char *name, const char *type,
 	buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-void metrics_render(const struct metrics *m, uint64_t lost, struct buf *b)
+static void gauge(struct buf *b, const char *name, const char *help, uint64_t v)
+{
+	family(b, name, "gauge", help);
+	buf_addf(b, "%s %llu\n", name, (unsigned long long)v);
+}
+
+void metrics_render(const struct metrics *m, const struct metrics_sample *s,
+		    struct buf *b)
 {
 	struct utsname u;
 
@@ -85,11 +92,17 @@ void metrics_render(const struct metrics *m, uint64_t lost, struct buf *b)
 	family(b, "nstrace_lost_events_total", "counter",
 	       "Events the ring buffer could not take.");
 	buf_addf(b, "nstrace_lost_events_total %llu\n",
-		 (unsigned long long)lost);
+		 (unsigned long long)s->lost);
 	family(b, "nstrace_records_written_total", "counter",
 	       "Lines written to the stream, records of every kind.");
 	buf_addf(b, "nstrace_records_written_total %llu\n",
 		 (unsigned long long)m->records);
+	gauge(b, "nstrace_ring_buffer_size_bytes",
+	      "The ring buffer the kernel queues events in.", s->ring_size);
+	gauge(b, "nstrace_ring_buffer_used_bytes",
+	      "What the ring buffer holds, not yet read.", s->ring_used);
+	gauge(b, "nstrace_names_cache_entries",
+	      "Namespaces the names cache knows; 0 with --no-names.", s->names);
 	family(b, "nstrace_build_info", "gauge",
 	       "The version, the hooks in use and the kernel, as labels.");
 	buf_addf(b, "nstrace_build_info{version=\"%s\",backend=\"",
@@ -105,14 +118,14 @@ void metrics_render(const struct metrics *m, uint64_t lost, struct buf *b)
 		 (unsigned long long)(m->start_ns % 1000000000ULL / 1000000));
 }
 
-int metrics_write(struct metrics *m, uint64_t lost)
+int metrics_write(struct metrics *m, const struct metrics_sample *s)
 {
 	char tmp[PATH_MAX];
 	struct buf b = {};
 	int fd = -1, err = 0;
 
 	m->next_ns = now_ns(CLOCK_MONOTONIC) + m->interval_ns;
-	metrics_render(m, lost, &b);
+	metrics_render(m, s, &b);
 	/* Beside PATH, so that the rename stays on one file system. */
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", m->path) >= (int)sizeof(tmp))
 		err = -ENAMETOOLONG;
@@ -139,9 +152,9 @@ int metrics_write(struct metrics *m, uint64_t lost)
 	return -1;
 }
 
-int metrics_tick(struct metrics *m, uint64_t lost)
+int metrics_tick(struct metrics *m, const struct metrics_sample *s)
 {
 	if (now_ns(CLOCK_MONOTONIC) < m->next_ns)
 		return 0;
-	return metrics_write(m, lost);
+	return metrics_write(m, s);
 }

@@ -26,16 +26,24 @@ struct metrics {
 	uint64_t records;
 };
 
+/* What the stream's state says at the moment the text is made. */
+struct metrics_sample {
+	uint64_t lost; /* events the ring buffer could not take, in all */
+	uint64_t ring_size, ring_used; /* bytes */
+	uint64_t names; /* namespaces the names cache knows */
+};
+
 /* Nothing written yet; the first write is metrics_write()'s. */
 void metrics_init(struct metrics *m, const char *path, uint64_t interval_ms,
 		  const char *backend);
 /* One record written, of this event ("ns.create", "lost", ...). */
 void metrics_count(struct metrics *m, const char *event);
 /* The text, as metrics_write() writes it: for tests. */
-void metrics_render(const struct metrics *m, uint64_t lost, struct buf *b);
+void metrics_render(const struct metrics *m, const struct metrics_sample *s,
+		    struct buf *b);
 /* Writes PATH now. 0, or -1 after one line on stderr. */
-int metrics_write(struct metrics *m, uint64_t lost);
+int metrics_write(struct metrics *m, const struct metrics_sample *s);
 /* Writes PATH when the interval has passed: 0 or metrics_write()'s -1. */
-int metrics_tick(struct metrics *m, uint64_t lost);
+int metrics_tick(struct metrics *m, const struct metrics_sample *s);
 
 #endif

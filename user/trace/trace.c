@@ -173,6 +173,13 @@ static int open_output(struct trace *t, const struct opts *o)
 	return err;
 }
 
+static void metrics_sample(const struct trace *t, struct metrics_sample *s)
+{
+	s->lost = t->stream.lost_seen;
+	stream_ring_usage(&t->stream, &s->ring_size, &s->ring_used);
+	s->names = t->names ? t->names_live.cache.ns.n : 0;
+}
+
 /*
  * Waits for the ring buffer and the mount table at once. The ring buffer
  * is read first: a name is mounted after its namespace was created, so
@@ -229,6 +236,7 @@ int trace_run(const struct opts *o)
 {
 	struct trace t = { .o = o };
 	struct stream_config cfg = o->stream;
+	struct metrics_sample s;
 	bool attached = false;
 	int ret = 1;
 
@@ -267,7 +275,8 @@ int trace_run(const struct opts *o)
 	fprintf(stderr,
 		"nstrace: tracing namespace events (%s); Ctrl-C to stop\n",
 		backend_describe());
-	if (t.out.metrics && metrics_write(&t.metrics, t.stream.lost_seen))
+	metrics_sample(&t, &s);
+	if (t.out.metrics && metrics_write(&t.metrics, &s))
 		goto cleanup;
 	/* After the line scripts wait for: both say the same moment. */
 	if (notify_send("READY=1"))
@@ -283,8 +292,8 @@ int trace_run(const struct opts *o)
 		if (t.resync && !stream_exiting)
 			take_snapshot(&t, "lost");
 		output_flush(&t.out);
-		if (t.out.metrics &&
-		    metrics_tick(&t.metrics, t.stream.lost_seen))
+		metrics_sample(&t, &s);
+		if (t.out.metrics && metrics_tick(&t.metrics, &s))
 			goto cleanup;
 	}
 	stream_drain(&t.stream);
@@ -296,7 +305,8 @@ int trace_run(const struct opts *o)
 			strerror(t.out.err));
 		goto cleanup;
 	}
-	if (t.out.metrics && metrics_write(&t.metrics, t.stream.lost_seen))
+	metrics_sample(&t, &s);
+	if (t.out.metrics && metrics_write(&t.metrics, &s))
 		goto cleanup;
 	ret = 0;
 cleanup:
