@@ -50,6 +50,7 @@ static const struct {
 	{ "max-files", "3" },
 	{ "metrics-file", "m.prom" },
 	{ "metrics-interval", "5" },
+	{ "metrics", "127.0.0.1:9100" },
 };
 
 struct run {

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "capture.h"
 #include "nstrace.h"
@@ -656,12 +658,78 @@ static void test_metrics(void **state)
 		"nstrace: --metrics-interval needs --metrics-file\n");
 }
 
+/* --metrics ADDR:PORT: the address parsed here, bound only at start. */
+static void assert_listen(const char *value, int family, const char *addr,
+			  int port)
+{
+	const struct sockaddr_in6 *in6 =
+		(const struct sockaddr_in6 *)&r.o.metrics.addr;
+	const struct sockaddr_in *in =
+		(const struct sockaddr_in *)&r.o.metrics.addr;
+	char text[INET6_ADDRSTRLEN];
+
+	parse("--metrics", (char *)value);
+	assert_ok_run();
+	assert_int_equal(r.o.metrics.addr.ss_family, family);
+	assert_string_equal(r.o.metrics.text, value);
+	if (family == AF_INET6) {
+		assert_int_equal(r.o.metrics.len, sizeof(*in6));
+		inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+		assert_int_equal(ntohs(in6->sin6_port), port);
+	} else {
+		assert_int_equal(r.o.metrics.len, sizeof(*in));
+		inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+		assert_int_equal(ntohs(in->sin_port), port);
+	}
+	assert_string_equal(text, addr);
+}
+
+static void test_metrics_listen(void **state)
+{
+	static const char *const bad[] = {
+		"127.0.0.1",	  "127.0.0.1:",	      "127.0.0.1:0",
+		"127.0.0.1:65536", "127.0.0.1:-1",    "127.0.0.1:+80",
+		"127.0.0.1: 80",  "127.0.0.1:80x",    ":9100",
+		"::1:9100",	  "[::1]",	      "[::1]9100",
+		"[::1:9100",	  "[]:9100",	      "[127.0.0.1]:9100",
+		"256.0.0.1:9100", "1.2.3:9100",	      "host.example:9100",
+		"localhost6:80",  "[fe80::1%lo]:80", "",
+	};
+	char want[160];
+
+	assert_listen("127.0.0.1:9100", AF_INET, "127.0.0.1", 9100);
+	assert_listen("0.0.0.0:1", AF_INET, "0.0.0.0", 1);
+	assert_listen("localhost:65535", AF_INET, "127.0.0.1", 65535);
+	assert_listen("[::1]:9100", AF_INET6, "::1", 9100);
+	assert_listen("[::]:80", AF_INET6, "::", 80);
+	assert_listen("[2001:db8::5]:8080", AF_INET6, "2001:db8::5", 8080);
+	parse();
+	assert_ok_run();
+	assert_int_equal(r.o.metrics.len, 0);
+	/* With the file: each has its own way out, the counters are one. */
+	parse("--metrics", "localhost:9100", "--metrics-file", "m.prom");
+	assert_ok_run();
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse("--metrics", (char *)bad[i]);
+		snprintf(want, sizeof(want),
+			 "nstrace: metrics address must be ADDR:PORT, ADDR an IPv4 address, [IPv6] or localhost and PORT 1 to 65535: '%s'\n",
+			 bad[i]);
+		assert_usage_error(want);
+	}
+	/* The interval is the file's: HTTP is scraped when its client asks. */
+	parse("--metrics", "localhost:9100", "--metrics-interval", "5");
+	assert_usage_error(
+		"nstrace: --metrics-interval needs --metrics-file\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_metrics_listen),
 		cmocka_unit_test(test_json_and_verbose),
 		cmocka_unit_test(test_no_names),
 		cmocka_unit_test(test_snapshot),

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "lib/enums.h"
+#include "lib/hostport.h"
 #include "lib/options.h"
 #include "nstrace.h"
 
@@ -52,6 +53,11 @@ static bool parse_metrics_interval(void *field, const char *value,
 				   const char **shown)
 {
 	return cli_ms(value, 1, 3600, field);
+}
+
+static bool parse_metrics(void *field, const char *value, const char **shown)
+{
+	return hostport_parse(value, field);
 }
 
 static bool parse_backend(void *field, const char *value, const char **shown)
@@ -140,6 +146,13 @@ const struct cli_opt options[OPT_COUNT] = {
 				   .parse = parse_metrics_interval,
 				   .refused =
 					   "metrics interval must be 1 to 3600 seconds" },
+	[OPT_METRICS] = { .name = "metrics",
+			  .value = "ADDR:PORT",
+			  .help = "serve the same counters over HTTP, at\n"
+				  "http://ADDR:PORT/metrics, for Prometheus",
+			  .parse = parse_metrics,
+			  .refused =
+				  "metrics address must be ADDR:PORT, ADDR an IPv4 address, [IPv6] or localhost and PORT 1 to 65535" },
 	[OPT_BTF] = { .name = "btf",
 		      .value = "FILE",
 		      .help = "kernel BTF to use instead of\n"

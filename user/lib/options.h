@@ -25,6 +25,7 @@ enum opt_id {
 	OPT_MAX_FILES, /* uint32_t: rotated files kept */
 	OPT_METRICS_FILE, /* const char *; NULL: none */
 	OPT_METRICS_INTERVAL, /* uint64_t: milliseconds */
+	OPT_METRICS, /* struct hostport; len 0: none */
 	OPT_BTF, /* const char *; NULL: the kernel's */
 	OPT_BUFFER_SIZE, /* uint32_t: bytes */
 	OPT_BACKEND, /* int: enum backend */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * --metrics-file: the stream's counters in Prometheus's text format, for
- * node_exporter's textfile collector. The file is written whole beside
- * PATH and renamed over it, so a scrape never reads half of one.
+ * The stream's counters in Prometheus's text format, one model for both
+ * ways out: --metrics-file, for node_exporter's textfile collector (the
+ * file is written whole beside PATH and renamed over it, so a scrape
+ * never reads half of one), and --metrics, the same text over HTTP.
  */
 #ifndef NSTRACE_TRACE_METRICS_H
 #define NSTRACE_TRACE_METRICS_H
@@ -14,7 +15,7 @@
 #define METRICS_EVENTS 32 /* distinct event names: a dozen exist */
 
 struct metrics {
-	const char *path;
+	const char *path; /* --metrics-file; NULL: none */
 	uint64_t interval_ns, next_ns; /* CLOCK_MONOTONIC */
 	uint64_t start_ns; /* since the epoch */
 	const char *backend;
@@ -38,7 +39,7 @@ void metrics_init(struct metrics *m, const char *path, uint64_t interval_ms,
 		  const char *backend);
 /* One record written, of this event ("ns.create", "lost", ...). */
 void metrics_count(struct metrics *m, const char *event);
-/* The text, as metrics_write() writes it: for tests. */
+/* The text, as metrics_write() writes it and --metrics serves it. */
 void metrics_render(const struct metrics *m, const struct metrics_sample *s,
 		    struct buf *b);
 /* Writes PATH now. 0, or -1 after one line on stderr. */

@@ -22,6 +22,7 @@ static const struct cli_use trace_opts[] = {
 	{ .opt = &options[OPT_MAX_FILES], .field = FIELD(max_files) },
 	{ .opt = &options[OPT_METRICS_FILE], .field = FIELD(metrics_file) },
 	{ .opt = &options[OPT_METRICS_INTERVAL], .field = FIELD(metrics_ms) },
+	{ .opt = &options[OPT_METRICS], .field = FIELD(metrics) },
 	{ .opt = &options[OPT_TYPE], .field = FIELD(stream.ns_mask) },
 	{ .opt = &options[OPT_PID], .field = FIELD(stream.pid) },
 	{ .opt = &options[OPT_EVENT], .field = FIELD(stream.ev_mask) },

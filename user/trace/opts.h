@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "lib/cli.h"
+#include "lib/hostport.h"
 #include "loader/stream.h"
 
 struct opts {
@@ -19,6 +20,7 @@ struct opts {
 	uint32_t max_files; /* rotated files kept, with max_size */
 	const char *metrics_file; /* NULL: none */
 	uint64_t metrics_ms; /* how often metrics_file is written */
+	struct hostport metrics; /* --metrics; len 0: none */
 	struct stream_config stream; /* what the BPF side is loaded with */
 };
 

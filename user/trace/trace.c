@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/httpd.h"
 #include "loader/backend.h"
 #include "trace/enrich.h"
 #include "trace/metrics.h"
@@ -18,6 +19,9 @@
 #include "trace/trace.h"
 
 #define POLL_TIMEOUT_MS 100
+/* The ring buffer, the mount table, and what HTTP waits for. */
+#define TRACE_FDS (2 + HTTPD_FDS)
+#define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 /* Every record written, by kind, for the summary line. */
 struct written {
@@ -35,7 +39,9 @@ struct trace {
 	bool resync; /* events were lost: a snapshot is due */
 	uint64_t nsnapshots;
 	struct written written;
-	struct metrics metrics; /* with --metrics-file */
+	struct metrics metrics; /* with --metrics-file or --metrics */
+	bool serving; /* --metrics: http is open */
+	struct httpd http;
 };
 
 /*
@@ -180,31 +186,84 @@ static void metrics_sample(const struct trace *t, struct metrics_sample *s)
 	s->names = t->names ? t->names_live.cache.ns.n : 0;
 }
 
-/*
- * Waits for the ring buffer and the mount table at once. The ring buffer
- * is read first: a name is mounted after its namespace was created, so
- * its ns.create is already queued when the mount table says so.
- */
-static int poll_names(struct trace *t)
+/* A scrape: the counters as they are now, every line of them written. */
+static void render_metrics(void *ctx, struct buf *body)
 {
-	struct pollfd fds[2] = {
-		{ .fd = stream_fd(&t->stream), .events = POLLIN },
-		{ .fd = t->names_live.fd, .events = POLLPRI },
-	};
+	struct trace *t = ctx;
+	struct metrics_sample s;
 
-	nscache_tick(&t->names_live.cache);
-	if (poll(fds, 2, live_names_wait_ms(&t->names_live, POLL_TIMEOUT_MS)) <
-		    0 &&
-	    errno != EINTR) {
+	metrics_sample(t, &s);
+	metrics_render(&t->metrics, &s, body);
+}
+
+/* Bound before anything is attached: a port in use fails early. */
+static int open_http(struct trace *t, const struct hostport *addr)
+{
+	int err = httpd_open(&t->http, addr, "/metrics", METRICS_TYPE,
+			     render_metrics, t);
+
+	if (err) {
+		fprintf(stderr, "nstrace: cannot listen on %s: %s\n",
+			addr->text, strerror(-err));
+		return -1;
+	}
+	t->serving = true;
+	return 0;
+}
+
+/*
+ * One turn of the loop: waits for the ring buffer, the mount table and
+ * the HTTP clients at once, then serves each. The ring buffer is read
+ * first: a name is mounted after its namespace was created, so its
+ * ns.create is already queued when the mount table says so. A scrape is
+ * answered last, when what was read is written: its counts are the
+ * stream's lines.
+ */
+static int step(struct trace *t)
+{
+	struct pollfd fds[TRACE_FDS] = {
+		{ .fd = stream_fd(&t->stream), .events = POLLIN },
+	};
+	int n = 1, names_at = 0, http_at, timeout = POLL_TIMEOUT_MS;
+	struct metrics_sample s;
+
+	if (t->names) {
+		nscache_tick(&t->names_live.cache);
+		names_at = n;
+		fds[n++] = (struct pollfd){ .fd = t->names_live.fd,
+					    .events = POLLPRI };
+		timeout = live_names_wait_ms(&t->names_live, POLL_TIMEOUT_MS);
+	}
+	http_at = n;
+	if (t->serving)
+		n += httpd_pollfds(&t->http, fds + n);
+	if (poll(fds, n, timeout) < 0 && errno != EINTR) {
 		fprintf(stderr, "nstrace: cannot wait for events: %s\n",
 			strerror(errno));
 		return -1;
 	}
 	if (stream_poll(&t->stream, 0))
 		return -1;
-	live_names_release(&t->names_live, false, on_name, t);
-	if (fds[1].revents & (POLLPRI | POLLERR))
-		return live_names_update(&t->names_live);
+	if (t->names) {
+		live_names_release(&t->names_live, false, on_name, t);
+		if ((fds[names_at].revents & (POLLPRI | POLLERR)) &&
+		    live_names_update(&t->names_live))
+			return -1;
+	}
+	/*
+	 * A failed one is said on stderr; the next loss tries again. Once a
+	 * signal came, there is nobody left to resync.
+	 */
+	if (t->resync && !stream_exiting)
+		take_snapshot(t, "lost");
+	output_flush(&t->out);
+	if (t->metrics.path) {
+		metrics_sample(t, &s);
+		if (metrics_tick(&t->metrics, &s))
+			return -1;
+	}
+	if (t->serving)
+		httpd_serve(&t->http, fds + http_at, n - http_at);
 	return 0;
 }
 
@@ -242,9 +301,16 @@ int trace_run(const struct opts *o)
 
 	if (stream_preflight(&o->stream))
 		return 1;
-	/* Opened before anything is attached: no privilege is needed later. */
+	/*
+	 * Opened before anything is attached: no privilege is needed later,
+	 * and a port below 1024 wants one.
+	 */
 	if (open_output(&t, o))
 		return 1;
+	if (o->metrics.len && open_http(&t, &o->metrics)) {
+		output_close(&t.out);
+		return 1;
+	}
 	t.snapshots = o->snapshot;
 	/* ns.name needs the names: the mount table says what an umount took. */
 	if (o->no_names)
@@ -262,7 +328,7 @@ int trace_run(const struct opts *o)
 	stream_signals();
 	output_watch_hup();
 	/* Attached: the hooks in use are known. The snapshot counts too. */
-	if (o->metrics_file) {
+	if (o->metrics_file || t.serving) {
 		metrics_init(&t.metrics, o->metrics_file, o->metrics_ms,
 			     backend_names());
 		t.out.metrics = &t.metrics;
@@ -276,26 +342,14 @@ int trace_run(const struct opts *o)
 		"nstrace: tracing namespace events (%s); Ctrl-C to stop\n",
 		backend_describe());
 	metrics_sample(&t, &s);
-	if (t.out.metrics && metrics_write(&t.metrics, &s))
+	if (t.metrics.path && metrics_write(&t.metrics, &s))
 		goto cleanup;
 	/* After the line scripts wait for: both say the same moment. */
 	if (notify_send("READY=1"))
 		goto cleanup;
-	while (!stream_exiting && !t.out.err) {
-		if (t.names ? poll_names(&t) :
-			      stream_poll(&t.stream, POLL_TIMEOUT_MS))
+	while (!stream_exiting && !t.out.err)
+		if (step(&t))
 			goto cleanup;
-		/*
-		 * A failed one is said on stderr; the next loss tries again.
-		 * Once a signal came, there is nobody left to resync.
-		 */
-		if (t.resync && !stream_exiting)
-			take_snapshot(&t, "lost");
-		output_flush(&t.out);
-		metrics_sample(&t, &s);
-		if (t.out.metrics && metrics_tick(&t.metrics, &s))
-			goto cleanup;
-	}
 	stream_drain(&t.stream);
 	if (t.names && !t.out.err)
 		drain_names(&t);
@@ -306,7 +360,7 @@ int trace_run(const struct opts *o)
 		goto cleanup;
 	}
 	metrics_sample(&t, &s);
-	if (t.out.metrics && metrics_write(&t.metrics, &s))
+	if (t.metrics.path && metrics_write(&t.metrics, &s))
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -315,6 +369,8 @@ cleanup:
 	stream_close(&t.stream);
 	if (t.names)
 		live_names_close(&t.names_live);
+	if (t.serving)
+		httpd_close(&t.http);
 	output_close(&t.out);
 	return ret;
 }
