@@ -146,14 +146,21 @@ wait_events() {
 	return 1
 }
 
-# wait_for CMD...: retries CMD for up to 5 s.
-wait_for() {
-	for _ in $(seq 100); do
+# wait_secs SECS CMD...: retries CMD for up to SECS seconds.
+wait_secs() {
+	local secs=$1
+	shift
+	for _ in $(seq $((secs * 20))); do
 		"$@" && return 0
 		sleep 0.05
 	done
 	echo "timed out waiting for: $*" >&2
 	return 1
+}
+
+# wait_for CMD...: retries CMD for up to 5 s.
+wait_for() {
+	wait_secs 5 "$@"
 }
 
 comm_is() { # PID COMM

@@ -6,6 +6,8 @@ load helpers
 
 teardown() {
 	teardown_nstrace
+	# Prometheus, and the silent clients of --metrics.
+	kill_bg ${PROM_PID:-} "${IDLE_PIDS[@]}"
 	del_owned
 }
 
@@ -349,4 +351,212 @@ metric() {
 	run --separate-stderr "$NSTRACE" --json --metrics-file "$BATS_TEST_TMPDIR/no/m.prom"
 	assert_eq "$status" 1 "exit status"
 	grep -qx "nstrace: cannot write metrics to $BATS_TEST_TMPDIR/no/m.prom: No such file or directory" <<<"$stderr"
+}
+
+# free_port: a TCP port on 127.0.0.1 that nobody listens on now.
+free_port() {
+	python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# Prometheus starts slowly on a loaded machine, and scrapes once a
+# second: what waits for it waits this long.
+PROM_WAIT=60
+
+# start_prometheus TARGET: Debian's Prometheus on 127.0.0.1:$PROM_PORT,
+# scraping TARGET every second into a TSDB of the test's own.
+start_prometheus() {
+	local d=$BATS_TEST_TMPDIR/prometheus
+	mkdir -p "$d/data"
+	cat >"$d/prometheus.yml" <<-YML
+		global:
+		  scrape_interval: 1s
+		  scrape_timeout: 1s
+		scrape_configs:
+		  - job_name: nstrace
+		    static_configs:
+		      - targets: ["$1"]
+	YML
+	PROM_PORT=$(free_port)
+	prometheus --config.file="$d/prometheus.yml" --storage.tsdb.path="$d/data" \
+		--web.listen-address="127.0.0.1:$PROM_PORT" >"$d/log" 2>&1 &
+	PROM_PID=$!
+}
+
+# promql QUERY: the instant vector QUERY gives, one "LABEL VALUE" line per
+# series (LABEL: its event label, or its name), sorted.
+promql() {
+	curl -sf --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1" |
+		jq -er '.data.result[] | "\(.metric.event // .metric.__name__) \(.value[1])"' |
+		sort
+}
+
+# scraped_up: Prometheus has scraped nstrace, and it answered.
+scraped_up() {
+	[ "$(promql 'up{job="nstrace"}' 2>/dev/null)" = "up 1" ]
+}
+
+# stream_counts: the stream's lines by event, "EVENT COUNT", sorted.
+stream_counts() {
+	jq -r .event "$TRACE_OUT" | sort | uniq -c | awk '{ print $2, $1 }' | sort
+}
+
+# scraped_is_stream: the last scrape counted every line of the stream,
+# by event, and the stream has no line it did not count.
+scraped_is_stream() {
+	local got want
+	got=$(promql nstrace_events_total) || return 1
+	want=$(stream_counts) || return 1
+	[ "$got" = "$want" ]
+}
+
+@test "--metrics: Prometheus scrapes the counts of the stream's lines" {
+	need_root
+	command -v prometheus >/dev/null || skip_or_fail "needs prometheus"
+	own_names prom
+	port=$(free_port)
+	start_nstrace --metrics "127.0.0.1:$port"
+	start_prometheus "127.0.0.1:$port"
+	wait_secs $PROM_WAIT scraped_up || {
+		cat "$BATS_TEST_TMPDIR/prometheus/log" >&2
+		return 1
+	}
+	churn 5 p
+	wait_secs $PROM_WAIT has_created 5 "$TRACE_OUT"
+	# Once the churn is over: a scrape after it sees exactly the lines.
+	wait_secs $PROM_WAIT scraped_is_stream || {
+		diff <(stream_counts) <(promql nstrace_events_total) >&2
+		return 1
+	}
+	got=$(promql nstrace_events_total)
+	echo "$got" >&2
+	# The churn is in what Prometheus holds, not only the rest.
+	[ "$(awk '$1 == "netdev.create" { print $2 }' <<<"$got")" -ge 5 ]
+	[ "$(awk '$1 == "ns.create" { print $2 }' <<<"$got")" -ge 5 ]
+	# The other families, as Prometheus took them.
+	[[ $(promql nstrace_ring_buffer_size_bytes) == "nstrace_ring_buffer_size_bytes 4194304" ]]
+	[[ $(promql nstrace_names_cache_entries) =~ ^nstrace_names_cache_entries\ [1-9][0-9]*$ ]]
+	[[ $(promql nstrace_lost_events_total) =~ ^nstrace_lost_events_total\ [0-9]+$ ]]
+	version=$("$NSTRACE" --version | awk '{ print $2 }')
+	info=$(curl -sf --get "http://127.0.0.1:$PROM_PORT/api/v1/query" \
+		--data-urlencode 'query=nstrace_build_info' |
+		jq -r '.data.result[0].metric | "\(.version) \(.kernel) \(.job)"')
+	assert_eq "$info" "$version $(uname -r) nstrace" "build_info labels"
+	kill_bg "$PROM_PID"
+	PROM_PID=
+	stop_nstrace
+}
+
+# status_of ARGS...: the HTTP status curl ARGS gets.
+status_of() {
+	curl -s -o /dev/null -w '%{http_code}' "$@"
+}
+
+@test "--metrics: 404 and 405, HEAD, whole answers, IPv6 and localhost" {
+	need_root
+	port=$(free_port)
+	url=http://127.0.0.1:$port
+	start_nstrace --metrics "localhost:$port"
+	assert_eq "$(status_of "$url/metrics")" 200 "GET /metrics"
+	assert_eq "$(status_of "$url/")" 404 "GET /"
+	assert_eq "$(status_of "$url/metrics/x")" 404 "GET /metrics/x"
+	assert_eq "$(status_of -X POST "$url/metrics")" 405 "POST /metrics"
+	assert_eq "$(status_of -X DELETE "$url/metrics")" 405 "DELETE /metrics"
+	curl -s -D "$BATS_TEST_TMPDIR/h" -o /dev/null -X PUT "$url/metrics"
+	grep -qx $'Allow: GET, HEAD\r' "$BATS_TEST_TMPDIR/h"
+	# The body is what Content-Length says, its families typed.
+	curl -sf -D "$BATS_TEST_TMPDIR/h" -o "$BATS_TEST_TMPDIR/body" -H 'Connection: close' "$url/metrics"
+	len=$(sed -n 's/^Content-Length: \([0-9]*\)\r$/\1/p' "$BATS_TEST_TMPDIR/h")
+	assert_eq "$(stat -c %s "$BATS_TEST_TMPDIR/body")" "$len" "body length"
+	grep -qx $'Connection: close\r' "$BATS_TEST_TMPDIR/h"
+	grep -qx $'Content-Type: text/plain; version=0.0.4; charset=utf-8\r' "$BATS_TEST_TMPDIR/h"
+	grep -qx '# TYPE nstrace_events_total counter' "$BATS_TEST_TMPDIR/body"
+	grep -q '^nstrace_build_info{' "$BATS_TEST_TMPDIR/body"
+	# HEAD: the same headers, no body.
+	curl -sf -I "$url/metrics" >"$BATS_TEST_TMPDIR/head"
+	grep -q '^HTTP/1.1 200 OK' "$BATS_TEST_TMPDIR/head"
+	grep -q '^Content-Length: [1-9]' "$BATS_TEST_TMPDIR/head"
+	# Two requests on one connection: keep-alive.
+	curl -sf -o /dev/null -o /dev/null -w '%{num_connects}\n' "$url/metrics" "$url/metrics" >"$BATS_TEST_TMPDIR/conns"
+	assert_eq "$(tr '\n' ' ' <"$BATS_TEST_TMPDIR/conns")" "1 0 " "connections for two requests"
+	stop_nstrace
+	# IPv6, in brackets.
+	if ip -6 addr show dev lo | grep -q 'inet6 ::1/'; then
+		start_nstrace --metrics "[::1]:$port"
+		assert_eq "$(status_of -g "http://[::1]:$port/metrics")" 200 "GET over IPv6"
+		stop_nstrace
+	fi
+}
+
+@test "--metrics: clients that send nothing never hold the stream" {
+	need_root
+	own_names idle
+	port=$(free_port)
+	start_nstrace --metrics "127.0.0.1:$port"
+	# One more than the cap, connected and silent.
+	IDLE_PIDS=()
+	for i in $(seq 9); do
+		python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").close()
+t = time.time()
+s.settimeout(30)
+data = s.recv(1)
+with open(sys.argv[2], "w") as f:
+    f.write("%s %.1f\n" % ("closed" if not data else "data", time.time() - t))
+' "$port" "$BATS_TEST_TMPDIR/idle$i" &
+		IDLE_PIDS+=($!)
+	done
+	for i in $(seq 9); do
+		wait_for test -e "$BATS_TEST_TMPDIR/idle$i"
+	done
+	# Meanwhile the stream goes on: the churn is written while they hang.
+	churn 3 i
+	wait_for has_created 3 "$TRACE_OUT"
+	for i in $(seq 8); do
+		assert_eq "$(cat "$BATS_TEST_TMPDIR/idle$i")" "" "client $i, still connected"
+	done
+	# A scrape waits for a free place, and gets one when the time is up.
+	assert_eq "$(status_of --max-time 20 "http://127.0.0.1:$port/metrics")" 200 "scrape past silent clients"
+	# Each silent client is closed by nstrace after its 5 s, none earlier.
+	for i in $(seq 9); do
+		wait_secs $PROM_WAIT test -s "$BATS_TEST_TMPDIR/idle$i"
+		read -r how secs <"$BATS_TEST_TMPDIR/idle$i"
+		assert_eq "$how" closed "client $i"
+		[ "${secs%.*}" -ge 4 ] && [ "${secs%.*}" -lt 15 ] || {
+			echo "client $i closed after $secs s" >&2
+			return 1
+		}
+	done
+	kill_bg "${IDLE_PIDS[@]}"
+	# And events still come after them.
+	churn 2 j
+	wait_for has_created 5 "$TRACE_OUT"
+	stop_nstrace
+}
+
+@test "--metrics: bad values exit 2, an address in use or not here 1" {
+	local bad="nstrace: metrics address must be ADDR:PORT, ADDR an IPv4 address, [IPv6] or localhost and PORT 1 to 65535"
+	local v
+	for v in 127.0.0.1 127.0.0.1: 127.0.0.1:0 127.0.0.1:65536 localhost:99999 \
+		:9477 ::1:9477 '[::1]' 999.1.1.1:9477 example.com:80 ''; do
+		usage_error "$bad: '$v'" --metrics "$v"
+	done
+	need_root
+	port=$(free_port)
+	start_nstrace --metrics "127.0.0.1:$port"
+	# Bound before anything is attached: no "tracing" line, exit 1.
+	run --separate-stderr "$NSTRACE" --json --metrics "127.0.0.1:$port"
+	assert_eq "$status" 1 "exit status with the port in use"
+	assert_eq "$stderr" "nstrace: cannot listen on 127.0.0.1:$port: Address already in use"
+	assert_eq "$output" "" "stdout with the port in use"
+	stop_nstrace
+	# 192.0.2.1 (TEST-NET-1) is no address of this machine.
+	run --separate-stderr "$NSTRACE" --json --metrics "192.0.2.1:$port"
+	assert_eq "$status" 1 "exit status with an address not here"
+	assert_eq "$stderr" "nstrace: cannot listen on 192.0.2.1:$port: Cannot assign requested address"
 }
