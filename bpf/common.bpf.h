@@ -127,7 +127,7 @@ static __always_inline void nst_fill_task(struct nst_event *e, __u32 kind)
 	e->task.ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->task.pid = pid_tgid >> 32;
 	e->task.tid = (__u32)pid_tgid;
-	e->task.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->task.ppid = task->real_parent->tgid;
 	e->task.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
 }
