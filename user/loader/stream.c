@@ -142,6 +142,10 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 	s->skel->rodata->targ_tgid = cfg->pid;
 	s->skel->rodata->targ_ns_mask = cfg->ns_mask;
 	s->skel->rodata->targ_ev_mask = cfg->ev_mask & NST_EV_ALL;
+	s->skel->rodata->targ_wakeup_bytes =
+		(cfg->buffer_size ? cfg->buffer_size :
+				    bpf_map__max_entries(s->skel->maps.events)) /
+		STREAM_WAKEUP_DIVISOR;
 	if (cfg->buffer_size &&
 	    (err = bpf_map__set_max_entries(s->skel->maps.events,
 					    cfg->buffer_size))) {
@@ -199,6 +203,12 @@ int stream_poll(struct stream *s, int timeout_ms)
 
 	s->realtime_off = realtime_offset();
 	err = ring_buffer__poll(s->rb, timeout_ms);
+	/*
+	 * Records below the wake-up threshold wake nobody: the poll times
+	 * out with them queued, so read whatever is there.
+	 */
+	if (err >= 0 || err == -EINTR)
+		err = ring_buffer__consume(s->rb);
 	if (err < 0 && err != -EINTR) {
 		fprintf(stderr, "nstrace: cannot read the ring buffer: %s\n",
 			strerror(-err));
