@@ -54,7 +54,7 @@ NST_SHARED struct {
  * it from the buffer's size.
  */
 NST_SHARED const volatile __u64 targ_wakeup_bytes NST_INIT(NST_RINGBUF_DEFAULT /
-							    8);
+							   8);
 
 /* Reservations the ring buffer refused, per CPU; the loader reports them. */
 NST_SHARED struct {

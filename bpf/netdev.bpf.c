@@ -143,12 +143,12 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 	 * private_data is a struct socket only for sockets; for any other
 	 * file the syscall fails with ENOTSOCK and the exit half drops it.
 	 */
-	if (bpf_probe_read_kernel(&sock, sizeof(sock),
-				  (void *)file + bpf_core_field_offset(
-							 file->private_data)) ||
+	if (bpf_probe_read_kernel(
+		    &sock, sizeof(sock),
+		    (void *)file + bpf_core_field_offset(file->private_data)) ||
 	    bpf_probe_read_kernel(&sk, sizeof(sk),
-				  (void *)sock + bpf_core_field_offset(
-							 sock->sk)) ||
+				  (void *)sock +
+					  bpf_core_field_offset(sock->sk)) ||
 	    bpf_probe_read_kernel(
 		    &family, sizeof(family),
 		    (void *)sk + bpf_core_field_offset(

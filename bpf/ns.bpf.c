@@ -103,8 +103,7 @@ static __always_inline void compare_ns(long ret, bool created)
 	struct pending_ns *p;
 	struct ns_set now;
 
-	p = bpf_task_storage_get(&pending_ns, bpf_get_current_task_btf(), 0,
-				 0);
+	p = bpf_task_storage_get(&pending_ns, bpf_get_current_task_btf(), 0, 0);
 	if (!p || !p->armed)
 		return;
 	p->armed = 0;

@@ -143,8 +143,9 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 	s->skel->rodata->targ_ns_mask = cfg->ns_mask;
 	s->skel->rodata->targ_ev_mask = cfg->ev_mask & NST_EV_ALL;
 	s->skel->rodata->targ_wakeup_bytes =
-		(cfg->buffer_size ? cfg->buffer_size :
-				    bpf_map__max_entries(s->skel->maps.events)) /
+		(cfg->buffer_size ?
+			 cfg->buffer_size :
+			 bpf_map__max_entries(s->skel->maps.events)) /
 		STREAM_WAKEUP_DIVISOR;
 	if (cfg->buffer_size &&
 	    (err = bpf_map__set_max_entries(s->skel->maps.events,
