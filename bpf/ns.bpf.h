@@ -47,6 +47,34 @@ static __always_inline void nst_task_ns(struct task_struct *task,
 }
 
 /*
+ * nst_task_ns() for the current task, by plain loads through its BTF
+ * pointer: a load each, where BPF_CORE_READ() calls a helper per link.
+ * The syscall tracepoints run on every setns and unshare; the kprobe
+ * hooks have raw pointers and keep to nst_task_ns().
+ */
+static __always_inline void nst_current_ns(struct ns_set *s)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nsproxy *nsp = task->nsproxy;
+	struct net *net;
+
+	__builtin_memset(s, 0, sizeof(*s));
+	s->ns[NST_NS_USER] = task->real_cred->user_ns->ns.inum;
+	if (!nsp)
+		return;
+	net = nsp->net_ns;
+	s->ns[NST_NS_NET] = net->ns.inum;
+	if (bpf_core_field_exists(net->net_cookie))
+		s->net_cookie = net->net_cookie;
+	s->ns[NST_NS_MNT] = nsp->mnt_ns->ns.inum;
+	s->ns[NST_NS_UTS] = nsp->uts_ns->ns.inum;
+	s->ns[NST_NS_IPC] = nsp->ipc_ns->ns.inum;
+	s->ns[NST_NS_PID] = nsp->pid_ns_for_children->ns.inum;
+	s->ns[NST_NS_CGROUP] = nsp->cgroup_ns->ns.inum;
+	s->ns[NST_NS_TIME] = nsp->time_ns_for_children->ns.inum;
+}
+
+/*
  * One record per type that differs: ns.create (the new inode) after
  * unshare, ns.setns (both) after setns.
  */

@@ -11,6 +11,7 @@
 #include "nstrace.skel.h"
 #include "loader/backend.h"
 #include "loader/preflight.h"
+#include "loader/probe.h"
 #include "loader/privs.h"
 #include "loader/event.h"
 #include "loader/stream.h"
@@ -90,11 +91,35 @@ int stream_preflight(const struct stream_config *cfg)
 	return 0;
 }
 
+/*
+ * Every sendmsg and sendto of the machine runs the rtnetlink filter: where
+ * the kernel has bpf_rdonly_cast() (6.2 on), the twin that walks from the
+ * fd to the socket by plain loads instead of helper calls.
+ */
+static void choose_rtnl_filter(struct nstrace_bpf *skel, bool cast)
+{
+	struct bpf_program *pairs[][2] = {
+		{ skel->progs.nst_tp_enter_sendmsg,
+		  skel->progs.nst_tp_enter_sendmsg_cast },
+		{ skel->progs.nst_tp_enter_sendto,
+		  skel->progs.nst_tp_enter_sendto_cast },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		bool on = bpf_program__autoload(pairs[i][0]);
+
+		bpf_program__set_autoload(pairs[i][0], on && !cast);
+		bpf_program__set_autoload(pairs[i][1], on && cast);
+	}
+}
+
 int stream_open(struct stream *s, const struct stream_config *cfg,
 		const struct stream_ops *ops, void *ctx)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
 		    .btf_custom_path = cfg->btf);
+	const char *why;
+	bool cast;
 	int err;
 
 	*s = (struct stream){ .ops = ops, .ctx = ctx };
@@ -117,6 +142,11 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 	s->skel->rodata->targ_tgid = cfg->pid;
 	s->skel->rodata->targ_ns_mask = cfg->ns_mask;
 	s->skel->rodata->targ_ev_mask = cfg->ev_mask & NST_EV_ALL;
+	s->skel->rodata->targ_wakeup_bytes =
+		(cfg->buffer_size ?
+			 cfg->buffer_size :
+			 bpf_map__max_entries(s->skel->maps.events)) /
+		STREAM_WAKEUP_DIVISOR;
 	if (cfg->buffer_size &&
 	    (err = bpf_map__set_max_entries(s->skel->maps.events,
 					    cfg->buffer_size))) {
@@ -124,8 +154,11 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 			strerror(-err));
 		return -1;
 	}
+	/* Before the backend's probes, which free the kernel's BTF at the end. */
+	cast = !probe_kfunc(cfg->btf, "bpf_rdonly_cast", &why);
 	if (backend_configure(s->skel, cfg->ev_mask, cfg->backend, cfg->btf))
 		return -1;
+	choose_rtnl_filter(s->skel, cast);
 	err = nstrace_bpf__load(s->skel);
 	if (err) {
 		fprintf(stderr,
@@ -171,6 +204,12 @@ int stream_poll(struct stream *s, int timeout_ms)
 
 	s->realtime_off = realtime_offset();
 	err = ring_buffer__poll(s->rb, timeout_ms);
+	/*
+	 * Records below the wake-up threshold wake nobody: the poll times
+	 * out with them queued, so read whatever is there.
+	 */
+	if (err >= 0 || err == -EINTR)
+		err = ring_buffer__consume(s->rb);
 	if (err < 0 && err != -EINTR) {
 		fprintf(stderr, "nstrace: cannot read the ring buffer: %s\n",
 			strerror(-err));

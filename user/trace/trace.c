@@ -15,8 +15,6 @@
 #include "loader/stream.h"
 #include "trace/trace.h"
 
-#define POLL_TIMEOUT_MS 100
-
 /* Every record written, by kind, for the summary line. */
 struct written {
 	uint64_t events, names, lost, snapshot;
@@ -182,7 +180,7 @@ static int poll_names(struct trace *t)
 	};
 
 	nscache_tick(&t->names_live.cache);
-	if (poll(fds, 2, live_names_wait_ms(&t->names_live, POLL_TIMEOUT_MS)) <
+	if (poll(fds, 2, live_names_wait_ms(&t->names_live, STREAM_POLL_MS)) <
 		    0 &&
 	    errno != EINTR) {
 		fprintf(stderr, "nstrace: cannot wait for events: %s\n",
@@ -258,7 +256,7 @@ int trace_run(const struct opts *o)
 		backend_describe());
 	while (!stream_exiting && !t.out.err) {
 		if (t.names ? poll_names(&t) :
-			      stream_poll(&t.stream, POLL_TIMEOUT_MS))
+			      stream_poll(&t.stream, STREAM_POLL_MS))
 			goto cleanup;
 		/*
 		 * A failed one is said on stderr; the next loss tries again.
