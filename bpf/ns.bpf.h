@@ -84,6 +84,12 @@ static __always_inline void nst_emit_ns_changes(const struct ns_set *from,
 {
 	__u32 kind = created ? NST_EV_NS_CREATE : NST_EV_NS_SETNS;
 
+	/*
+	 * Unrolled: clang may lay the loop out with its latch falling through
+	 * into its head, a back-edge that verifiers before 6.3 refuse even
+	 * where bounded loops are allowed.
+	 */
+#pragma unroll
 	for (int i = 0; i < NST_NS_TYPES; i++) {
 		bool net = i == NST_NS_NET;
 		struct nst_event *e;
