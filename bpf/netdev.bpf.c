@@ -140,6 +140,7 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 	return sk;
 }
 
+#ifndef NST_NO_RDONLY_CAST
 /*
  * bpf_rdonly_cast() (6.2 on) makes a BTF pointer of any address, whose
  * loads may fault and read zero instead, as a helper's would. The loader
@@ -179,6 +180,17 @@ static __always_inline struct sock *rtnl_sock_cast(unsigned long fd)
 		return NULL;
 	return sk;
 }
+#else
+/*
+ * The object for kernels without bpf_rdonly_cast() (the Makefile's
+ * nstrace_nocast): its _cast programs are the others again, and nothing
+ * names the kfunc. libbpf 1.1 (Debian 12's) looks for a missing kfunc,
+ * weak or not, in the modules' BTF too, which it may not list without
+ * CAP_SYS_ADMIN: the whole object would fail to load for the sake of
+ * programs left out.
+ */
+#define rtnl_sock_cast rtnl_sock
+#endif
 
 /* The struct net that an nsfs file (an open /run/netns/X) stands for. */
 static __always_inline struct net *net_of_nsfs_fd(__u32 fd)

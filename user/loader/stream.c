@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "nstrace.skel.h"
+#include "nstrace_nocast.skel.h"
 #include "loader/backend.h"
 #include "loader/preflight.h"
 #include "loader/probe.h"
@@ -113,6 +114,34 @@ static void choose_rtnl_filter(struct nstrace_bpf *skel, bool cast)
 	}
 }
 
+/*
+ * The stream's skeleton, opened on the object built with bpf_rdonly_cast()
+ * where the kernel has it, else on its twin that never names it (the
+ * Makefile's nstrace_nocast): the same maps, programs and globals, so one
+ * skeleton serves both.
+ */
+static struct nstrace_bpf *open_skeleton(const struct bpf_object_open_opts *opts,
+					 bool cast)
+{
+	struct nstrace_bpf *skel = calloc(1, sizeof(*skel));
+	int err;
+
+	if (!skel)
+		return NULL;
+	err = nstrace_bpf__create_skeleton(skel);
+	if (!err && !cast)
+		skel->skeleton->data = (void *)nstrace_nocast_bpf__elf_bytes(
+			&skel->skeleton->data_sz);
+	if (!err)
+		err = bpf_object__open_skeleton(skel->skeleton, opts);
+	if (err) {
+		nstrace_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
 int stream_open(struct stream *s, const struct stream_config *cfg,
 		const struct stream_ops *ops, void *ctx)
 {
@@ -133,7 +162,9 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 		fprintf(stderr, "nstrace: out of memory\n");
 		return -1;
 	}
-	s->skel = nstrace_bpf__open_opts(&open_opts);
+	/* Before the backend's probes, which free the kernel's BTF at the end. */
+	cast = !probe_kfunc(cfg->btf, "bpf_rdonly_cast", &why);
+	s->skel = open_skeleton(&open_opts, cast);
 	if (!s->skel) {
 		fprintf(stderr, "nstrace: cannot open the BPF object: %s\n",
 			strerror(errno));
@@ -154,8 +185,6 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 			strerror(-err));
 		return -1;
 	}
-	/* Before the backend's probes, which free the kernel's BTF at the end. */
-	cast = !probe_kfunc(cfg->btf, "bpf_rdonly_cast", &why);
 	if (backend_configure(s->skel, cfg->ev_mask, cfg->backend, cfg->btf))
 		return -1;
 	choose_rtnl_filter(s->skel, cast);
