@@ -47,7 +47,7 @@ OTHER_BPF := $(filter-out $(TRACE_BPF),$(patsubst bpf/%.bpf.c,%,$(BPF_SRCS))) \
 	inventory_net
 BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF) $(OTHER_BPF))
 TRACE_BPF_OBJS := $(patsubst %,$(BUILD)/bpf/%.bpf.o,$(TRACE_BPF))
-SKELS := $(BUILD)/nstrace.skel.h $(patsubst %,$(BUILD)/%.lskel.h,$(OTHER_BPF))
+SKELS := $(BUILD)/nstrace.skel.h $(BUILD)/nstrace_nocast.skel.h $(patsubst %,$(BUILD)/%.lskel.h,$(OTHER_BPF))
 USER_SRCS := $(wildcard user/*.c user/*/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
@@ -85,6 +85,22 @@ $(BUILD)/nstrace.bpf.o: $(TRACE_BPF_OBJS)
 
 $(BUILD)/nstrace.skel.h: $(BUILD)/nstrace.bpf.o
 	$(BPFTOOL) gen skeleton $< name nstrace_bpf > $@.tmp && mv $@.tmp $@
+
+# The same object for kernels without bpf_rdonly_cast() (before 6.2),
+# where it must not name the kfunc (bpf/netdev.bpf.c): the loader opens
+# the skeleton above on its bytes instead, same maps, programs, layout.
+$(BUILD)/bpf/netdev_nocast.bpf.o: bpf/netdev.bpf.c | $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -DNST_NO_RDONLY_CAST -c $< -o $@
+
+$(BUILD)/nstrace_nocast.bpf.o: $(subst /netdev.bpf.o,/netdev_nocast.bpf.o,$(TRACE_BPF_OBJS))
+	$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/nstrace_nocast.skel.h: $(BUILD)/nstrace_nocast.bpf.o $(BUILD)/nstrace.skel.h
+	$(BPFTOOL) gen skeleton $< name nstrace_nocast_bpf > $@.tmp
+	sed -n '/^struct nstrace_bpf {/,/^};/p' $(BUILD)/nstrace.skel.h > $@.cast
+	sed -n '/^struct nstrace_nocast_bpf {/,/^};/{s/nstrace_nocast_bpf/nstrace_bpf/;p;}' $@.tmp > $@.nocast
+	cmp -s $@.cast $@.nocast || { echo "nstrace_nocast.bpf.o differs from nstrace.bpf.o in its maps, programs or globals" >&2; exit 1; }
+	rm -f $@.cast $@.nocast && mv $@.tmp $@
 
 # The inventory (nstrace ls) is loaded for one short command: as a light
 # skeleton, the kernel relocates it against its own BTF, and nstrace need

@@ -3,14 +3,18 @@
  * The cost of a syscall where nstrace has nothing to report: N UDP
  * datagrams sent with sendmsg(2) on loopback (each one passes nstrace's
  * netlink filter), or N getppid(2) (a syscall nstrace does not hook, which
- * still pays for syscall tracepoints being on at all). Prints the mean
- * nanoseconds per call.
+ * still pays for syscall tracepoints being on at all), or N UDP send(2)
+ * (the sendto syscall), or N unshare(CLONE_NEWUTS) (as root). Prints the
+ * mean nanoseconds per call.
  *
  *   loop sendmsg N
+ *   loop sendto N
+ *   loop unshare N
  *   loop getppid N
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +77,32 @@ static double run_sendmsg(long n)
 	return (now_ns() - t0) / n;
 }
 
+static double run_sendto(long n)
+{
+	char byte = 'x';
+	int fd = udp_pair();
+	double t0;
+
+	for (long i = 0; i < n / 20 + 1000; i++)
+		send(fd, &byte, 1, 0);
+	t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		if (send(fd, &byte, 1, 0) != 1)
+			die("sendto");
+	return (now_ns() - t0) / n;
+}
+
+/* Each call makes a new UTS namespace and drops the one before. */
+static double run_unshare(long n)
+{
+	double t0 = now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (unshare(CLONE_NEWUTS))
+			die("unshare");
+	return (now_ns() - t0) / n;
+}
+
 static double run_getppid(long n)
 {
 	double t0;
@@ -91,11 +121,16 @@ int main(int argc, char **argv)
 	long n = argc == 3 ? atol(argv[2]) : 0;
 
 	if (n <= 0) {
-		fprintf(stderr, "usage: loop sendmsg|getppid N\n");
+		fprintf(stderr,
+			"usage: loop sendmsg|sendto|unshare|getppid N\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "sendmsg"))
 		printf("%.1f\n", run_sendmsg(n));
+	else if (!strcmp(argv[1], "sendto"))
+		printf("%.1f\n", run_sendto(n));
+	else if (!strcmp(argv[1], "unshare"))
+		printf("%.1f\n", run_unshare(n));
 	else if (!strcmp(argv[1], "getppid"))
 		printf("%.1f\n", run_getppid(n));
 	else

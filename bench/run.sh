@@ -12,6 +12,11 @@
 #   churn    1000 netns created and destroyed: every ns.create and
 #            ns.destroy delivered, by inode
 #   startup  exec to "nstrace: tracing", and peak RSS
+#   progstats  ns a run of each nstrace program, from the kernel's own
+#            counters, under sendmsg, sendto, setns and unshare loads
+#            (bench/progstats.sh)
+#   latency  from an event to its line read from nstrace's output, at a
+#            trickle and at a flood of setns
 #   names    the keep-up with names on events and with --no-names,
 #            interleaved, ROUNDS rounds (not in the default set)
 #
@@ -24,7 +29,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 NSTRACE=${NSTRACE:-$PWD/$BUILD/nstrace}
 BIN=$PWD/$BUILD/bench
-BENCHES=${BENCHES:-cost keepup churn startup}
+BENCHES=${BENCHES:-cost progstats latency keepup churn startup}
 ANCHOR=${ANCHOR:-bpftrace}
 ROUNDS=${ROUNDS:-5}
 SENDMSG_N=${SENDMSG_N:-200000}
@@ -34,6 +39,8 @@ STEP_SECS=${STEP_SECS:-10}
 RATES=${RATES:-200000 300000 400000 500000 600000 700000 800000 1000000}
 CHURN_N=${CHURN_N:-1000}
 CHURN_ROUNDS=${CHURN_ROUNDS:-3}
+LAT_SECS=${LAT_SECS:-5}
+LAT_RATES=${LAT_RATES:-20 200000}
 WORK=$(mktemp -d)
 RESULTS=$BUILD/bench/results.txt
 PREFIX=nstbench$$_
@@ -65,7 +72,11 @@ for b in loop setns_storm nschurn startup; do
 	[ -x "$BIN/$b" ] || die "no $BIN/$b: run make bench"
 done
 case $ANCHOR in
-bpftrace) command -v bpftrace >/dev/null || die "no bpftrace: run make bench (it installs it)" ;;
+bpftrace)
+	# Only the cost and keep-up benches run it.
+	[[ " $BENCHES " != *" cost "* && " $BENCHES " != *" keepup "* ]] ||
+		command -v bpftrace >/dev/null || die "no bpftrace: run make bench (it installs it)"
+	;;
 none) [ "$BENCHES" = cost ] || die "ANCHOR=none is for BENCHES=cost only" ;;
 *) die "ANCHOR is bpftrace or none, not $ANCHOR" ;;
 esac
@@ -392,6 +403,65 @@ bench_churn() {
 	say "churn: time to make $CHURN_N, median: bare $b s, nstrace $n s (x$(ratio "$n" "$b")); $(awk -v n="$CHURN_N" '$2 == "nstrace" && ($6 != n || $7 != n) { bad++ } END { print (bad ? bad " round(s) missed events" : "every ns.create and ns.destroy delivered") }' "$WORK/churn")"
 }
 
+bench_progstats() {
+	say "== progstats: ns a run per program (kernel.bpf_stats_enabled)"
+	BUILD=$BUILD NSTRACE=$NSTRACE RESULTS=$WORK/progstats bash bench/progstats.sh >/dev/null
+	tail -n +2 "$WORK/progstats" | tee -a "$RESULTS"
+}
+
+# latency_report LINES: from each event's time to when its line was read
+# (both CLOCK_REALTIME, the line's time being the event's boot time
+# turned into UTC).
+latency_report() {
+	python3 - "$1" <<'EOF'
+import datetime, json, sys
+lat = []
+for line in open(sys.argv[1]):
+    got, _, rec = line.partition(" ")
+    e = json.loads(rec)
+    if e.get("event") != "ns.setns":
+        continue
+    t, frac = e["time"].rstrip("Z").split(".")
+    ts = datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    ns = int(ts.timestamp()) * 10**9 + int(frac.ljust(9, "0"))
+    lat.append((int(got) - ns) / 1e6)
+lat.sort()
+if not lat:
+    print("no events")
+else:
+    q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))]
+    print("%d events, latency ms: median %.1f, p99 %.1f, max %.1f" % (len(lat), q(0.5), q(0.99), lat[-1]))
+EOF
+}
+
+bench_latency() {
+	local rate g fifo=$WORK/go
+	ip netns add "${PREFIX}a"
+	ip netns add "${PREFIX}b"
+	say "== latency: setns ping-pong, 1 thread, ${LAT_SECS} s; nstrace --json --no-names -p PID, each line stamped as it is read"
+	for rate in $LAT_RATES; do
+		rm -f "$fifo"
+		mkfifo "$fifo"
+		"$BIN/setns_storm" "/run/netns/${PREFIX}a" "/run/netns/${PREFIX}b" \
+			1 "$rate" "$LAT_SECS" <"$fifo" >"$WORK/storm" &
+		g=$!
+		exec 9>"$fifo"
+		"$NSTRACE" --json --no-names -p $g 2>"$WORK/err" \
+			> >(python3 "$PWD/bench/stamp.py" >"$WORK/lat") &
+		TRACER_PID=$!
+		wait_attached "$TRACER_PID" "$WORK/err" 20 || die "nstrace did not start"
+		echo go >&9
+		exec 9>&-
+		wait $g
+		sleep 1
+		tracer_stop
+		sleep 0.5
+		say "latency: target $rate/s, made $(sed -n 's/.*rate=\([0-9]*\).*/\1/p' "$WORK/storm")/s: $(latency_report "$WORK/lat"); $(grep -Eo '[0-9]+ events lost' "$WORK/err")"
+	done
+	ip netns del "${PREFIX}a"
+	ip netns del "${PREFIX}b"
+}
+
 bench_startup() {
 	local i line
 	say "== startup: exec to 'nstrace: tracing', $ROUNDS runs"
@@ -411,7 +481,7 @@ busy() {
 }
 
 anchor=none
-[ "$ANCHOR" = none ] || anchor="bpftrace $(bpftrace --version | awk '{ print $2 }')"
+[ "$ANCHOR" = none ] || ! command -v bpftrace >/dev/null || anchor="bpftrace $(bpftrace --version | awk '{ print $2 }')"
 say "nstrace bench: $(date -u +%Y-%m-%dT%H:%M:%SZ), nproc $(nproc), kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $anchor"
 say "$(busy)"
 for b in $BENCHES; do

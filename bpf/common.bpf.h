@@ -47,6 +47,15 @@ NST_SHARED struct {
 	__uint(max_entries, NST_RINGBUF_DEFAULT);
 } events SEC(".maps");
 
+/*
+ * Unread bytes past which a record wakes the reader up. Below it no record
+ * does (a wake-up is an interrupt, dearer than the record itself): the
+ * reader looks at the buffer every STREAM_POLL_MS anyway. The loader sets
+ * it from the buffer's size.
+ */
+NST_SHARED const volatile __u64 targ_wakeup_bytes NST_INIT(NST_RINGBUF_DEFAULT /
+							   8);
+
 /* Reservations the ring buffer refused, per CPU; the loader reports them. */
 NST_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -142,7 +151,7 @@ static __always_inline void nst_fill_task(struct nst_event *e, __u32 kind)
 	e->task.ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->task.pid = pid_tgid >> 32;
 	e->task.tid = (__u32)pid_tgid;
-	e->task.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->task.ppid = task->real_parent->tgid;
 	e->task.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
 }
@@ -170,15 +179,24 @@ static __always_inline struct nst_event *nst_reserve_bytes(__u32 kind,
 #define nst_output(e, size) \
 	nst_output_bytes(e, offsetof(struct nst_event, create) + (size))
 
+/* A wake-up only once the reader is that far behind. */
+static __always_inline __u64 nst_wakeup(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
+			       targ_wakeup_bytes ?
+		       BPF_RB_FORCE_WAKEUP :
+		       BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void nst_output_bytes(struct nst_event *e, __u32 bytes)
 {
-	if (bpf_ringbuf_output(&events, e, bytes, 0))
+	if (bpf_ringbuf_output(&events, e, bytes, nst_wakeup()))
 		nst_count_lost();
 }
 
 static __always_inline void nst_submit(struct nst_event *e)
 {
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, nst_wakeup());
 }
 
 /*

@@ -105,13 +105,16 @@ static __always_inline struct rtnl_scratch *scratch(void)
 
 /*
  * The socket behind fd when it is NETLINK_ROUTE and the caller one we
- * trace, else NULL.
+ * trace, else NULL. Every sendmsg and sendto of the machine comes here:
+ * the family, read once, sends nearly all of them away.
  */
 static __always_inline struct sock *rtnl_sock(unsigned long fd)
 {
-	struct file *file = task_file(bpf_get_current_task_btf(), fd);
+	struct file *file = current_file(fd);
 	struct socket *sock;
 	struct sock *sk;
+	__u16 family;
+	__u8 protocol;
 
 	if (!file)
 		return NULL;
@@ -119,20 +122,81 @@ static __always_inline struct sock *rtnl_sock(unsigned long fd)
 	 * private_data is a struct socket only for sockets; for any other
 	 * file the syscall fails with ENOTSOCK and the exit half drops it.
 	 */
-	sock = BPF_CORE_READ(file, private_data);
-	sk = BPF_CORE_READ(sock, sk);
-	if (BPF_CORE_READ(sk, __sk_common.skc_family) != NST_AF_NETLINK ||
-	    BPF_CORE_READ(sk, sk_protocol) != NST_NETLINK_ROUTE ||
-	    !nst_wants_task())
+	if (bpf_probe_read_kernel(
+		    &sock, sizeof(sock),
+		    (void *)file + bpf_core_field_offset(file->private_data)) ||
+	    bpf_probe_read_kernel(&sk, sizeof(sk),
+				  (void *)sock +
+					  bpf_core_field_offset(sock->sk)) ||
+	    bpf_probe_read_kernel(
+		    &family, sizeof(family),
+		    (void *)sk + bpf_core_field_offset(
+					 sk->__sk_common.skc_family)) ||
+	    family != NST_AF_NETLINK)
+		return NULL;
+	protocol = BPF_CORE_READ(sk, sk_protocol);
+	if (protocol != NST_NETLINK_ROUTE || !nst_wants_task())
 		return NULL;
 	return sk;
 }
+
+#ifndef NST_NO_RDONLY_CAST
+/*
+ * bpf_rdonly_cast() (6.2 on) makes a BTF pointer of any address, whose
+ * loads may fault and read zero instead, as a helper's would. The loader
+ * loads the programs that call it only where the kernel has it.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define nst_cast(p, type) \
+	((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
+/*
+ * rtnl_sock() with no helper call: the fd's slot is read as the first
+ * fd_array entry of a files_struct cast around it, the file's
+ * private_data as a struct socket.
+ */
+static __always_inline struct sock *rtnl_sock_cast(unsigned long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct files_struct *slot;
+	struct socket *sock;
+	struct file *file;
+	struct sock *sk;
+
+	if (fd >= fdt->max_fds)
+		return NULL;
+	slot = nst_cast((void *)fdt->fd + fd * sizeof(file) -
+				bpf_core_field_offset(struct files_struct,
+						      fd_array),
+			struct files_struct);
+	file = slot->fd_array[0];
+	if (!file)
+		return NULL;
+	sock = nst_cast(file->private_data, struct socket);
+	sk = sock->sk;
+	if (!sk || sk->__sk_common.skc_family != NST_AF_NETLINK ||
+	    sk->sk_protocol != NST_NETLINK_ROUTE || !nst_wants_task())
+		return NULL;
+	return sk;
+}
+#else
+/*
+ * The object for kernels without bpf_rdonly_cast() (the Makefile's
+ * nstrace_nocast): its _cast programs are the others again, and nothing
+ * names the kfunc. libbpf 1.1 (Debian 12's) looks for a missing kfunc,
+ * weak or not, in the modules' BTF too, which it may not list without
+ * CAP_SYS_ADMIN: the whole object would fail to load for the sake of
+ * programs left out.
+ */
+#define rtnl_sock_cast rtnl_sock
+#endif
 
 /* The struct net that an nsfs file (an open /run/netns/X) stands for. */
 static __always_inline struct net *net_of_nsfs_fd(__u32 fd)
 {
 	struct ns_common *ns =
-		nsfs_ns(task_file(bpf_get_current_task_btf(), fd));
+		nsfs_ns(current_file(fd));
 
 	if (!ns || ns_common_clone_flag(ns) != NST_CLONE_NEWNET)
 		return NULL;
@@ -729,19 +793,38 @@ static __always_inline void rtnl_exit(long ret)
 	bpf_map_delete_elem(&pending_rtnl, &c.tid);
 }
 
+/* rtnetlink clients put their messages in the first iovec. */
+static __always_inline void enter_sendmsg(struct sock *sk,
+					  struct user_msghdr *umsg)
+{
+	struct iovec iov, *iovp;
+
+	if (!sk || bpf_probe_read_user(&iovp, sizeof(iovp), &umsg->msg_iov) ||
+	    bpf_probe_read_user(&iov, sizeof(iov), iovp))
+		return;
+	rtnl_enter(sk, iov.iov_base, iov.iov_len, NST_ORIGIN_SENDMSG);
+}
+
+static __always_inline void enter_sendto(struct sock *sk,
+					 struct trace_event_raw_sys_enter *ctx)
+{
+	if (sk)
+		rtnl_enter(sk, (void *)ctx->args[1], ctx->args[2],
+			   NST_ORIGIN_SENDTO);
+}
+
+/* The loader keeps one of each pair: the _cast ones where it can. */
 SEC("tp/syscalls/sys_enter_sendmsg")
 int nst_tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	struct user_msghdr *umsg = (void *)ctx->args[1];
-	struct iovec iov, *iovp;
-	struct sock *sk;
+	enter_sendmsg(rtnl_sock(ctx->args[0]), (void *)ctx->args[1]);
+	return 0;
+}
 
-	/* rtnetlink clients put their messages in the first iovec. */
-	sk = rtnl_sock(ctx->args[0]);
-	if (!sk || bpf_probe_read_user(&iovp, sizeof(iovp), &umsg->msg_iov) ||
-	    bpf_probe_read_user(&iov, sizeof(iov), iovp))
-		return 0;
-	rtnl_enter(sk, iov.iov_base, iov.iov_len, NST_ORIGIN_SENDMSG);
+SEC("tp/syscalls/sys_enter_sendmsg")
+int nst_tp_enter_sendmsg_cast(struct trace_event_raw_sys_enter *ctx)
+{
+	enter_sendmsg(rtnl_sock_cast(ctx->args[0]), (void *)ctx->args[1]);
 	return 0;
 }
 
@@ -755,11 +838,14 @@ int nst_tp_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_enter_sendto")
 int nst_tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	struct sock *sk = rtnl_sock(ctx->args[0]);
+	enter_sendto(rtnl_sock(ctx->args[0]), ctx);
+	return 0;
+}
 
-	if (sk)
-		rtnl_enter(sk, (void *)ctx->args[1], ctx->args[2],
-			   NST_ORIGIN_SENDTO);
+SEC("tp/syscalls/sys_enter_sendto")
+int nst_tp_enter_sendto_cast(struct trace_event_raw_sys_enter *ctx)
+{
+	enter_sendto(rtnl_sock_cast(ctx->args[0]), ctx);
 	return 0;
 }
 

@@ -278,50 +278,6 @@ static long forget_gone_cb(struct bpf_map *map, __u64 *id, __u64 *stamp,
 	return 0;
 }
 
-/*
- * 1 while a softirq runs on this CPU. The softirqs an interrupt runs as it
- * ends run on the interrupted task's own stack when it came from user
- * mode (x86_64 moves to the IRQ stack only for interrupts of the kernel),
- * where current_is_process() takes them for the task: RCU callbacks
- * freeing a container's last socket would name whichever process was
- * computing there.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} in_softirq SEC(".maps");
-
-static __always_inline void softirq_mark(__u32 on)
-{
-	__u32 zero = 0, *v = bpf_map_lookup_elem(&in_softirq, &zero);
-
-	if (v)
-		*v = on;
-}
-
-SEC("tp_btf/softirq_entry")
-int BPF_PROG(nst_tp_softirq_entry, unsigned int vec)
-{
-	softirq_mark(1);
-	return 0;
-}
-
-SEC("tp_btf/softirq_exit")
-int BPF_PROG(nst_tp_softirq_exit, unsigned int vec)
-{
-	softirq_mark(0);
-	return 0;
-}
-
-static __always_inline bool softirq_running(void)
-{
-	__u32 zero = 0, *v = bpf_map_lookup_elem(&in_softirq, &zero);
-
-	return v && *v;
-}
-
 SEC("tp_btf/workqueue_queue_work")
 int BPF_PROG(nst_tp_queue_work, int req_cpu, struct pool_workqueue *pwq,
 	     struct work_struct *work)
@@ -332,7 +288,7 @@ int BPF_PROG(nst_tp_queue_work, int req_cpu, struct pool_workqueue *pwq,
 	if (work->func != (void *)&cleanup_net)
 		return 0;
 	/* From an interrupt or a kernel thread, no process is to blame. */
-	q.valid = current_is_process(ctx) && !softirq_running();
+	q.valid = current_is_process(ctx);
 	q.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(q.comm, sizeof(q.comm));
 	bpf_map_update_elem(&cleanup_queuer, &zero, &q, BPF_ANY);

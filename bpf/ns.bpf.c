@@ -9,14 +9,21 @@
 #include "ns.bpf.h"
 
 /*
- * Syscalls in flight, by thread: where the thread was. LRU, so that a
- * thread that never reaches the exit half cannot fill the map.
+ * Where a thread we trace was when its setns or unshare began, for the
+ * exit half to compare. In the task's own storage: a lookup there is a
+ * pointer walk from the task, where a hash map's update and delete cost
+ * more than the rest of the two halves; it goes with the task.
  */
+struct pending_ns {
+	struct ns_set was;
+	__u32 armed; /* set by the enter half, cleared by the exit half */
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
-	__type(value, struct ns_set);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending_ns);
 } pending_ns SEC(".maps");
 
 static const __u64 ns_clone_flag[NST_NS_TYPES] = {
@@ -62,37 +69,54 @@ int BPF_PROG(nst_tp_task_newtask, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-/* Where a thread we trace is, for the exit half to compare. */
-static __always_inline void save_ns(void)
+/*
+ * Whether a switch of the types in flags (CLONE_NEW*) could make a record
+ * of that kind: most runs leave here, on filters the verifier knows.
+ */
+static __always_inline bool wants_switch(__u32 kind, __u64 flags)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ns_set ns;
+	if (!(targ_ev_mask & NST_EV_BIT(kind)))
+		return false;
+	for (int i = 0; i < NST_NS_TYPES; i++)
+		if ((flags & ns_clone_flag[i]) && (targ_ns_mask & (1u << i)))
+			return true;
+	return false;
+}
 
-	if (!nst_wants_task())
+/* Where a thread we trace is, for the exit half to compare. */
+static __always_inline void save_ns(__u32 kind, __u64 flags)
+{
+	struct pending_ns *p;
+
+	if (!wants_switch(kind, flags) || !nst_wants_task())
 		return;
-	nst_task_ns(bpf_get_current_task_btf(), &ns);
-	bpf_map_update_elem(&pending_ns, &tid, &ns, BPF_ANY);
+	p = bpf_task_storage_get(&pending_ns, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p)
+		return;
+	nst_current_ns(&p->was);
+	p->armed = 1;
 }
 
 static __always_inline void compare_ns(long ret, bool created)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ns_set *was = bpf_map_lookup_elem(&pending_ns, &tid), now;
+	struct pending_ns *p;
+	struct ns_set now;
 
-	if (!was)
+	p = bpf_task_storage_get(&pending_ns, bpf_get_current_task_btf(), 0, 0);
+	if (!p || !p->armed)
 		return;
+	p->armed = 0;
 	if (ret == 0) {
-		nst_task_ns(bpf_get_current_task_btf(), &now);
-		nst_emit_ns_changes(was, &now, created);
+		nst_current_ns(&now);
+		nst_emit_ns_changes(&p->was, &now, created);
 	}
-	bpf_map_delete_elem(&pending_ns, &tid);
 }
 
 SEC("tp/syscalls/sys_enter_unshare")
 int nst_tp_enter_unshare(struct trace_event_raw_sys_enter *ctx)
 {
-	if (ctx->args[0] & NST_CLONE_NS_FLAGS)
-		save_ns();
+	save_ns(NST_EV_NS_CREATE, ctx->args[0]);
 	return 0;
 }
 
@@ -106,7 +130,12 @@ int nst_tp_exit_unshare(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_enter_setns")
 int nst_tp_enter_setns(struct trace_event_raw_sys_enter *ctx)
 {
-	save_ns();
+	/*
+	 * A nonzero nstype names the types that may change (an nsfs fd of
+	 * another type fails); 0 takes the nsfs fd's type, which may be any.
+	 */
+	save_ns(NST_EV_NS_SETNS,
+		ctx->args[1] ? ctx->args[1] : NST_CLONE_NS_FLAGS);
 	return 0;
 }
 

@@ -47,6 +47,34 @@ static __always_inline void nst_task_ns(struct task_struct *task,
 }
 
 /*
+ * nst_task_ns() for the current task, by plain loads through its BTF
+ * pointer: a load each, where BPF_CORE_READ() calls a helper per link.
+ * The syscall tracepoints run on every setns and unshare; the kprobe
+ * hooks have raw pointers and keep to nst_task_ns().
+ */
+static __always_inline void nst_current_ns(struct ns_set *s)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nsproxy *nsp = task->nsproxy;
+	struct net *net;
+
+	__builtin_memset(s, 0, sizeof(*s));
+	s->ns[NST_NS_USER] = task->real_cred->user_ns->ns.inum;
+	if (!nsp)
+		return;
+	net = nsp->net_ns;
+	s->ns[NST_NS_NET] = net->ns.inum;
+	if (bpf_core_field_exists(net->net_cookie))
+		s->net_cookie = net->net_cookie;
+	s->ns[NST_NS_MNT] = nsp->mnt_ns->ns.inum;
+	s->ns[NST_NS_UTS] = nsp->uts_ns->ns.inum;
+	s->ns[NST_NS_IPC] = nsp->ipc_ns->ns.inum;
+	s->ns[NST_NS_PID] = nsp->pid_ns_for_children->ns.inum;
+	s->ns[NST_NS_CGROUP] = nsp->cgroup_ns->ns.inum;
+	s->ns[NST_NS_TIME] = nsp->time_ns_for_children->ns.inum;
+}
+
+/*
  * One record per type that differs: ns.create (the new inode) after
  * unshare, ns.setns (both) after setns.
  */
@@ -56,6 +84,12 @@ static __always_inline void nst_emit_ns_changes(const struct ns_set *from,
 {
 	__u32 kind = created ? NST_EV_NS_CREATE : NST_EV_NS_SETNS;
 
+	/*
+	 * Unrolled: clang may lay the loop out with its latch falling through
+	 * into its head, a back-edge that verifiers before 6.3 refuse even
+	 * where bounded loops are allowed.
+	 */
+#pragma unroll
 	for (int i = 0; i < NST_NS_TYPES; i++) {
 		bool net = i == NST_NS_NET;
 		struct nst_event *e;

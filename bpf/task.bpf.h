@@ -30,6 +30,25 @@ static __always_inline struct file *task_file(struct task_struct *task,
 	return file;
 }
 
+/*
+ * The file behind the current task's fd, or NULL. The task, its files and
+ * fdtable are BTF pointers, read by plain loads; the table's slots are
+ * not typed for BPF, so the slot takes one helper call.
+ */
+static __always_inline struct file *current_file(unsigned long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct file **fds, *file;
+
+	if (fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
 /* The namespace an nsfs file (an open /run/netns/X) stands for, or NULL. */
 static __always_inline struct ns_common *nsfs_ns(struct file *file)
 {

@@ -130,8 +130,6 @@ static const struct tp_use tps[] = {
 	{ PROG_OFF(nst_tp_exit_sendto), RTNL_EVENTS, G(MOVE) | G(LIFE),
 	  true },
 	{ PROG_OFF(nst_tp_queue_work), NETNS_EXIT_EVENTS, 0, false },
-	{ PROG_OFF(nst_tp_softirq_entry), NETNS_EXIT_EVENTS, 0, false },
-	{ PROG_OFF(nst_tp_softirq_exit), NETNS_EXIT_EVENTS, 0, false },
 	{ PROG_OFF(nst_tp_cleanup_start), NETNS_EXIT_EVENTS, 0, false },
 	{ PROG_OFF(nst_tp_cleanup_notifier), NETNS_EXIT_EVENTS, 0, false },
 	{ PROG_OFF(nst_tp_cleanup_end), NETNS_EXIT_EVENTS, 0, false },

@@ -217,3 +217,12 @@ int probe_ringbuf(const char **why)
 	close(fd);
 	return 0;
 }
+
+int probe_kfunc(const char *btf_path, const char *name, const char **why)
+{
+	int id = btf_id_of(btf_path, name, BTF_KIND_FUNC);
+
+	if (id < 0)
+		*why = "the kernel has no such function";
+	return id < 0 ? id : 0;
+}

@@ -16,6 +16,8 @@ int probe_ringbuf(const char **why);
 int probe_tp_btf(const char *btf_path, const char *tp, const char **why);
 /* Whether the kernel has tracepoint tp at all (its btf_trace_ typedef). */
 int probe_tracepoint(const char *btf_path, const char *tp, const char **why);
+/* Whether the kernel's BTF has the kfunc name (only kfuncs are looked for). */
+int probe_kfunc(const char *btf_path, const char *name, const char **why);
 /* Frees what the probes keep between calls (megabytes of kernel BTF). */
 void probe_release(void);
 

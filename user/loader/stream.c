@@ -11,8 +11,10 @@
 #include <bpf/libbpf.h>
 
 #include "nstrace.skel.h"
+#include "nstrace_nocast.skel.h"
 #include "loader/backend.h"
 #include "loader/preflight.h"
+#include "loader/probe.h"
 #include "loader/privs.h"
 #include "loader/event.h"
 #include "loader/stream.h"
@@ -125,11 +127,63 @@ void stream_ring_usage(const struct stream *s, uint64_t *size, uint64_t *used)
 	*used = prod - cons;
 }
 
+/*
+ * Every sendmsg and sendto of the machine runs the rtnetlink filter: where
+ * the kernel has bpf_rdonly_cast() (6.2 on), the twin that walks from the
+ * fd to the socket by plain loads instead of helper calls.
+ */
+static void choose_rtnl_filter(struct nstrace_bpf *skel, bool cast)
+{
+	struct bpf_program *pairs[][2] = {
+		{ skel->progs.nst_tp_enter_sendmsg,
+		  skel->progs.nst_tp_enter_sendmsg_cast },
+		{ skel->progs.nst_tp_enter_sendto,
+		  skel->progs.nst_tp_enter_sendto_cast },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		bool on = bpf_program__autoload(pairs[i][0]);
+
+		bpf_program__set_autoload(pairs[i][0], on && !cast);
+		bpf_program__set_autoload(pairs[i][1], on && cast);
+	}
+}
+
+/*
+ * The stream's skeleton, opened on the object built with bpf_rdonly_cast()
+ * where the kernel has it, else on its twin that never names it (the
+ * Makefile's nstrace_nocast): the same maps, programs and globals, so one
+ * skeleton serves both.
+ */
+static struct nstrace_bpf *open_skeleton(const struct bpf_object_open_opts *opts,
+					 bool cast)
+{
+	struct nstrace_bpf *skel = calloc(1, sizeof(*skel));
+	int err;
+
+	if (!skel)
+		return NULL;
+	err = nstrace_bpf__create_skeleton(skel);
+	if (!err && !cast)
+		skel->skeleton->data = (void *)nstrace_nocast_bpf__elf_bytes(
+			&skel->skeleton->data_sz);
+	if (!err)
+		err = bpf_object__open_skeleton(skel->skeleton, opts);
+	if (err) {
+		nstrace_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
 int stream_open(struct stream *s, const struct stream_config *cfg,
 		const struct stream_ops *ops, void *ctx)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
 		    .btf_custom_path = cfg->btf);
+	const char *why;
+	bool cast;
 	int err;
 
 	*s = (struct stream){ .ops = ops, .ctx = ctx };
@@ -143,7 +197,9 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 		fprintf(stderr, "nstrace: out of memory\n");
 		return -1;
 	}
-	s->skel = nstrace_bpf__open_opts(&open_opts);
+	/* Before the backend's probes, which free the kernel's BTF at the end. */
+	cast = !probe_kfunc(cfg->btf, "bpf_rdonly_cast", &why);
+	s->skel = open_skeleton(&open_opts, cast);
 	if (!s->skel) {
 		fprintf(stderr, "nstrace: cannot open the BPF object: %s\n",
 			strerror(errno));
@@ -152,6 +208,11 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 	s->skel->rodata->targ_tgid = cfg->pid;
 	s->skel->rodata->targ_ns_mask = cfg->ns_mask;
 	s->skel->rodata->targ_ev_mask = cfg->ev_mask & NST_EV_ALL;
+	s->skel->rodata->targ_wakeup_bytes =
+		(cfg->buffer_size ?
+			 cfg->buffer_size :
+			 bpf_map__max_entries(s->skel->maps.events)) /
+		STREAM_WAKEUP_DIVISOR;
 	if (cfg->buffer_size &&
 	    (err = bpf_map__set_max_entries(s->skel->maps.events,
 					    cfg->buffer_size))) {
@@ -161,6 +222,7 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 	}
 	if (backend_configure(s->skel, cfg->ev_mask, cfg->backend, cfg->btf))
 		return -1;
+	choose_rtnl_filter(s->skel, cast);
 	err = nstrace_bpf__load(s->skel);
 	if (err) {
 		fprintf(stderr,
@@ -206,6 +268,12 @@ int stream_poll(struct stream *s, int timeout_ms)
 
 	s->realtime_off = realtime_offset();
 	err = ring_buffer__poll(s->rb, timeout_ms);
+	/*
+	 * Records below the wake-up threshold wake nobody: the poll times
+	 * out with them queued, so read whatever is there.
+	 */
+	if (err >= 0 || err == -EINTR)
+		err = ring_buffer__consume(s->rb);
 	if (err < 0 && err != -EINTR) {
 		fprintf(stderr, "nstrace: cannot read the ring buffer: %s\n",
 			strerror(-err));

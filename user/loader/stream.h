@@ -52,6 +52,15 @@ struct stream {
 	size_t page_size;
 };
 
+/*
+ * The BPF side wakes the reader only once a buffer's 1/STREAM_WAKEUP_DIVISOR
+ * is unread: a wake-up per record would cost more than the record. Below
+ * that, records wait for the reader's next look, at most STREAM_POLL_MS
+ * later: the longest a view may wait in a poll of the stream.
+ */
+#define STREAM_WAKEUP_DIVISOR 8
+#define STREAM_POLL_MS 40
+
 /* Set by SIGINT and SIGTERM once stream_signals() has run. */
 extern volatile sig_atomic_t stream_exiting;
 
@@ -64,8 +73,8 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 int stream_drop_privs(struct stream *s, uint64_t keep_caps);
 void stream_signals(void);
 /*
- * Waits up to timeout_ms for records and hands them over, then reports
- * losses. Returns 0 or a negative errno, said on stderr.
+ * Waits up to timeout_ms for records and hands them over, the ones that
+ * woke nobody too, then reports losses. Returns 0 or a negative errno, said on stderr.
  */
 int stream_poll(struct stream *s, int timeout_ms);
 /* The ring buffer's size, and what it holds that was not read yet. */

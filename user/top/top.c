@@ -410,7 +410,8 @@ show:
 
 static int wait_ms(const struct top *t, uint64_t now)
 {
-	uint64_t at = now + 1000;
+	/* Records that woke nobody are read at the next look. */
+	uint64_t at = now + STREAM_POLL_MS;
 	uint64_t expiry = model_next_expiry(&t->model);
 
 	if (!t->paused) {

@@ -18,7 +18,6 @@
 #include "loader/stream.h"
 #include "trace/trace.h"
 
-#define POLL_TIMEOUT_MS 100
 /* The ring buffer, the mount table, and what HTTP waits for. */
 #define TRACE_FDS (2 + HTTPD_FDS)
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -224,7 +223,7 @@ static int step(struct trace *t)
 	struct pollfd fds[TRACE_FDS] = {
 		{ .fd = stream_fd(&t->stream), .events = POLLIN },
 	};
-	int n = 1, names_at = 0, http_at, timeout = POLL_TIMEOUT_MS;
+	int n = 1, names_at = 0, http_at, timeout = STREAM_POLL_MS;
 	struct metrics_sample s;
 
 	if (t->names) {
@@ -232,7 +231,7 @@ static int step(struct trace *t)
 		names_at = n;
 		fds[n++] = (struct pollfd){ .fd = t->names_live.fd,
 					    .events = POLLPRI };
-		timeout = live_names_wait_ms(&t->names_live, POLL_TIMEOUT_MS);
+		timeout = live_names_wait_ms(&t->names_live, STREAM_POLL_MS);
 	}
 	http_at = n;
 	if (t->serving)
