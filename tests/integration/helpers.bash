@@ -260,6 +260,23 @@ assert_life() {
 	[ -z "${7:-}" ] || assert_cookie "$e" netns "$7"
 }
 
+# assert_rename NETNS IFNAME NEW_IFNAME IFINDEX COMM SYSCALL [COOKIE]
+assert_rename() {
+	local e
+	e=$(one ".event == \"netdev.rename\" and .ifname == \"$2\"")
+	assert_eq "$(jq -r .schema <<<"$e")" 1 schema
+	assert_eq "$(jq -r .comm <<<"$e")" "$5" comm
+	assert_eq "$(jq -r .uid <<<"$e")" "$(id -u)" uid
+	assert_time "$(jq -r .time <<<"$e")"
+	assert_eq "$(jq -r .ns_type <<<"$e")" net ns_type
+	assert_eq "$(jq -r .netns <<<"$e")" "$1" netns
+	assert_eq "$(jq -r .new_ifname <<<"$e")" "$3" new_ifname
+	assert_eq "$(jq -r .ifindex <<<"$e")" "$4" ifindex
+	assert_eq "$(jq -r .cause <<<"$e")" request cause
+	assert_eq "$(jq -r .syscall <<<"$e")" "$6" syscall
+	[ -z "${7:-}" ] || assert_cookie "$e" netns "$7"
+}
+
 # setup_netns P: own_names P, then $A and $B added, and $HOST the inode
 # of this shell's netns.
 setup_netns() {

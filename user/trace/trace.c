@@ -83,7 +83,8 @@ static void on_name_event(struct trace *t, const struct nst_event *e,
 	if (!live_names_event(&t->names_live, e, &name, path, sizeof(path)))
 		return;
 	cookie = name_cookie(t, added, &name);
-	if (!(t->o->stream.ns_mask & (1u << name.type)))
+	if (!(t->o->stream.ev_mask & NST_EV_BIT(EV_NS_NAME)) ||
+	    !(t->o->stream.ns_mask & (1u << name.type)))
 		return;
 	write_name(t, e->task.ts_boot_ns + (uint64_t)realtime_off, &e->task,
 		   added, &name, cookie);
@@ -311,9 +312,16 @@ int trace_run(const struct opts *o)
 		return 1;
 	}
 	t.snapshots = o->snapshot;
-	/* ns.name needs the names: the mount table says what an umount took. */
+	/*
+	 * ns.name needs the names: the mount table says what an umount took.
+	 * The names need the mount syscalls whatever -e writes: the mount
+	 * table alone tells a name's removal too late, after the ns.destroy
+	 * an ip netns del brings at once.
+	 */
 	if (o->no_names)
 		cfg.ev_mask &= ~NST_EV_BIT(EV_NS_NAME);
+	else
+		cfg.ev_mask |= NST_EV_BIT(EV_NS_NAME);
 	if (stream_open(&t.stream, &cfg, &trace_ops, &t))
 		goto cleanup;
 	/* After the attach, so that no move between the two goes unseen. */
