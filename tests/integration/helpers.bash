@@ -120,8 +120,20 @@ events() {
 
 # count FILTER: how many lines FILTER selects.
 count() {
+	# jq fails on the line nstrace is still writing, so its exit status
+	# cannot tell a bad filter: that is checked once, on no input, so
+	# that a typo is an error rather than a count of 0.
+	if [ -z "${COUNT_FILTER_OK[$1]:-}" ]; then
+		jq -n "empty | select($1)" || {
+			echo "count: jq refuses the filter: $1" >&2
+			echo "error"
+			return 1
+		}
+		COUNT_FILTER_OK[$1]=1
+	fi
 	jq -c "select($1)" "$TRACE_OUT" | wc -l
 }
+declare -gA COUNT_FILTER_OK
 
 ns_inode() { # PID TYPE
 	stat -L -c %i "/proc/$1/ns/$2"
