@@ -17,6 +17,8 @@ test="$test containernetworking-plugins podman runc netavark aardvark-dns busybo
 test="$test docker.io systemd-container"
 # systemd-analyze verify checks the unit in deploy/ (service.bats).
 test="$test systemd"
+# deploy.bats: the bash completion, run as bash-completion runs it.
+test="$test bash-completion"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages
