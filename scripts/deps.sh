@@ -17,8 +17,10 @@ test="$test containernetworking-plugins podman runc netavark aardvark-dns busybo
 test="$test docker.io systemd-container"
 # systemd-analyze verify checks the unit in deploy/ (service.bats).
 test="$test systemd"
-# deploy.bats: the bash completion, run as bash-completion runs it.
-test="$test bash-completion"
+# deploy.bats: the Kubernetes manifests checked against the API's models
+# (kubectl checks nothing without a cluster), and the bash completion
+# run as bash-completion runs it.
+test="$test python3-kubernetes python3-yaml bash-completion"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages

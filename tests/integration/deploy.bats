@@ -1,15 +1,161 @@
 #!/usr/bin/env bats
-# What deploy/ ships besides the systemd unit: the bash completion. It
-# needs the host's own packages (bash-completion): not in the test VM.
+# What deploy/ ships besides the systemd unit: the Kubernetes DaemonSet
+# and its image, checked offline (no cluster here), and the bash
+# completion. The host's own packages (python3-kubernetes, bash-completion):
+# not in the test VM.
 # bats file_tags=host-userland
 
 load helpers
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+K8S=$REPO/deploy/kubernetes
 
 teardown() {
+	teardown_nstrace
 	[ -z "${HOLDER:-}" ] || kill_bg "$HOLDER"
 	del_owned
+}
+
+# manifests: every object of deploy/kubernetes, as one JSON list, once
+# the API's models took each of them (tests/tools/k8s_check.py).
+manifests() {
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../tools/k8s_check.py" "$K8S"/*.yaml
+}
+
+# ds JQ: JQ on the DaemonSet's pod spec.
+ds() {
+	manifests | jq -r ".[] | select(.kind == \"DaemonSet\") | .spec.template.spec | $1"
+}
+
+@test "kubernetes: every manifest is a valid object of the API" {
+	/usr/bin/python3 -c 'import kubernetes, yaml' 2>/dev/null ||
+		skip_or_fail "needs python3-kubernetes"
+	run --separate-stderr manifests
+	echo "$stderr" >&2
+	assert_eq "$status" 0 "k8s_check"
+	assert_eq "$(jq -r '[.[] | .kind] | sort | join(" ")' <<<"$output")" \
+		"DaemonSet Namespace ServiceAccount" "kinds"
+	assert_eq "$(jq -r '[.[] | .metadata.namespace // .metadata.name] | unique | join(" ")' <<<"$output")" \
+		"nstrace" "all in the nstrace namespace"
+	# A fault is found: a field misspelt, a number that is not one.
+	sed 's/mountPropagation/mountPropogation/' "$K8S/daemonset.yaml" >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr /usr/bin/python3 "$BATS_TEST_DIRNAME/../tools/k8s_check.py" "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_eq "$status" 1 "misspelt field"
+	[[ $stderr == *"volumeMounts[2].mountPropogation: not a field of the API"* ]]
+	sed 's/periodSeconds: 30/periodSeconds: soon/' "$K8S/daemonset.yaml" >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr /usr/bin/python3 "$BATS_TEST_DIRNAME/../tools/k8s_check.py" "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_eq "$status" 1 "a string for a number"
+}
+
+@test "kubernetes: least privilege, host views, probes and resources" {
+	/usr/bin/python3 -c 'import kubernetes, yaml' 2>/dev/null ||
+		skip_or_fail "needs python3-kubernetes"
+	local c='.containers[0]'
+	assert_eq "$(ds '.hostPID')" true "hostPID"
+	assert_eq "$(ds '.hostNetwork // false')" false "no hostNetwork"
+	assert_eq "$(ds '.serviceAccountName')" nstrace "service account"
+	assert_eq "$(manifests | jq -r '.[] | select(.kind == "ServiceAccount") | .automountServiceAccountToken')" \
+		false "no token"
+	assert_eq "$(ds '.automountServiceAccountToken')" false "no token in the pod"
+	assert_eq "$(ds '[.tolerations[] | .operator] | join(" ")')" Exists "every node"
+	assert_eq "$(ds '.containers | length')" 1 "one container"
+	assert_eq "$(ds "$c.securityContext.privileged")" false "not privileged"
+	assert_eq "$(ds "$c.securityContext.capabilities.drop | join(\" \")")" ALL "drop"
+	assert_eq "$(ds "$c.securityContext.capabilities.add | sort | join(\" \")")" \
+		"BPF PERFMON SYS_ADMIN" "add"
+	assert_eq "$(ds "$c.securityContext.readOnlyRootFilesystem")" true "read-only root"
+	assert_eq "$(ds "$c.securityContext.seccompProfile.type")" RuntimeDefault "seccomp"
+	# The image is the one the Containerfile's comment builds.
+	image=$(ds "$c.image")
+	grep -q -- "-t $image \.\$" "$K8S/Containerfile"
+	# JSON on stdout, the metrics file where the probes read it.
+	assert_eq "$(ds "$c.args[0]")" --json "args"
+	assert_eq "$(ds "$c.args | map(select(startswith(\"--metrics-file=\"))) | length")" 1 "metrics file"
+	assert_eq "$(ds "[$c.args[] | select(startswith(\"--metrics=\"))] | length")" 0 \
+		"no --metrics until nstrace has it"
+	# Mounts: each of a volume; the host's, read-only; /run/netns following
+	# the host's mounts.
+	assert_eq "$(ds "[$c.volumeMounts[] | .name] - [.volumes[] | .name] | length")" 0 "volumes"
+	assert_eq "$(ds "$c.volumeMounts[] | select(.mountPath == \"/run/netns\") | .mountPropagation")" \
+		HostToContainer "/run/netns propagation"
+	assert_eq "$(ds "[$c.volumeMounts[] | select(.readOnly | not) | .mountPath] | join(\" \")")" \
+		/run/nstrace "writable mounts"
+	assert_eq "$(ds '[.volumes[] | .hostPath.path // empty] | sort | join(" ")')" \
+		"/run/netns /sys/kernel/btf /sys/kernel/tracing" "host paths"
+	assert_eq "$(ds "$c.resources | [.requests.cpu, .requests.memory, .limits.cpu, .limits.memory] | map(select(. != null)) | length")" \
+		4 "requests and limits"
+	assert_eq "$(ds "$c.livenessProbe.exec.command[0]")" sh "liveness"
+	assert_eq "$(ds "$c.startupProbe.exec.command | join(\" \")")" \
+		"test -s /run/nstrace/nstrace.prom" "startup"
+}
+
+# probe WHICH DIR: the DaemonSet's probe WHICH (startupProbe, livenessProbe)
+# run here, /run/nstrace read as DIR.
+probe() {
+	local -a cmd
+	mapfile -t cmd < <(ds ".containers[0].$1.exec.command[]" | sed "s|/run/nstrace|$2|g")
+	"${cmd[@]}"
+}
+
+@test "kubernetes: nstrace takes the DaemonSet's args, and its probes tell" {
+	need_root
+	/usr/bin/python3 -c 'import kubernetes, yaml' 2>/dev/null ||
+		skip_or_fail "needs python3-kubernetes"
+	d=$BATS_TEST_TMPDIR/run
+	mkdir "$d"
+	mapfile -t args < <(ds '.containers[0].args[]' | sed "s|/run/nstrace|$d|g")
+	run ! probe startupProbe "$d"
+	start_nstrace "${args[@]:1}"
+	wait_for probe startupProbe "$d"
+	probe livenessProbe "$d"
+	# A file the loop stopped writing: the liveness probe fails.
+	touch -d '-90 seconds' "$d/nstrace.prom"
+	run ! probe livenessProbe "$d"
+	stop_nstrace
+	grep -q '^nstrace_records_written_total ' "$d/nstrace.prom"
+}
+
+@test "kubernetes: /run/netns mounted as the kubelet does shows names added later" {
+	need_root
+	own_names prop
+	# A mount namespace that follows the host's (HostToContainer: rslave),
+	# its own /run, and the host's /run/netns bound into it.
+	hold=$BATS_TEST_TMPDIR/hold
+	mkdir "$hold"
+	TRACE_OUT=$BATS_TEST_TMPDIR/events.json
+	TRACE_ERR=$BATS_TEST_TMPDIR/stderr
+	unshare --mount --propagation slave sh -c '
+		mount --rbind /run/netns "$1" && mount -t tmpfs tmpfs /run &&
+		mkdir /run/netns && mount --rbind "$1" /run/netns &&
+		mount --make-rslave /run/netns && exec "$2" --json -e ns.name' \
+		sh "$hold" "$NSTRACE" >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
+	ip netns add "$A"
+	wait_for grep -q "\"name\":\"$A\"" "$TRACE_OUT"
+	stop_nstrace
+	assert_eq "$(jq -r "select(.name == \"$A\") | .op" "$TRACE_OUT")" add "ns.name"
+}
+
+@test "kubernetes: the image's runtime packages are what the binary links to" {
+	command -v dpkg >/dev/null || skip_or_fail "needs dpkg"
+	f=$K8S/Containerfile
+	# The build stage uses the project's own deps and make.
+	grep -q '^RUN sh /src/scripts/deps.sh build' "$f"
+	grep -q '^RUN make -C /src .* all$' "$f"
+	installed=$(sed -n '/^FROM ${DEBIAN}$/,$p' "$f" | grep -o 'install -y --no-install-recommends .*' |
+		sed 's/install -y --no-install-recommends //; s/ \\$//; s/ &&.*//')
+	[ -n "$installed" ]
+	local lib pkg
+	for lib in $(ldd "$NSTRACE" | awk '$3 ~ /^\// { print $3 }'); do
+		pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1)
+		[ -n "$pkg" ] || pkg=$(dpkg -S "$lib" | head -1 | cut -d: -f1)
+		case $pkg in libc6) continue ;; esac
+		[[ " $installed " == *" $pkg "* ]] || {
+			echo "$lib ($pkg) is not installed by $f: $installed" >&2
+			return 1
+		}
+	done
 }
 
 # complete WORDS...: what the completion offers for the last word, one
