@@ -115,26 +115,48 @@ probe() {
 	grep -q '^nstrace_records_written_total ' "$d/nstrace.prom"
 }
 
+# pod_nstrace PROPAGATION: nstrace --json -e ns.name in the background,
+# in a root built as a pod's (tests/tools/pod_root.sh), its /run/netns the
+# host's with PROPAGATION; waits until it is attached.
+pod_nstrace() {
+	local root=$BATS_TEST_TMPDIR/root.$1
+	mkdir "$root"
+	TRACE_OUT=$BATS_TEST_TMPDIR/events.$1.json
+	TRACE_ERR=$BATS_TEST_TMPDIR/stderr.$1
+	unshare --mount --propagation slave sh "$BATS_TEST_DIRNAME/../tools/pod_root.sh" \
+		"$root" "$NSTRACE" "$1" --json -e ns.name >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	TRACE_PID=$!
+	wait_attached "$TRACE_PID" "$TRACE_ERR"
+}
+
+# mounted NAME: whether /run/netns/NAME is in nstrace's mount table.
+mounted() {
+	grep -q " /run/netns/$1 " "/proc/$TRACE_PID/mountinfo"
+}
+
 @test "kubernetes: /run/netns mounted as the kubelet does shows names added later" {
 	need_root
 	own_names prop
-	# A mount namespace that follows the host's (HostToContainer: rslave),
-	# its own /run, and the host's /run/netns bound into it.
-	hold=$BATS_TEST_TMPDIR/hold
-	mkdir "$hold"
-	TRACE_OUT=$BATS_TEST_TMPDIR/events.json
-	TRACE_ERR=$BATS_TEST_TMPDIR/stderr
-	unshare --mount --propagation slave sh -c '
-		mount --rbind /run/netns "$1" && mount -t tmpfs tmpfs /run &&
-		mkdir /run/netns && mount --rbind "$1" /run/netns &&
-		mount --make-rslave /run/netns && exec "$2" --json -e ns.name' \
-		sh "$hold" "$NSTRACE" >"$TRACE_OUT" 2>"$TRACE_ERR" &
-	TRACE_PID=$!
-	wait_attached "$TRACE_PID" "$TRACE_ERR"
+	# HostToContainer: the mount reaches nstrace's mount table (the
+	# syscall's event alone would come from BPF whatever that table
+	# shows), and so does the umount.
+	pod_nstrace rslave
 	ip netns add "$A"
+	wait_for mounted "$A"
 	wait_for grep -q "\"name\":\"$A\"" "$TRACE_OUT"
+	ip netns del "$A"
+	wait_for eval "! mounted $A"
+	wait_for grep -q '"op":"remove"' "$TRACE_OUT"
 	stop_nstrace
-	assert_eq "$(jq -r "select(.name == \"$A\") | .op" "$TRACE_OUT")" add "ns.name"
+	# The mount table's add is the syscall's: one name, as on the host.
+	assert_eq "$(jq -r "select(.name == \"$A\") | .op" "$TRACE_OUT" | paste -sd' ')" "add remove" "ns.name"
+	assert_eq "$(jq -r "select(.op == \"add\") | .ns_names | join(\" \")" "$TRACE_OUT")" "$A" "ns_names"
+	# Without propagation (None) the mount never shows there.
+	pod_nstrace rprivate
+	ip netns add "$B"
+	sleep 1
+	run ! mounted "$B"
+	stop_nstrace
 }
 
 @test "kubernetes: the image's runtime packages are what the binary links to" {
@@ -222,7 +244,7 @@ offers() {
 	sleep 60 &
 	HOLDER=$!
 	complete_words "$NSTRACE" identify "$HOLDER" | grep -qx "$HOLDER"
-	ip link add "$VA" type dummy
+	ip link add "$VA" type veth peer name "$VB"
 	offers "$VA" "$NSTRACE" where "$VA"
 	ip link del "$VA"
 }
