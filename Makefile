@@ -3,7 +3,8 @@
 #   make run        set up (as root: apt-get what is missing), build, trace
 #   make test       set up, build, run every test
 #   make install    PREFIX=/usr/local DESTDIR= (the binary, the man page,
-#                   the systemd unit and its options file: docs/deploy.md)
+#                   the systemd unit and its options file, the bash
+#                   completion: docs/deploy.md)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -160,6 +161,8 @@ test: test-deps
 UNIT := $(DESTDIR)$(UNITDIR)/nstrace.service
 DEFAULTS := $(DESTDIR)$(SYSCONFDIR)/default/nstrace
 LOGROTATE := $(DESTDIR)$(PREFIX)/share/nstrace/logrotate/nstrace
+# Where bash-completion loads a command's completion from, on first use.
+COMPLETION := $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nstrace
 
 # The options file is the administrator's once installed: never replaced.
 install: $(BUILD)/nstrace
@@ -171,11 +174,12 @@ install: $(BUILD)/nstrace
 	chmod 0644 $(UNIT)
 	[ -e $(DEFAULTS) ] || install -D -m 0644 deploy/systemd/nstrace.default $(DEFAULTS)
 	install -D -m 0644 deploy/logrotate/nstrace $(LOGROTATE)
+	install -D -m 0644 deploy/completion/nstrace $(COMPLETION)
 
 # An options file that was edited stays.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/nstrace $(DESTDIR)$(PREFIX)/share/man/man8/nstrace.8
-	rm -f $(UNIT) $(LOGROTATE)
+	rm -f $(UNIT) $(LOGROTATE) $(COMPLETION)
 	! cmp -s deploy/systemd/nstrace.default $(DEFAULTS) || rm -f $(DEFAULTS)
 
 format:

@@ -29,6 +29,10 @@ test="$test prometheus curl"
 # instance of their own. One that is installed already is used as is.
 loggers="rsyslog syslog-ng-core"
 loggers_root=${NSTRACE_LOGGERS_ROOT:-/opt/nstrace-test}
+# deploy.bats: the Kubernetes manifests checked against the API's models
+# (kubectl checks nothing without a cluster), and the bash completion
+# run as bash-completion runs it.
+test="$test python3-kubernetes python3-yaml bash-completion"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages
