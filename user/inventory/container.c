@@ -36,6 +36,36 @@ static void set(char *dst, size_t size, const char *src, size_t n)
 	dst[n] = '\0';
 }
 
+/* Where "pod<uid>" starts in a component: at its start, or after a '-'. */
+static const char *pod_part(const char *s, size_t n)
+{
+	const char *dash = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '-')
+			dash = s + i;
+	if (dash && n - (dash + 1 - s) > 3 && !memcmp(dash + 1, "pod", 3))
+		return dash + 1;
+	if (n > 3 && !memcmp(s, "pod", 3))
+		return s;
+	return NULL;
+}
+
+/* Whether a pod's parent component is kubepods or one of its QoS classes. */
+static bool under_kubepods(const char *prev, size_t prev_n)
+{
+	static const char *const parents[] = { "kubepods", "besteffort",
+					       "burstable" };
+
+	for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+		size_t len = strlen(parents[i]);
+
+		if (prev_n >= len && !memcmp(prev, parents[i], len))
+			return true;
+	}
+	return false;
+}
+
 /* One path component (not NUL-terminated), with the one before it. */
 static void component(struct container *c, const char *s, size_t n,
 		      const char *prev, size_t prev_n)
@@ -72,12 +102,15 @@ static void component(struct container *c, const char *s, size_t n,
 		set(c->id, sizeof(c->id), s, n);
 		return;
 	}
-	/* Kubernetes: ".../kubepods-besteffort-pod<uid>.slice" or ".../pod<uid>". */
-	pod = memmem(s, n, "pod", 3);
-	if (pod && (pod == s || pod[-1] == '-') && n - (pod - s) > 3 + 8 &&
-	    (!memcmp(s, "kubepods", 8) ||
-	     (prev_n >= 8 && !memcmp(prev, "kubepods", 8)) ||
-	     memmem(prev, prev_n, "kubepods", 8))) {
+	/*
+	 * Kubernetes: ".../kubepods-besteffort-pod<uid>.slice" (systemd's
+	 * driver) or ".../kubepods/besteffort/pod<uid>" (cgroupfs'): the
+	 * "pod" that starts the component or follows its last '-', not the
+	 * one inside "kubepods".
+	 */
+	pod = pod_part(s, n);
+	if (pod && n - (pod - s) > 3 + 8 &&
+	    (!memcmp(s, "kubepods", 8) || under_kubepods(prev, prev_n))) {
 		size_t len = n - (pod - s) - 3;
 
 		if (len > 6 && !memcmp(pod + 3 + len - 6, ".slice", 6))
