@@ -10,8 +10,8 @@ build="clang llvm libbpf-dev libelf-dev zlib1g-dev libjansson-dev bpftool make g
 test="$build libcmocka-dev bats jq iproute2 util-linux python3 procps psmisc libclang-rt-14-dev tmux"
 # Real clients the tests drive: CNI plugins, and podman with netavark
 # (named, or --no-install-recommends would give it CNI instead); runc and
-# busybox-static run its containers as users run them (deaths.bats,
-# requests.bats).
+# busybox-static run its containers as users run them (podman.bats,
+# deaths.bats, requests.bats).
 test="$test containernetworking-plugins podman runc netavark aardvark-dns busybox-static"
 # Docker (its dockerd, run on private roots by docker.bats) and
 # systemd-nspawn (nspawn.bats).

@@ -9,15 +9,13 @@
 load helpers
 
 setup_file() {
-	PODMAN_IMAGE=localhost/nstrace-deaths-$$
 	PODMAN_NET=nstdeaths$$
-	export PODMAN_IMAGE PODMAN_NET
+	export PODMAN_NET
 }
 
 teardown_file() {
 	if command -v podman >/dev/null 2>&1; then
 		podman network rm -f "$PODMAN_NET" >/dev/null 2>&1 || true
-		podman rmi -f "$PODMAN_IMAGE" >/dev/null 2>&1 || true
 	fi
 }
 
@@ -215,30 +213,15 @@ wait_deaths() {
 	done <"$BATS_TEST_TMPDIR/deaths"
 }
 
-# A busybox image for podman, made without a registry.
-podman_image() {
-	local root=$BATS_TEST_TMPDIR/rootfs a
-	podman image exists "$PODMAN_IMAGE" && return 0
-	mkdir -p "$root/bin"
-	cp "$(command -v busybox)" "$root/bin/busybox" || return 1
-	for a in sh readlink; do
-		ln -s busybox "$root/bin/$a"
-	done
-	tar -C "$root" -c . | podman import - "$PODMAN_IMAGE" >/dev/null 2>&1
-}
-
 # bats test_tags=host-userland
 @test "podman run --rm x10: ten ns.destroy, each with the inode it had" {
-	command -v podman >/dev/null && command -v runc >/dev/null &&
-		command -v busybox >/dev/null || skip_or_fail "needs podman, runc and busybox"
-	podman_image || skip_or_fail "podman import failed"
+	need_podman
 	podman network exists "$PODMAN_NET" ||
 		podman network create --internal "$PODMAN_NET" >/dev/null ||
 		skip_or_fail "podman network create failed"
 	run_pod() {
-		podman --runtime runc run --rm --network "$PODMAN_NET" \
-			--ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
-			"$PODMAN_IMAGE" readlink /proc/self/ns/net 2>/dev/null
+		"${POD_RUN[@]}" --rm --network "$PODMAN_NET" "$PODMAN_IMAGE" \
+			readlink /proc/self/ns/net 2>/dev/null
 	}
 	run_pod >/dev/null || skip_or_fail "podman cannot run a container here"
 	start_nstrace -e ns.create,ns.destroy -t net

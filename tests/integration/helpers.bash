@@ -315,25 +315,42 @@ assert_json() {
 	}
 }
 
-# A busybox image without a registry (docs: real-clients).
+# The busybox image of every podman test, made without a registry (docs:
+# real-clients): each applet a relative link, as busybox --install -s
+# would make absolute ones to the host's copy.
+PODMAN_IMAGE=localhost/nstrace-busybox:2
+
 podman_image() {
-	podman image exists localhost/nstrace-busybox && return 0
-	local root=$BATS_TEST_TMPDIR/rootfs
+	podman image exists "$PODMAN_IMAGE" && return 0
+	local root=$BATS_TEST_TMPDIR/rootfs a
 	mkdir -p "$root/bin"
-	cp "$(command -v busybox)" "$root/bin/busybox"
-	ln -s busybox "$root/bin/sh"
-	ln -s busybox "$root/bin/sleep"
-	tar -C "$root" -c . | podman import - localhost/nstrace-busybox >/dev/null
+	cp "$(command -v busybox)" "$root/bin/busybox" || return 1
+	for a in sh sleep readlink; do
+		ln -s busybox "$root/bin/$a"
+	done
+	tar -C "$root" -c . | podman import - "$PODMAN_IMAGE" >/dev/null
 }
 
+# need_podman: podman with netavark and runc, and the image; skips
+# without them.
+need_podman() {
+	command -v podman >/dev/null && command -v runc >/dev/null &&
+		command -v busybox >/dev/null && [ -x /usr/lib/podman/netavark ] ||
+		skip_or_fail "no podman with netavark and runc"
+	podman_image || skip_or_fail "podman import failed"
+}
+
+# podman run as it works here (docs: real-clients): crun refuses the
+# hybrid cgroups, and rlimits may not go above the hard ones. An array,
+# not a function: "${POD_RUN[@]}" ... & is podman itself.
+POD_RUN=(podman --runtime runc run --ulimit nofile=20000:20000
+	--ulimit nproc=4096:4096)
+
 # podman_run CTR NET SUBNET: a busybox container CTR sleeping on its own
-# network NET (docs: real-clients); skips without podman and netavark.
+# network NET; skips without podman and netavark.
 podman_run() {
-	command -v podman >/dev/null && command -v busybox >/dev/null &&
-		[ -x /usr/lib/podman/netavark ] || skip_or_fail "no podman with netavark"
-	podman_image
+	need_podman
 	podman network create --internal --subnet "$3" "$2" >/dev/null
-	podman --runtime runc run -d --name "$1" --network "$2" \
-		--ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
-		localhost/nstrace-busybox /bin/sleep 600 >/dev/null
+	"${POD_RUN[@]}" -d --name "$1" --network "$2" "$PODMAN_IMAGE" \
+		/bin/sleep 600 >/dev/null
 }

@@ -57,6 +57,9 @@ static uint64_t ns_key(uint32_t type, uint32_t inum)
 	return (uint64_t)type << 32 | inum;
 }
 
+/* include/linux/sched.h: the task is exiting. */
+#define PF_EXITING 0x00000004
+
 /* Field 22 of /proc/TID/stat, after the comm that may hold anything. */
 static int read_start(uint32_t tid, uint64_t *start)
 {
@@ -78,8 +81,17 @@ static int read_start(uint32_t tid, uint64_t *start)
 	if (p && (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X'))
 		return -ESRCH;
 	/* ") S ppid ...": the state is field 3, the start time field 22. */
-	for (int field = 2; p && field < 22; field++)
+	for (int field = 2; p && field < 22; field++) {
 		p = strchr(p + 1, ' ');
+		/*
+		 * Field 9, the flags: PF_EXITING is set as do_exit() begins,
+		 * before the task drops its namespaces and long before it is a
+		 * zombie. The netns its exit killed is being cleaned up by
+		 * then: it must not be listed there.
+		 */
+		if (p && field == 8 && strtoul(p + 1, NULL, 10) & PF_EXITING)
+			return -ESRCH;
+	}
 	if (!p)
 		return -EINVAL;
 	*start = strtoull(p + 1, NULL, 10);
