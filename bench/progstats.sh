@@ -7,6 +7,9 @@
 # nothing to emit and with one ns.create per call. Only the programs of
 # the nstrace started here are counted, the delta over the load; other
 # sendmsg calls on the machine during it are counted too (a few).
+# Beside each, the floor: bpftrace with empty probes on the same
+# tracepoints, whose runs cost what the kernel's run of any program and
+# its statistics cost (FLOOR=none leaves it out, where bpftrace is not).
 #
 #   BUILD=build LOADS="send setns" bash bench/progstats.sh   (as root)
 set -euo pipefail
@@ -18,6 +21,7 @@ SEND_N=${SEND_N:-200000}
 SETNS_SECS=${SETNS_SECS:-3}
 UNSHARE_N=${UNSHARE_N:-50000}
 LOADS=${LOADS:-send setns unshare}
+FLOOR=${FLOOR:-bpftrace}
 RESULTS=${RESULTS:-$BUILD/bench/progstats.txt}
 WORK=$(mktemp -d)
 PREFIX=nstprog$$_
@@ -61,15 +65,11 @@ counters() {
 	done
 }
 
-# scenario TITLE "NSTRACE ARGS" LOAD...: the programs that ran under the
-# load, with their ns a run.
-scenario() {
-	local title=$1 args=$2
-	shift 2
-	# shellcheck disable=SC2086
-	"$NSTRACE" --json -o /dev/null $args 2>"$WORK/err" &
-	TRACER_PID=$!
-	wait_attached "$TRACER_PID" "$WORK/err" 20 || { cat "$WORK/err" >&2; exit 1; }
+# measure TITLE LOAD...: the programs $TRACER_PID holds that ran under
+# the load, with their ns a run; then stops the tracer.
+measure() {
+	local title=$1
+	shift
 	counters "$TRACER_PID" >"$WORK/before"
 	"$@" >/dev/null
 	counters "$TRACER_PID" >"$WORK/after"
@@ -77,7 +77,7 @@ scenario() {
 	kill -INT "$TRACER_PID"
 	wait "$TRACER_PID" || true
 	TRACER_PID=
-	say "-- $title (nstrace --json $args)"
+	say "-- $title"
 	python3 - "$WORK/before" "$WORK/after" "$WORK/progs" "$WORK/err" <<'EOF' | tee -a "$RESULTS"
 import json, sys
 def load(p):
@@ -98,6 +98,32 @@ if summary:
 EOF
 }
 
+# scenario TITLE "NSTRACE ARGS" "TRACEPOINTS" LOAD...: nstrace's programs
+# under the load, then bpftrace's empty probes on TRACEPOINTS (the
+# syscall tracepoints nstrace's busy programs sit on) under the same.
+scenario() {
+	local title=$1 args=$2 tps=$3 tp script=
+	shift 3
+	# shellcheck disable=SC2086
+	"$NSTRACE" --json -o /dev/null $args 2>"$WORK/err" &
+	TRACER_PID=$!
+	wait_attached "$TRACER_PID" "$WORK/err" 20 || { cat "$WORK/err" >&2; exit 1; }
+	measure "$title (nstrace --json $args)" "$@"
+	[ "$FLOOR" = bpftrace ] || return 0
+	for tp in $tps; do
+		script="$script tracepoint:syscalls:$tp {}"
+	done
+	: >"$WORK/err"
+	bpftrace -e "$script" >/dev/null 2>"$WORK/bt.err" &
+	TRACER_PID=$!
+	for _ in $(seq 600); do
+		[ "$(find "/proc/$TRACER_PID/fd" -mindepth 1 -maxdepth 1 -lname 'anon_inode:*perf_event*' 2>/dev/null | wc -l)" -ge "$(wc -w <<<"$tps")" ] && break
+		kill -0 "$TRACER_PID" 2>/dev/null || { cat "$WORK/bt.err" >&2; exit 1; }
+		sleep 0.05
+	done
+	measure "the same under bpftrace, empty probes: $tps" "$@"
+}
+
 storm() { # THREADS: setns ping-pong for SETNS_SECS
 	echo go | "$BIN/setns_storm" "/run/netns/${PREFIX}a" "/run/netns/${PREFIX}b" "$1" 0 "$SETNS_SECS"
 }
@@ -106,18 +132,24 @@ say "nstrace progstats: $(date -u +%Y-%m-%dT%H:%M:%SZ), nproc $(nproc), kernel $
 for l in $LOADS; do
 	case $l in
 	send)
-		scenario "UDP sendmsg x$SEND_N" "" "$BIN/loop" sendmsg "$SEND_N"
-		scenario "UDP sendto x$SEND_N" "" "$BIN/loop" sendto "$SEND_N"
+		scenario "UDP sendmsg x$SEND_N" "" "sys_enter_sendmsg sys_exit_sendmsg" \
+			"$BIN/loop" sendmsg "$SEND_N"
+		scenario "UDP sendto x$SEND_N" "" "sys_enter_sendto sys_exit_sendto" \
+			"$BIN/loop" sendto "$SEND_N"
 		;;
 	setns)
 		ip netns add "${PREFIX}a"
 		ip netns add "${PREFIX}b"
-		scenario "setns, 1 thread, ${SETNS_SECS} s, nothing to emit" "-t uts" storm 1
-		scenario "setns, 1 thread, ${SETNS_SECS} s, one ns.setns each" "" storm 1
+		scenario "setns, 1 thread, ${SETNS_SECS} s, nothing to emit" "-t uts" \
+			"sys_enter_setns sys_exit_setns" storm 1
+		scenario "setns, 1 thread, ${SETNS_SECS} s, one ns.setns each" "" \
+			"sys_enter_setns sys_exit_setns" storm 1
 		;;
 	unshare)
-		scenario "unshare(CLONE_NEWUTS) x$UNSHARE_N, nothing to emit" "-t net" "$BIN/loop" unshare "$UNSHARE_N"
-		scenario "unshare(CLONE_NEWUTS) x$UNSHARE_N, one ns.create each" "-t uts" "$BIN/loop" unshare "$UNSHARE_N"
+		scenario "unshare(CLONE_NEWUTS) x$UNSHARE_N, nothing to emit" "-t net" \
+			"sys_enter_unshare sys_exit_unshare" "$BIN/loop" unshare "$UNSHARE_N"
+		scenario "unshare(CLONE_NEWUTS) x$UNSHARE_N, one ns.create each" "-t uts" \
+			"sys_enter_unshare sys_exit_unshare" "$BIN/loop" unshare "$UNSHARE_N"
 		;;
 	*)
 		echo "progstats: unknown load $l" >&2
