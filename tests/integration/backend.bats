@@ -70,10 +70,15 @@ tracefs_state() {
 }
 
 @test "tracefs: mounted for the syscall tracepoints, left alone without them" {
-	# BTF tracepoints and raw tracepoints attach without tracefs.
+	# BTF tracepoints and raw tracepoints attach without tracefs. The
+	# names on events come from the mount syscalls' tracepoints whatever
+	# -e writes: --no-names leaves those out.
+	run tracefs_state --no-names -e ns.destroy
+	assert_eq "$status" 0 "exit status"
+	assert_eq "$output" absent "tracefs with --no-names -e ns.destroy"
 	run tracefs_state -e ns.destroy
 	assert_eq "$status" 0 "exit status"
-	assert_eq "$output" absent "tracefs with -e ns.destroy"
+	assert_eq "$output" mounted "tracefs for the names, with -e ns.destroy"
 	run tracefs_state --backend tracepoint -e ns.setns
 	assert_eq "$status" 0 "exit status"
 	assert_eq "$output" mounted "tracefs with the setns tracepoints"
