@@ -122,12 +122,13 @@ run: deps
 
 # The suites that run on the second kernel too (tests/vm): the backends
 # compared there, fentry and kprobe included, the NIC handed back by a
-# dying netns, least privilege where perf events are refused,
+# dying netns, least privilege where perf events are refused, the CNI
+# ipvlan and vlan plugins (devices the first kernel lacks),
 # ns.create/ns.setns, netns deaths and rtnetlink requests (auto: fentry);
 # then the ns and deaths suites again under kprobes (the tracepoint
 # backend on 6.1 is covered by the first two). VM_TESTS= leaves the VM
 # out.
-VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats ns deaths requests
+VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats tests/vm/cni.bats ns deaths requests
 VM_BACKENDS ?= kprobe
 VM_BACKEND_TESTS ?= ns deaths
 

@@ -1,6 +1,7 @@
 # The CNI plugins called as a container runtime calls them, and the
-# checks of their events, for tests/integration/cni.bats, which loads it
-# after helpers.bash.
+# checks of their events: tests/integration/cni.bats (the plugins the
+# machine's kernel can serve) and tests/vm/cni.bats (ipvlan and vlan,
+# which need the test VM's kernel) load it after helpers.bash.
 
 # setup, teardown: the pod's netns A; the names of the devices the tests
 # make (a bridge BR, a master M and its veth peer MP, VA); ip_forward as

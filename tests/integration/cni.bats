@@ -8,27 +8,16 @@
 # make the veth pair from a thread inside the netns, the other end
 # straight in the host's (no move, no rename); macvlan makes its device
 # from the host straight into the netns under a temporary name, and
-# renames it there (ipvlan and vlan share that code, and are tested where
-# the kernel has them); host-device moves a host device in and renames
-# it, and back on DEL. The plugins lock their main goroutine to the main
-# thread, and each step inside the netns to a thread that setns'd there:
-# the tid of every event is one or the other. The helpers are in
-# cni.bash.
+# renames it there (ipvlan and vlan share that code, and are tested in
+# the test VM, whose kernel has them: tests/vm/cni.bats); host-device
+# moves a host device in and renames it, and back on DEL. The plugins
+# lock their main goroutine to the main thread, and each step inside the
+# netns to a thread that setns'd there: the tid of every event is one or
+# the other. The helpers are in cni.bash.
 
 bats_require_minimum_version 1.5.0
 load helpers
 load cni
-
-# need_kind KIND ARGS...: skips when the kernel cannot make a KIND on M.
-# Not a skip_or_fail: the kernel of these machines lacks ipvlan and
-# 802.1Q (CONFIG_IPVLAN, CONFIG_VLAN_8021Q), and no package brings them.
-need_kind() {
-	local k=$1
-	shift
-	ip link add link "$M" name nstck$$ type "$k" "$@" 2>/dev/null ||
-		skip "this kernel has no $k devices"
-	ip link del nstck$$
-}
 
 # IFNAME of LINKS, into PEER and PEER_INDEX.
 host_peer() {
@@ -164,49 +153,6 @@ ptp_conf() {
 	assert_only_a "$ADD_PID"
 	run ! ip link show "$PEER"
 }
-
-ipvlan_conf() {
-	echo '{"cniVersion":"1.0.0","name":"nst","type":"ipvlan","master":"'"$M"'",
-	       "ipam":'"$(host_local 10.199.11.0/24)"'}'
-}
-
-# bats test_tags=host-userland
-@test "CNI ipvlan ADD, DEL: made in the netns under a temporary name, renamed, deleted" {
-	need_cni ipvlan
-	master
-	need_kind ipvlan
-	child_test ipvlan ipvlan "$(ipvlan_conf)"
-}
-
-# bats test_tags=host-userland
-@test "CNI ipvlan ADD, then ip netns del: the ipvlan dies with the netns" {
-	need_cni ipvlan
-	master
-	need_kind ipvlan
-	child_death ipvlan ipvlan "$(ipvlan_conf)"
-}
-
-vlan_conf() {
-	echo '{"cniVersion":"1.0.0","name":"nst","type":"vlan","master":"'"$M"'","vlanId":42,
-	       "ipam":{"type":"static","addresses":[{"address":"10.199.12.2/24"}]}}'
-}
-
-# bats test_tags=host-userland
-@test "CNI vlan ADD, DEL: made in the netns under a temporary name, renamed, deleted" {
-	need_cni vlan
-	master
-	need_kind vlan id 42
-	child_test vlan vlan "$(vlan_conf)"
-}
-
-# bats test_tags=host-userland
-@test "CNI vlan ADD, then ip netns del: the vlan dies with the netns" {
-	need_cni vlan
-	master
-	need_kind vlan id 42
-	child_death vlan vlan "$(vlan_conf)"
-}
-
 macvlan_conf() {
 	echo '{"cniVersion":"1.0.0","name":"nst","type":"macvlan","master":"'"$M"'",
 	       "ipam":'"$(host_local 10.199.7.0/24)"'}'
