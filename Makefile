@@ -145,12 +145,13 @@ run: deps
 # The suites that run on the second kernel too (tests/vm): the backends
 # compared there, fentry and kprobe included, the NIC handed back by a
 # dying netns, least privilege where perf events are refused,
-# no program run by a UDP loop on the function hooks (cost.bats),
+# no program run by a UDP loop on the function hooks (cost.bats), the
+# CNI ipvlan and vlan plugins (devices the first kernel lacks),
 # ns.create/ns.setns, netns deaths and rtnetlink requests (auto: fentry);
 # then the ns, deaths and requests suites again under kprobes (the
 # tracepoint backend on 6.1 is covered by the first two). VM_TESTS=
 # leaves the VM out.
-VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats tests/vm/cost.bats ns deaths requests
+VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats tests/vm/cost.bats tests/vm/cni.bats ns deaths requests
 VM_BACKENDS ?= kprobe
 VM_BACKEND_TESTS ?= ns deaths requests
 

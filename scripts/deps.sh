@@ -36,8 +36,8 @@ test="$test python3-kubernetes python3-yaml bash-completion"
 
 # The test VM's host side (tests/vm): QEMU and what builds the initramfs.
 # The guest's userland is copied from the host, so the test packages
-# (bats, jq, iproute2, ...) are needed there too.
-vm="qemu-system-x86 busybox-static cpio kmod dpkg apt bash dash bats jq iproute2 util-linux mount coreutils grep sed mawk findutils diffutils procps psmisc gzip python3"
+# (bats, jq, iproute2, ..., the CNI plugins) are needed there too.
+vm="qemu-system-x86 busybox-static cpio kmod dpkg apt bash dash bats jq iproute2 util-linux mount coreutils grep sed mawk findutils diffutils procps psmisc gzip python3 containernetworking-plugins"
 
 set_name=${1:-build}
 case "$set_name" in

@@ -37,8 +37,8 @@ if [ -z "${TESTS:-}" ]; then
 fi
 
 # Tests tagged host-userland drive container runtimes and CNI plugins,
-# which the guest's userland leaves out (tests/vm/mkinitramfs.sh): the
-# host's run has them.
+# which the guest's userland leaves out (tests/vm/mkinitramfs.sh copies
+# only the plugins of tests/vm/cni.bats): the host's run has them.
 export BATS_FILTER_TAGS='!host-userland'
 
 t1=$(uptime_s)

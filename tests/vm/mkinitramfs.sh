@@ -44,9 +44,14 @@ if [ -z "${GUEST_PYTHON_PKGS+set}" ]; then
 	GUEST_PYTHON_PKGS=${py:+"python3-minimal $py-minimal lib$py-minimal lib$py-stdlib"}
 fi
 GUEST_PKGS="$GUEST_PKGS $GUEST_PYTHON_PKGS"
+# The CNI plugins (of /usr/lib/cni) that tests/vm/cni.bats calls, and the
+# IPAM ones they call, rather than all of containernetworking-plugins:
+# some twenty Go programs of 2 to 4 MB each.
+GUEST_CNI=${GUEST_CNI:-"ipvlan vlan host-local static"}
 # Network device drivers the tests may create or move. virtio_pci carries
-# the second NIC (eth0); modprobe pulls in each one's dependencies.
-VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan tun virtio_pci virtio_net"}
+# the second NIC (eth0); 8021q makes vlan devices; modprobe pulls in each
+# one's dependencies.
+VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan 8021q tun virtio_pci virtio_net"}
 
 base=$VM_DIR/base
 run=$VM_DIR/run
@@ -147,6 +152,13 @@ build_base() {
 			copy_path "$r" "$p"
 		done < <(dpkg -L "$pkg")
 	done
+	for p in $GUEST_CNI; do
+		[ -x "/usr/lib/cni/$p" ] || {
+			echo "vm: no CNI plugin /usr/lib/cni/$p (run tests/vm/deps.sh)" >&2
+			exit 1
+		}
+		copy_path "$r" "/usr/lib/cni/$p"
+	done
 	# awk is an alternatives link on the host, which no package ships.
 	[ -e "$r/usr/bin/awk" ] || ln -s mawk "$r/usr/bin/awk"
 	base=$r copy_libs "$r"
@@ -209,8 +221,9 @@ build_base() {
 # What the base is made of: a change to any of it rebuilds it.
 key=$(
 	echo "$kver $VM_MODULES"
+	echo "$GUEST_CNI"
 	# shellcheck disable=SC2086
-	dpkg-query -W $GUEST_PKGS busybox-static
+	dpkg-query -W $GUEST_PKGS busybox-static containernetworking-plugins
 	sha256sum "$0"
 )
 if [ -f "$VM_DIR/base.cpio.gz" ] && [ -d "$base" ] &&

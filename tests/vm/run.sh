@@ -60,7 +60,7 @@ export BUILD=${BUILD:-build}
 export VM_DIR=$BUILD/vm
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-2}
-VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan tun virtio_pci virtio_net"}
+VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan 8021q tun virtio_pci virtio_net"}
 mkdir -p "$VM_DIR"
 # Two runs on one build directory would overwrite each other's initramfs,
 # job and console log.
