@@ -199,7 +199,7 @@ about_a() {
 assert_only_a() {
 	local p e sel=false
 	for p in "$@"; do sel="$sel or .pid == $p"; done
-	assert_eq "$(count "($(about_a)) and not ($sel) and .comm != \"ip\" and (.comm | startswith(\"kworker/\") | not)")" 0 \
+	assert_eq "$(count "($(about_a)) and (($sel) | not) and .comm != \"ip\" and (.comm | startswith(\"kworker/\") | not)")" 0 \
 		"other events of A"
 	e=$(one "($(about_a)) and .comm == \"ip\"")
 	assert_eq "$(jq -c '[.event, .pid, .to_ns, .to_ns_cookie]' <<<"$e")" \
