@@ -54,17 +54,18 @@ EOF
 
 @test "fentry: a UDP loop runs none of nstrace's programs" {
 	n=$(most_runs fentry)
-	echo "most runs of one program: $n for $SENDS sendmsg and $SENDS sendto" >&2
+	echo "# most runs of one program: $n for $SENDS sendmsg and $SENDS sendto" >&3
 	[ "$n" -lt $((SENDS / 10)) ]
 }
 
 @test "kprobe: a UDP loop runs none of nstrace's programs" {
 	n=$(most_runs kprobe)
-	echo "most runs of one program: $n for $SENDS sendmsg and $SENDS sendto" >&2
+	echo "# most runs of one program: $n for $SENDS sendmsg and $SENDS sendto" >&3
 	[ "$n" -lt $((SENDS / 10)) ]
 }
 
 @test "tracepoint: the same loop runs the sendmsg and sendto filters each time" {
 	n=$(most_runs tracepoint)
+	echo "# most runs of one program: $n for $SENDS sendmsg and $SENDS sendto" >&3
 	[ "$n" -ge "$SENDS" ]
 }
