@@ -255,7 +255,16 @@ assert_move() {
 	# inodes are reused, so an inode of ours must come with its veth.
 	map=$(for ino in "${!want[@]}"; do echo "\"$ino\":${want[$ino]}"; done | paste -sd,)
 	filter="{$map} as \$w | .event == \"ns.destroy\" and (\$w[.ns | tostring] as \$i | \$i != null and any(.interfaces[]; .ifname == \"nstx\(\$i)\"))"
-	wait_events 100 "$filter"
+	wait_events 100 "$filter" || {
+		# Which of ours, and what the stream said of its inode.
+		for ino in "${!want[@]}"; do
+			i=${want[$ino]}
+			[ "$(count ".event == \"ns.destroy\" and .ns == $ino and any(.interfaces[]; .ifname == \"nstx$i\")")" = 1 ] ||
+				echo "ns $i ($ino): $(events ".ns == $ino or .netns == $ino" | paste -sd' ')" >&2
+		done
+		cat "$TRACE_ERR" >&2
+		return 1
+	}
 	stop_nstrace
 	assert_eq "$(count "$filter")" 100 "ns.destroy of ours"
 	for ino in "${!want[@]}"; do
