@@ -263,6 +263,9 @@ assert_move() {
 				echo "ns $i ($ino): $(events ".ns == $ino or .netns == $ino" | paste -sd' ')" >&2
 		done
 		cat "$TRACE_ERR" >&2
+		# Late, or never: the kernel's cleanup may lag under load.
+		sleep 60
+		echo "after 60 s more: $(count "$filter") of 100" >&2
 		return 1
 	}
 	stop_nstrace
