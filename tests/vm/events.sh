@@ -121,7 +121,7 @@ c_clone() {
 	assert_eq "$(jq -r .child_pid <<<"$e")" "$CLONE_C" child_pid
 	assert_eq "$(jq -r .ns <<<"$(seen ".event == \"ns.create\" and .pid == $CLONE_P and .ns_type == \"uts\"")")" \
 		"$CLONE_UTS" "uts inode"
-	assert_eq "$(count ".pid == $CLONE_P")" 2 "events of nstool clone"
+	assert_eq "$(count ".event == \"ns.create\" and .pid == $CLONE_P")" 2 "ns.create of nstool clone"
 }
 
 c_clone3() {
@@ -133,7 +133,7 @@ c_clone3() {
 	assert_eq "$(jq -r .child_pid <<<"$e")" "$CLONE3_C" child_pid
 	assert_eq "$(jq -r .ns <<<"$(seen ".event == \"ns.create\" and .pid == $CLONE3_P and .ns_type == \"uts\"")")" \
 		"$CLONE3_UTS" "uts inode"
-	assert_eq "$(count ".pid == $CLONE3_P")" 2 "events of nstool clone3"
+	assert_eq "$(count ".event == \"ns.create\" and .pid == $CLONE3_P")" 2 "ns.create of nstool clone3"
 }
 
 c_unshare() {
@@ -262,7 +262,7 @@ for BACKEND in $(backends); do
 		NSTRACE_BACKEND_ARGS="--backend $BACKEND" bash tests/vm/smoke.sh 2>&1 | grep '^# ' || true
 		teardown_nstrace
 	else
-		workload
+		workload >/dev/null
 		stop_nstrace || echo "# $KERNEL $BACKEND: nstrace failed on SIGINT"
 	fi
 	[ -n "$started" ] || : >"$TRACE_OUT"
