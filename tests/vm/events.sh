@@ -25,10 +25,16 @@ n=0 failed=0
 
 # check NAME FUNC: one TAP line. FUNC runs in a subshell under set -e;
 # its status 3 is "not seen", any other failure "approximate", and its
-# stderr follows as comments.
+# stderr follows as comments. Where nstrace did not start (started
+# empty), it is "not seen" without running FUNC.
 check() {
 	local err=$BATS_TEST_TMPDIR/check.err rc
 	n=$((n + 1))
+	if [ -z "$started" ]; then
+		failed=$((failed + 1))
+		echo "not ok $n - $KERNEL $BACKEND: $1 # not seen: nstrace did not start"
+		return
+	fi
 	(
 		set -e
 		"$2"
@@ -265,7 +271,6 @@ for BACKEND in $(backends); do
 		workload >/dev/null
 		stop_nstrace || echo "# $KERNEL $BACKEND: nstrace failed on SIGINT"
 	fi
-	[ -n "$started" ] || : >"$TRACE_OUT"
 	check "ns.create by clone" c_clone
 	check "ns.create by clone3" c_clone3
 	check "ns.create by unshare" c_unshare
@@ -284,7 +289,7 @@ for BACKEND in $(backends); do
 	echo "# $KERNEL $BACKEND took $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
 done
 
-BACKEND="ls"
+BACKEND="ls" started=1
 own_names ls
 ip netns add "$A"
 ip -n "$A" link add "$VA" type veth peer name "$VB"
