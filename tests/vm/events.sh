@@ -118,28 +118,26 @@ workload() {
 }
 
 # The checks, one per event kind.
-c_clone() {
+# clone_check SYSCALL PID CHILD NET UTS: nstool's two ns.create (net and
+# uts) by SYSCALL, with its child's inodes.
+clone_check() {
 	local e
-	e=$(seen ".event == \"ns.create\" and .pid == $CLONE_P and .ns_type == \"net\"")
-	assert_task "$e" "$CLONE_P" nstool "$$"
-	assert_eq "$(jq -r .ns <<<"$e")" "$CLONE_NET" "net inode"
-	assert_eq "$(jq -r .syscall <<<"$e")" clone syscall
-	assert_eq "$(jq -r .child_pid <<<"$e")" "$CLONE_C" child_pid
-	assert_eq "$(jq -r .ns <<<"$(seen ".event == \"ns.create\" and .pid == $CLONE_P and .ns_type == \"uts\"")")" \
-		"$CLONE_UTS" "uts inode"
-	assert_eq "$(count ".event == \"ns.create\" and .pid == $CLONE_P")" 2 "ns.create of nstool clone"
+	e=$(seen ".event == \"ns.create\" and .pid == $2 and .ns_type == \"net\"")
+	assert_task "$e" "$2" nstool "$$"
+	assert_eq "$(jq -r .ns <<<"$e")" "$4" "net inode"
+	assert_eq "$(jq -r .syscall <<<"$e")" "$1" syscall
+	assert_eq "$(jq -r .child_pid <<<"$e")" "$3" child_pid
+	assert_eq "$(jq -r .ns <<<"$(seen ".event == \"ns.create\" and .pid == $2 and .ns_type == \"uts\"")")" \
+		"$5" "uts inode"
+	assert_eq "$(count ".event == \"ns.create\" and .pid == $2")" 2 "ns.create of nstool $1"
+}
+
+c_clone() {
+	clone_check clone "$CLONE_P" "$CLONE_C" "$CLONE_NET" "$CLONE_UTS"
 }
 
 c_clone3() {
-	local e
-	e=$(seen ".event == \"ns.create\" and .pid == $CLONE3_P and .ns_type == \"net\"")
-	assert_task "$e" "$CLONE3_P" nstool "$$"
-	assert_eq "$(jq -r .ns <<<"$e")" "$CLONE3_NET" "net inode"
-	assert_eq "$(jq -r .syscall <<<"$e")" clone3 syscall
-	assert_eq "$(jq -r .child_pid <<<"$e")" "$CLONE3_C" child_pid
-	assert_eq "$(jq -r .ns <<<"$(seen ".event == \"ns.create\" and .pid == $CLONE3_P and .ns_type == \"uts\"")")" \
-		"$CLONE3_UTS" "uts inode"
-	assert_eq "$(count ".event == \"ns.create\" and .pid == $CLONE3_P")" 2 "ns.create of nstool clone3"
+	clone_check clone3 "$CLONE3_P" "$CLONE3_C" "$CLONE3_NET" "$CLONE3_UTS"
 }
 
 c_unshare() {
