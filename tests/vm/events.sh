@@ -218,7 +218,10 @@ c_nic() {
 # nstrace ls (no backend: an iterator walk): A with the interfaces ip shows.
 c_ls() {
 	local out=$BATS_TEST_TMPDIR/ls.json got want nsj
-	"$NSTRACE" ls --json >"$out"
+	"$NSTRACE" ls --json >"$out" || {
+		echo "not seen: nstrace ls exited with $?" >&2
+		exit 3
+	}
 	assert_eq "$(jq .schema "$out")" 1 schema
 	nsj=$(jq -c --argjson i "$A_INO" '.netns[] | select(.inode == $i)' "$out")
 	[ -n "$nsj" ] || {
