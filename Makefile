@@ -199,6 +199,16 @@ vm-test: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BINS)
 	@BUILD=$(BUILD) bash tests/vm/run.sh --no-build $(VM_ARGS)
 
+# The event smoke on each kernel users run, Debian's 5.10, 6.1, 6.12 and
+# sid's newest, under QEMU one after the other (tests/vm/kernels.sh; the
+# packages are fetched once, into $(BUILD)/vm/kernels/SUITE). Not part of
+# make test.
+KERNELS ?= 5.10 6.1 6.12 sid
+.PHONY: test-kernels
+test-kernels: deps
+	@$(MAKE) --no-print-directory all $(TOOL_BINS)
+	@BUILD=$(BUILD) KERNELS="$(KERNELS)" bash tests/vm/kernels.sh
+
 # Benchmarks: load generators in bench/*.c, the driver bench/run.sh (as
 # root; BENCHES="cost churn" picks some). docs/performance.md reads them.
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))

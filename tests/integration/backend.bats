@@ -23,7 +23,7 @@ teardown() {
 	assert_eq "$status" 0
 	assert_eq "$(jq -r .can_run <<<"$output")" true can_run
 	assert_eq "$(jq -r '[.checks[].name] | join(",")' <<<"$output")" \
-		"privileges,btf,tracefs,ring buffer,tp_btf,fentry,perf events,kprobe,backend" checks
+		"privileges,btf,tracefs,ring buffer,bpf helpers,tp_btf,fentry,perf events,kprobe,backend" checks
 	assert_eq "$(jq -r '[.events[].event] | join(",")' <<<"$output")" \
 		"ns.create,ns.setns,ns.destroy,netdev.move,netdev.create,netdev.delete,netdev.rename,ns.name" events
 	[ "$(jq '[.checks[] | select(.required and (.ok | not))] | length' <<<"$output")" -eq 0 ]

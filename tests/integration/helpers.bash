@@ -59,7 +59,8 @@ wait_attached() {
 }
 
 # start_nstrace [ARGS...]: runs nstrace --json in the background into
-# $TRACE_OUT, stderr into $TRACE_ERR, and waits for its "tracing" line.
+# $TRACE_OUT, stderr into $TRACE_ERR, and waits for its "tracing" line
+# (NSTRACE_ATTACH_SECS, 10 s, at most).
 start_nstrace() {
 	TRACE_OUT=$BATS_TEST_TMPDIR/events.json
 	TRACE_ERR=$BATS_TEST_TMPDIR/stderr
@@ -68,7 +69,7 @@ start_nstrace() {
 	# shellcheck disable=SC2086
 	"$NSTRACE" --json ${NSTRACE_BACKEND_ARGS:-} "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
 	TRACE_PID=$!
-	wait_attached "$TRACE_PID" "$TRACE_ERR"
+	wait_attached "$TRACE_PID" "$TRACE_ERR" "${NSTRACE_ATTACH_SECS:-10}"
 }
 
 # stop_nstrace: SIGINT, then wait; nstrace drains its ring buffer on the way

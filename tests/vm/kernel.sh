@@ -1,20 +1,56 @@
 #!/usr/bin/env bash
-# Fetches Debian's 6.1 cloud kernel package (the newest one apt knows) and
-# unpacks it into $VM_DIR/kernel, once: later runs reuse the unpacked tree,
-# so a run needs no package download. Prints the kernel version (the
-# lib/modules directory name) on stdout.
+# Fetches one of Debian's cloud kernel packages (the newest of its line that
+# apt knows) and unpacks it into $VM_DIR/kernel, once: later runs reuse the
+# unpacked tree, so a run needs no package download. Prints the kernel
+# version (the lib/modules directory name) on stdout; with --suite, the
+# Debian suite of VM_KERNEL only.
 #
-# Why this kernel: it has fentry/fexit, kprobes, BPF LSM and BTF, which the
-# machine's own kernel lacks, so it exercises the code paths nstrace takes
-# on common distribution kernels. VM_KERNEL_PKG picks another package.
+# Which kernel: VM_KERNEL names a line, each from its Debian suite:
+#   5.10  bullseye   linux-image-5.10.0-N-cloud-amd64-unsigned
+#   6.1   bookworm   linux-image-6.1.0-N-cloud-amd64-unsigned (the default)
+#   6.12  trixie     linux-image-6.12.*-cloud-amd64-unsigned
+#   sid   sid        the newest linux-binary-unsigned-*-cloud-amd64, with
+#                    its linux-modules-* and linux-base-* (7.x splits the
+#                    image package in three)
+# VM_KERNEL_PKG picks one package by name instead (from VM_KERNEL's suite).
+#
+# Why 6.1 by default: it has fentry/fexit, kprobes, BPF LSM and BTF, which
+# the machine's own kernel lacks, so it exercises the code paths nstrace
+# takes on common distribution kernels; the others are what users run
+# before and after it (make test-kernels).
+#
+# A suite that the machine's own apt sources lack is read through a
+# sources list of its own under $VM_DIR/apt, with its own package lists
+# and cache there (apt-get -o Dir::Etc::SourceList=...), so the machine's
+# apt state is left as it is. The mirror is the one /etc/apt/sources.list*
+# use for Debian (VM_DEBIAN_MIRROR overrides it).
 set -euo pipefail
 
 VM_DIR=${VM_DIR:-build/vm}
+VM_KERNEL=${VM_KERNEL:-6.1}
 dest=$VM_DIR/kernel
 mkdir -p "$VM_DIR"
 
+case "$VM_KERNEL" in
+5.10) suite=bullseye re='^linux-image-5\.10\.0-[0-9]+-cloud-amd64-unsigned$' ;;
+6.1) suite=bookworm re='^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$' ;;
+6.12) suite=trixie re='^linux-image-6\.12\.[0-9]+[^ ]*-cloud-amd64-unsigned$' ;;
+sid) suite=sid re='^linux-binary-unsigned-[0-9][^ ]*-cloud-amd64$' ;;
+*)
+	echo "vm: unknown VM_KERNEL $VM_KERNEL (5.10, 6.1, 6.12 or sid)" >&2
+	exit 2
+	;;
+esac
+
+# --suite: which Debian suite that is, and nothing else.
+if [ "${1:-}" = --suite ]; then
+	echo "$suite"
+	exit 0
+fi
+
 # A tree unpacked earlier wins: no network or apt lists needed then.
-if [ -z "${VM_KERNEL_PKG:-}" ] && [ -f "$dest/.package" ]; then
+if [ -z "${VM_KERNEL_PKG:-}" ] && [ -f "$dest/.package" ] &&
+	[ "$(cat "$dest/.line" 2>/dev/null || echo 6.1)" = "$VM_KERNEL" ]; then
 	ver=$(cat "$dest/.version")
 	if [ -f "$dest/boot/vmlinuz-$ver" ]; then
 		echo "$ver"
@@ -22,44 +58,80 @@ if [ -z "${VM_KERNEL_PKG:-}" ] && [ -f "$dest/.package" ]; then
 	fi
 fi
 
+# apt: the machine's own apt, or one reading only $suite's lists.
+apt_opts=()
+if ! grep -rqsE "^(Suites:.*[[:space:]]|deb .*[[:space:]])$suite([[:space:]]|$)" \
+	/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
+	mirror=${VM_DEBIAN_MIRROR:-$(grep -rhsE '^(URIs:|deb) ' /etc/apt/sources.list /etc/apt/sources.list.d/ |
+		grep -oE 'https?://[^ ]*/debian/?' | grep -v security | head -n 1 || true)}
+	mirror=${mirror:-http://deb.debian.org/debian}
+	a=$(cd "$VM_DIR" && pwd)/apt
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"${mirror%/}" "$suite" >"$a/sources.list"
+	apt_opts=(-o "Dir::Etc::SourceList=$a/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache")
+fi
+
 pkg=${VM_KERNEL_PKG:-}
 if [ -z "$pkg" ]; then
 	# apt-cache needs lists; an empty answer means "apt-get update" was
-	# never run on this machine.
+	# never run for them.
 	list() {
-		apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$' |
+		apt-cache "${apt_opts[@]}" search --names-only "$re" 2>/dev/null |
 			awk '{print $1}' | sort -V
 	}
 	pkgs=$(list)
-	if [ -z "$pkgs" ] && [ "$(id -u)" = 0 ]; then
-		apt-get update -qq >&2
+	if [ -z "$pkgs" ] && { [ ${#apt_opts[@]} -gt 0 ] || [ "$(id -u)" = 0 ]; }; then
+		echo "vm: apt-get update for $suite${apt_opts:+ (lists in $a)}" >&2
+		apt-get "${apt_opts[@]}" update -qq >&2
 		pkgs=$(list)
 	fi
 	pkg=$(tail -n 1 <<<"$pkgs")
 	[ -n "$pkg" ] || {
-		echo "vm: no linux-image-6.1.0-*-cloud-amd64-unsigned package known to apt" >&2
+		echo "vm: no package matching $re known to apt for $suite" >&2
 		exit 1
 	}
 fi
 
+# The image alone, or (split packages) the image, its modules and base.
+pkgs=$pkg
+case "$pkg" in
+linux-binary-unsigned-*)
+	v=${pkg#linux-binary-unsigned-}
+	pkgs="$pkg linux-modules-$v linux-base-$v"
+	;;
+esac
 dl=$VM_DIR/dl
 mkdir -p "$dl"
-if ! ls "$dl/${pkg}_"*.deb >/dev/null 2>&1; then
-	echo "vm: downloading $pkg" >&2
-	# apt-get download writes into the current directory.
-	(cd "$dl" && apt-get download -q "$pkg" >&2)
-fi
-deb=$(ls "$dl/${pkg}_"*.deb | sort -V | tail -n 1)
-
 rm -rf "$dest.tmp"
-dpkg -x "$deb" "$dest.tmp"
+for p in $pkgs; do
+	if ! ls "$dl/${p}_"*.deb >/dev/null 2>&1; then
+		echo "vm: downloading $p from $suite into $dl" >&2
+		# apt-get download writes into the current directory.
+		(cd "$dl" && apt-get "${apt_opts[@]}" download -q "$p" >&2)
+	fi
+	deb=$(ls "$dl/${p}_"*.deb | sort -V | tail -n 1)
+	dpkg -x "$deb" "$dest.tmp"
+done
+# Packages from trixie on are merged-/usr (usr/lib/modules): one path for
+# the initramfs to read modules from whichever layout it is.
+if [ ! -e "$dest.tmp/lib" ] && [ -d "$dest.tmp/usr/lib/modules" ]; then
+	ln -s usr/lib "$dest.tmp/lib"
+fi
 ver=$(ls "$dest.tmp/lib/modules" | head -n 1)
+# The split image package keeps the kernel beside its modules.
+if [ -f "$dest.tmp/lib/modules/$ver/vmlinuz.unsigned" ]; then
+	mkdir -p "$dest.tmp/boot"
+	ln -s "../lib/modules/$ver/vmlinuz.unsigned" "$dest.tmp/boot/vmlinuz-$ver"
+fi
 [ -f "$dest.tmp/boot/vmlinuz-$ver" ] || {
 	echo "vm: $deb has no boot/vmlinuz-$ver" >&2
 	exit 1
 }
 echo "$pkg" >"$dest.tmp/.package"
 echo "$ver" >"$dest.tmp/.version"
+echo "$VM_KERNEL" >"$dest.tmp/.line"
 rm -rf "$dest"
 mv "$dest.tmp" "$dest"
 echo "vm: unpacked $pkg ($ver) into $dest" >&2

@@ -18,7 +18,9 @@
 #   --timeout SECS   kill the VM after SECS (default 2400, or VM_TIMEOUT)
 #   --no-build       use build/nstrace and build/tools as they are
 # Environment: BUILD (default build), VM_MEM (MiB, 1024), VM_SMP (2),
-# VM_MODULES (modules to load), TESTS (as for tests/run.sh), VM_KERNEL_PKG,
+# VM_MODULES (modules to load), TESTS (as for tests/run.sh), VM_KERNEL
+# (5.10, 6.1, 6.12 or sid: tests/vm/kernel.sh), VM_KERNEL_PKG, VM_DIR
+# (default $BUILD/vm: one kernel, one run at a time per directory),
 # VM_LOGLEVEL (guest console log level, default 1; 7 shows kernel warnings),
 # VM_TEST_TIMEOUT (seconds one bats test may take in the guest, 300),
 # VM_APPEND (more kernel command line), VM_SKIP_SUITES (bats files left to
@@ -57,7 +59,7 @@ while [ $# -gt 0 ]; do
 done
 
 export BUILD=${BUILD:-build}
-export VM_DIR=$BUILD/vm
+export VM_DIR=${VM_DIR:-$BUILD/vm}
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-2}
 VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan 8021q tun virtio_pci virtio_net"}

@@ -93,6 +93,9 @@ static void examine(struct report *r, const char *btf)
 		return; /* the probes below need the privileges */
 	err = probe_ringbuf(&why);
 	add_check(r, "ring buffer", true, err, "BPF_MAP_TYPE_RINGBUF", why);
+	err = probe_bpf_features(&why);
+	add_check(r, "bpf helpers", true, err,
+		  "bpf_loop, task storage, bpf_get_current_task_btf, ...", why);
 	err = probe_tp_btf(btf, "task_newtask", &why);
 	add_check(r, "tp_btf", true, err, "BTF tracepoints (task_newtask)",
 		  why);

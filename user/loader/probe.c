@@ -218,6 +218,46 @@ int probe_ringbuf(const char **why)
 	return 0;
 }
 
+/*
+ * Helpers and maps that every object of nstrace uses, with no twin to fall
+ * back to: the kernel that lacks one cannot load nstrace at all. The
+ * tracepoint program type has them all where they exist (bpf_loop and
+ * bpf_for_each_map_elem are the base set, the task ones the tracing set).
+ */
+int probe_bpf_features(const char **why)
+{
+	static const struct {
+		enum bpf_func_id id;
+		const char *name;
+	} helpers[] = {
+		{ BPF_FUNC_get_current_task_btf, "bpf_get_current_task_btf" },
+		{ BPF_FUNC_for_each_map_elem, "bpf_for_each_map_elem" },
+		{ BPF_FUNC_task_pt_regs, "bpf_task_pt_regs" },
+		{ BPF_FUNC_loop, "bpf_loop" },
+	};
+	static char missing[160];
+	size_t i, len = 0;
+	int ok;
+
+	missing[0] = '\0';
+	ok = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL);
+	if (ok <= 0)
+		len += snprintf(missing + len, sizeof(missing) - len,
+				"task storage maps");
+	for (i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		ok = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+					     helpers[i].id, NULL);
+		if (ok > 0 || len >= sizeof(missing))
+			continue;
+		len += snprintf(missing + len, sizeof(missing) - len, "%s%s",
+				len ? ", " : "", helpers[i].name);
+	}
+	if (!len)
+		return 0;
+	*why = missing;
+	return -EOPNOTSUPP;
+}
+
 int probe_kfunc(const char *btf_path, const char *name, const char **why)
 {
 	int id = btf_id_of(btf_path, name, BTF_KIND_FUNC);

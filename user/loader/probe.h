@@ -13,6 +13,8 @@ int probe_kprobe(const char *func, const char **why);
 /* Whether perf_event_open() works: kprobes and syscall tracepoints need it. */
 int probe_perf_events(const char **why);
 int probe_ringbuf(const char **why);
+/* The BPF helpers and maps nstrace cannot do without; *why names those missing. */
+int probe_bpf_features(const char **why);
 int probe_tp_btf(const char *btf_path, const char *tp, const char **why);
 /* Whether the kernel has tracepoint tp at all (its btf_trace_ typedef). */
 int probe_tracepoint(const char *btf_path, const char *tp, const char **why);
