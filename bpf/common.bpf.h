@@ -97,16 +97,24 @@ NST_SHARED struct {
 /*
  * Devices netns.bpf.c reported deleted with their dying netns (cause
  * netns-exit), as it walked them when the cleanup work started: device
- * -> net_identity() of the netns it was in. The kernel deletes them a
- * little later, and a request can come first and delete one (ip netns
- * del X, then ip link del of X's veth peer): that request's own
- * netdev.delete would be a second one.
+ * -> where it was and its ifindex. The kernel deletes them a little
+ * later, and a request can come first and delete one (ip netns del X,
+ * then ip link del of X's veth peer): that request's own netdev.delete
+ * would be a second one. When the kernel wins instead, the entry stays
+ * behind, and the next device may get the same memory in the same netns:
+ * its ifindex is not the same.
  */
+struct exit_seen {
+	__u64 net_id; /* net_identity() of its netns */
+	__u32 ifindex;
+	__u32 pad;
+};
+
 NST_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct exit_seen);
 } exit_reported SEC(".maps");
 
 /* A bit per enum nst_ns_type, and per enum nst_event_kind. */

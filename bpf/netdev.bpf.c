@@ -731,17 +731,21 @@ static __always_inline bool walked_before(const struct rtnl_batch *b, __u32 n)
 
 /*
  * A device a request deleted, unless its netns's death reported it
- * already (the same device in the same netns: its memory and its inode
- * may be another's since).
+ * already: the same device, index and netns (its memory and its netns's
+ * inode may be another's since).
  */
 static __always_inline void emit_deleted(const struct dev_snap *s,
 					 __u32 origin)
 {
-	__u64 *id = bpf_map_lookup_elem(&exit_reported, &s->dev);
+	struct exit_seen *seen = bpf_map_lookup_elem(&exit_reported, &s->dev);
+	bool reported;
 
-	if (id && *id == s->net_id) {
+	if (seen) {
+		reported = seen->net_id == s->net_id &&
+			   seen->ifindex == s->ifindex;
 		bpf_map_delete_elem(&exit_reported, &s->dev);
-		return;
+		if (reported)
+			return;
 	}
 	emit_life(NST_EV_NETDEV_DELETE, s, origin);
 }

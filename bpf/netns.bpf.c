@@ -119,6 +119,13 @@ static __always_inline bool dev_returns(struct net_device *dev)
 	return !ops || BPF_CORE_READ(ops, netns_refund);
 }
 
+static __always_inline void mark_exit_reported(const struct dev_snap *s)
+{
+	struct exit_seen seen = { .net_id = s->net_id, .ifindex = s->ifindex };
+
+	bpf_map_update_elem(&exit_reported, &s->dev, &seen, BPF_ANY);
+}
+
 static long dev_walk_cb(__u64 i, struct dev_walk *w)
 {
 	struct net_device *dev, *peer;
@@ -153,7 +160,7 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	if (targ_life_hooked)
 		return 0;
 	emit_life(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT);
-	bpf_map_update_elem(&exit_reported, &s.dev, &s.net_id, BPF_ANY);
+	mark_exit_reported(&s);
 	/*
 	 * Its veth peer dies with it, wherever the peer is; one in a dying
 	 * netns too is that netns's own to report.
@@ -164,8 +171,7 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 		dev_snapshot(peer, &s);
 		emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
 			       net_id_of(w->net));
-		bpf_map_update_elem(&exit_reported, &s.dev, &s.net_id,
-				    BPF_ANY);
+		mark_exit_reported(&s);
 	}
 	return 0;
 }
