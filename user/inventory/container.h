@@ -10,9 +10,14 @@
 #include <stdint.h>
 
 struct container {
-	char runtime[16]; /* "docker", "containerd", "cri-o", "podman", "lxc" */
+	/* "docker", "containerd", "cri-o", "podman", "lxc", "kubernetes" */
+	char runtime[16];
 	char id[72]; /* the runtime's container id (or lxc name) */
 	char pod[40]; /* Kubernetes pod uid, "" if none */
+	/* From the runtime's own state (runtime.h), "" when not known. */
+	char name[128]; /* the runtime's name; a pod's container's name */
+	char pod_namespace[64];
+	char pod_name[254];
 };
 
 /* The contents of a /proc/PID/cgroup file; false when no pattern fits. */
