@@ -50,6 +50,15 @@ static const struct cgroup_case cases[] = {
 	  "" },
 	{ "0::/docker/" CID "\n", "docker", CID, "" },
 	{ "0::/lxc.payload.web1\n", "lxc", "web1", "" },
+	/* machined's scope, cgroup v2 (nspawn's payload below it) and v1. */
+	{ "0::/machine.slice/machine-web1.scope/payload\n", "systemd-nspawn",
+	  "web1", "" },
+	{ "1:name=systemd:/machine.slice/machine-web1.scope\n",
+	  "systemd-nspawn", "web1", "" },
+	/* A podman pod's slice under machine.slice is no machine. */
+	{ "0::/machine.slice/machine-libpod_pod_" CID ".slice/libpod-" CID
+	  ".scope/container\n",
+	  "podman", CID, "" },
 };
 
 static void test_cgroup_paths(void **state)
@@ -62,6 +71,38 @@ static void test_cgroup_paths(void **state)
 		assert_string_equal(c.id, cases[i].id);
 		assert_string_equal(c.pod, cases[i].pod);
 	}
+}
+
+static void test_nspawn_names(void **state)
+{
+	struct container c;
+
+	/* systemd writes '-' and other bytes of a unit name as \xNN. */
+	assert_true(container_from_cgroup(
+		"0::/machine.slice/machine-my\\x2dbox\\x5fb\\x2D.scope/payload\n",
+		&c));
+	assert_string_equal(c.runtime, "systemd-nspawn");
+	assert_string_equal(c.id, "my-box_b-");
+	assert_string_equal(c.name, "my-box_b-");
+	/* A cut escape stays as it was. */
+	assert_true(container_from_cgroup(
+		"0::/machine.slice/machine-a\\x2.scope\n", &c));
+	assert_string_equal(c.id, "a\\x2");
+	/* A container inside the machine is the inner one, not named so. */
+	assert_true(container_from_cgroup(
+		"0::/machine.slice/machine-web1.scope/payload/system.slice/"
+		"docker-" CID ".scope\n",
+		&c));
+	assert_string_equal(c.runtime, "docker");
+	assert_string_equal(c.id, CID);
+	assert_string_equal(c.name, "");
+	/* Elsewhere than machine.slice, or not a scope: no machine. */
+	assert_false(container_from_cgroup(
+		"0::/system.slice/machine-web1.scope\n", &c));
+	assert_false(container_from_cgroup(
+		"0::/machine.slice/machine-web1.slice\n", &c));
+	/* nspawn --register=no --keep-unit: only "payload" under ours. */
+	assert_false(container_from_cgroup("0::/payload\n", &c));
 }
 
 static void test_no_container(void **state)
@@ -87,6 +128,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cgroup_paths),
+		cmocka_unit_test(test_nspawn_names),
 		cmocka_unit_test(test_no_container),
 	};
 

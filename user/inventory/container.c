@@ -36,6 +36,43 @@ static void set(char *dst, size_t size, const char *src, size_t n)
 	dst[n] = '\0';
 }
 
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20;
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* A unit name's part as systemd escaped it: "\x2d" stands for '-'. */
+static void unescape(char *dst, size_t size, const char *src, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 1 < size; i++) {
+		int hi, lo;
+
+		if (src[i] == '\\' && i + 3 < n && src[i + 1] == 'x' &&
+		    (hi = hex_digit(src[i + 2])) >= 0 &&
+		    (lo = hex_digit(src[i + 3])) >= 0) {
+			dst[o++] = (char)(hi << 4 | lo);
+			i += 3;
+		} else {
+			dst[o++] = src[i];
+		}
+	}
+	dst[o] = '\0';
+}
+
+/* A container found: an inner one's name is not its machine's. */
+static void found(struct container *c, const char *runtime, const char *id,
+		  size_t n)
+{
+	set(c->runtime, sizeof(c->runtime), runtime, strlen(runtime));
+	set(c->id, sizeof(c->id), id, n);
+	c->name[0] = '\0';
+}
+
 /* Where "pod<uid>" starts in a component: at its start, or after a '-'. */
 static const char *pod_part(const char *s, size_t n)
 {
@@ -70,9 +107,10 @@ static bool under_kubepods(const char *prev, size_t prev_n)
 static void component(struct container *c, const char *s, size_t n,
 		      const char *prev, size_t prev_n)
 {
+	bool scope = n > 6 && !memcmp(s + n - 6, ".scope", 6);
 	const char *pod;
 
-	if (n > 6 && !memcmp(s + n - 6, ".scope", 6))
+	if (scope)
 		n -= 6;
 	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
 		size_t p = strlen(scopes[i].prefix);
@@ -80,26 +118,29 @@ static void component(struct container *c, const char *s, size_t n,
 		/* "crio-conmon-<id>" and "libpod-conmon-<id>" are monitors. */
 		if (n > p && !memcmp(s, scopes[i].prefix, p) &&
 		    all_hex(s + p, n - p)) {
-			set(c->runtime, sizeof(c->runtime), scopes[i].runtime,
-			    strlen(scopes[i].runtime));
-			set(c->id, sizeof(c->id), s + p, n - p);
+			found(c, scopes[i].runtime, s + p, n - p);
 			return;
 		}
 	}
 	/* cgroupfs drivers: /docker/<id>, /libpod_parent/libpod-<id>, ... */
 	if (all_hex(s, n) && prev_n == 6 && !memcmp(prev, "docker", 6)) {
-		set(c->runtime, sizeof(c->runtime), "docker", 6);
-		set(c->id, sizeof(c->id), s, n);
+		found(c, "docker", s, n);
 		return;
 	}
 	if (n > 12 && !memcmp(s, "lxc.payload.", 12)) {
-		set(c->runtime, sizeof(c->runtime), "lxc", 3);
-		set(c->id, sizeof(c->id), s + 12, n - 12);
+		found(c, "lxc", s + 12, n - 12);
 		return;
 	}
 	if (prev_n == 3 && !memcmp(prev, "lxc", 3)) {
-		set(c->runtime, sizeof(c->runtime), "lxc", 3);
-		set(c->id, sizeof(c->id), s, n);
+		found(c, "lxc", s, n);
+		return;
+	}
+	if (scope && n > 8 && !memcmp(s, "machine-", 8) && prev_n == 13 &&
+	    !memcmp(prev, "machine.slice", 13)) {
+		/* machined's scope: "machine-NAME.scope", NAME escaped. */
+		set(c->runtime, sizeof(c->runtime), "systemd-nspawn", 14);
+		unescape(c->id, sizeof(c->id), s + 8, n - 8);
+		set(c->name, sizeof(c->name), c->id, strlen(c->id));
 		return;
 	}
 	/*
@@ -124,8 +165,7 @@ static void component(struct container *c, const char *s, size_t n,
 	}
 	/* cgroupfs kubepods: .../pod<uid>/<container id> */
 	if (all_hex(s, n) && c->pod[0] && !c->id[0]) {
-		set(c->runtime, sizeof(c->runtime), "kubernetes", 10);
-		set(c->id, sizeof(c->id), s, n);
+		found(c, "kubernetes", s, n);
 	}
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Which container a process belongs to, as far as its cgroup path tells:
- * docker, containerd (CRI), cri-o, podman, lxc, and Kubernetes pods.
+ * docker, containerd (CRI), cri-o, podman, lxc, systemd-nspawn (machined's
+ * scope) and Kubernetes pods.
  */
 #ifndef NSTRACE_INVENTORY_CONTAINER_H
 #define NSTRACE_INVENTORY_CONTAINER_H
@@ -10,7 +11,10 @@
 #include <stdint.h>
 
 struct container {
-	/* "docker", "containerd", "cri-o", "podman", "lxc", "kubernetes" */
+	/*
+	 * "docker", "containerd", "cri-o", "podman", "lxc", "systemd-nspawn",
+	 * "kubernetes"
+	 */
 	char runtime[16];
 	char id[72]; /* the runtime's container id (or lxc name) */
 	char pod[40]; /* Kubernetes pod uid, "" if none */
