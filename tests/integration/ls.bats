@@ -245,14 +245,32 @@ time.sleep(60)
 	ip -n "$A" link add "$VA" type veth peer name "$VB"
 	ino=$(netns_ino "$A")
 	idx=$(ip -n "$A" -j link show "$VA" | jq .[0].ifindex)
+	idb=$(ip -n "$A" -j link show "$VB" | jq .[0].ifindex)
 	run "$NSTRACE" where "$VA"
 	[ "$status" -eq 0 ]
-	assert_eq "$output" "$ino $idx $A" where
+	assert_eq "$output" "$ino $idx $A
+  peer $VB $idb in $ino $A" where
 	run "$NSTRACE" where --json "$VB"
 	[ "$status" -eq 0 ]
 	assert_eq "$(jq -c '.netns' <<<"$output")" \
-		"[{\"inode\":$ino,\"ifindex\":$(ip -n "$A" -j link show "$VB" | jq .[0].ifindex),\"names\":[\"$A\"]}]" \
+		"[{\"inode\":$ino,\"ifindex\":$idb,\"ifname\":\"$VB\",\"names\":[\"$A\"],\"peer\":{\"ifname\":\"$VA\",\"ifindex\":$idx,\"netns\":$ino,\"netns_names\":[\"$A\"]}}]" \
 		"where --json"
+	# By ifindex in a netns given by name, inode or path.
+	for n in "$A" "$ino" "net:[$ino]" "/run/netns/$A"; do
+		run "$NSTRACE" where --netns "$n" "$idb"
+		[ "$status" -eq 0 ]
+		assert_eq "$output" "$ino $idb $A
+  peer $VA $idx in $ino $A" "where --netns $n"
+	done
+	run "$NSTRACE" where --netns "$A" 999999
+	[ "$status" -eq 1 ]
+	assert_eq "$output" "nstrace where: no interface of index 999999 in network namespace '$A'" "an ifindex it has not"
+	run "$NSTRACE" where --netns "nst$$_nosuch" 1
+	[ "$status" -eq 1 ]
+	assert_eq "$output" "nstrace where: no network namespace 'nst$$_nosuch'" "a netns there is not"
+	run "$NSTRACE" where --netns "$A" "$VA"
+	[ "$status" -eq 2 ]
+	assert_eq "${lines[0]}" "nstrace where: not an ifindex (with --netns): '$VA'" "a name with --netns"
 }
 
 @test "pids NAME: the processes ip netns exec runs in it" {

@@ -369,6 +369,64 @@ cgroup2_root() {
 	CG=
 }
 
+@test "--host-root: a docker-like container's name from its state, kept by its netns to its death" {
+	root=$(cgroup2_root)
+	[ -n "$root" ] || skip_or_fail "no cgroup v2 hierarchy mounted"
+	id=$(printf '%s' "nmh$$" | sha256sum | cut -c1-64)
+	mkdir -p "$root/system.slice"
+	CG=$root/system.slice/docker-$id.scope
+	mkdir "$CG"
+	# The runtime's state, under a host root as a DaemonSet mounts it; a
+	# name with an escape sequence and a quote in it.
+	host=$BATS_TEST_TMPDIR/host
+	mkdir -p "$host/var/lib/docker/containers/$id"
+	printf '{"ID":"%s","Name":"/web\\u001b[31m\\"x","NetworkSettings":{"SandboxKey":"/var/run/docker/netns/0123abcd"}}\n' \
+		"$id" >"$host/var/lib/docker/containers/$id/config.v2.json"
+	name=$(printf 'web\033[31m"x')
+	ctr=$(jq -nc --arg id "$id" --arg n "$name" '{runtime: "docker", id: $id, name: $n}')
+	ip netns add "$A"
+	ia=$(netns_ino "$A")
+	start_nstrace --host-root "$host"
+	sh -c "echo \$\$ > '$CG/cgroup.procs' && exec ip netns exec '$A' sleep 1000" &
+	BG=$!
+	wait_for comm_is "$BG" sleep
+	ip -n "$A" link add "$VA" type veth peer name "$VB"
+	wait_events 1 "$(dev_event create "$VA" "$ia")"
+	# Its last process gone, the netns (held by its name) stays the
+	# container's: as a runtime's bind mount holds it after a stop.
+	kill "$BG"
+	wait "$BG" || true
+	BG=
+	ip -n "$A" link del "$VA"
+	wait_events 1 "$(dev_event delete "$VA" "$ia")"
+	ip netns del "$A"
+	wait_events 1 ".event == \"ns.destroy\" and .ns == $ia"
+	stop_nstrace
+
+	e=$(one "$(dev_event create "$VA" "$ia")")
+	assert_eq "$(jq -c .netns_container <<<"$e")" "$ctr" "netns_container at the creation"
+	e=$(one "$(dev_event delete "$VA" "$ia") and .ifindex > 0 and (.peer_netns | not)")
+	assert_eq "$(jq -c .netns_pids <<<"$e")" null "netns_pids once its process is gone"
+	assert_eq "$(jq -c .netns_container <<<"$e")" "$ctr" "netns_container with no process left"
+	e=$(one ".event == \"ns.destroy\" and .ns == $ia")
+	assert_eq "$(jq -c .ns_container <<<"$e")" "$ctr" "ns_container of its ns.destroy"
+	# No other netns claimed: the host's least of all.
+	assert_eq "$(count ".ns_type == \"net\" and (.from_ns_container != null or
+		((.netns_container // .ns_container // .to_ns_container) != null and (.netns // .ns // .to_ns) != $ia))")" \
+		0 "events of other network namespaces with the container"
+	rmdir "$CG"
+	CG=
+}
+
+@test "--host-root that is not a directory: one line, exit 2" {
+	run "$NSTRACE" --host-root "$BATS_TEST_TMPDIR/nosuch"
+	[ "$status" -eq 2 ]
+	assert_eq "${lines[0]}" "nstrace: host root is not a directory: '$BATS_TEST_TMPDIR/nosuch'" "the refusal"
+	run "$NSTRACE" ls --host-root /etc/hostname
+	[ "$status" -eq 2 ]
+	assert_eq "${lines[0]}" "nstrace ls: host root is not a directory: '/etc/hostname'" "ls's refusal"
+}
+
 @test "churn: every name added and removed comes out once, in order" {
 	start_nstrace
 	declare -A ino

@@ -69,6 +69,8 @@ start_ctr() {
 	RUN_PID=$!
 	wait "$RUN_PID"
 	CID=$(cat "$BATS_TEST_TMPDIR/cid")
+	CTR_JSON=$(J runtime=podman "id=$CID" "name=$CTR")
+	declare -gA OWNED=()
 	MAIN=$(podman inspect -f '{{.State.Pid}}' "$CTR")
 	CONMON=$(awk '$1 == "PPid:" {print $2}' "/proc/$MAIN/status")
 	assert_eq "$(cat "/proc/$CONMON/comm")" conmon "the parent of $MAIN"
@@ -156,7 +158,8 @@ no_more() {
 # no container. Else the processes known to be in the namespace, in the
 # order they came, by commas: P? one that may have died before it was
 # shown (dead ones drop out), P@ one in the container's cgroup. The
-# container is the first one shown's; nothing known, neither field.
+# namespace is the container's from the first event that shows one of
+# those, to its death; nothing known, neither field.
 pids_are() {
 	local f=$1 spec=$2 got ino type p t item i=0 ctr=null
 	got=($(jq -r --arg k "${f}_pids" '.[$k] // [] | .[]' <<<"$E"))
@@ -176,12 +179,13 @@ pids_are() {
 		assert_eq "$(jq -c ".${f}_container" <<<"$E")" null "${f}_container"
 		return 0
 	fi
+	ino=$(jq -r ".$f" <<<"$E")
+	[ -z "${OWNED[$ino]:-}" ] || ctr=$CTR_JSON
 	IFS=, read -ra spec <<<"$spec"
 	for item in "${spec[@]}"; do
 		p=${item%%[?@]*}
 		if [ "${got[i]:-}" = "$p" ]; then
-			[ $i -gt 0 ] || [[ $item != *@* ]] ||
-				ctr=$(J runtime=podman "id=$CID")
+			[[ $item != *@* ]] || ctr=$CTR_JSON
 			i=$((i + 1))
 		elif [[ $item != *'?'* ]]; then
 			echo "${f}_pids: no $p in ${got[*]} ($E)" >&2
@@ -192,12 +196,19 @@ pids_are() {
 		echo "${f}_pids: ${got[*]}, expected ${spec[*]} ($E)" >&2
 		return 1
 	}
+	# Before a process of the container is seen in it, its runtime's
+	# state may have named the netns's bind mount already, or not yet.
+	[ "$ctr" != null ] || [ "$(jq -c ".${f}_container" <<<"$E")" != "$CTR_JSON" ] ||
+		ctr=$CTR_JSON
 	assert_eq "$(jq -c ".${f}_container" <<<"$E")" "$ctr" "${f}_container"
+	# Once it is the container's, it stays the container's.
+	[ "$ctr" = null ] || OWNED[$ino]=1
 }
 
 # is_event JSON [FIELD=SPEC]...: E is JSON, less seq and time, and the
 # _pids and _container of each namespace field are as SPEC (pids_are)
-# says; a field without a SPEC has neither.
+# says; a field without a SPEC has no _pids, and a _container only once
+# the namespace is the container's.
 is_event() {
 	local want=$1 f spec apart
 	shift
@@ -581,4 +592,45 @@ torn_down() {
 	other_deaths
 	expect_runc_joins ipc uts pid mnt
 	no_more
+}
+
+# bats test_tags=host-userland
+@test "where, identify, ls and the snapshot name the container of a netns and of its veth" {
+	local net eth0 hidx hname out
+	start_ctr
+	net=${KEY##*/}
+	eth0=$(ip -n "$net" -j link show eth0 | jq .[0].ifindex)
+	hidx=$(ip -n "$net" -j link show eth0 | jq .[0].link_index)
+	hname=$(ip -j link show | jq -r --argjson i "$hidx" '.[] | select(.ifindex == $i) | .ifname')
+	[ -n "$hname" ] || { echo "no host end of eth0 ($hidx)" >&2; return 1; }
+	ctr_word="podman:${CID:0:12}/$CTR"
+
+	# The host end: its peer's netns is the container's.
+	run "$NSTRACE" where "$hname"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" "${HOSTNS[net]} $hidx
+  peer eth0 $eth0 in ${INO[net]} $net [$ctr_word]" "where $hname"
+	run "$NSTRACE" where --json "$hname"
+	assert_eq "$(jq -c '.netns[0].peer.netns_container' <<<"$output")" "$CTR_JSON" "where --json's peer container"
+	run "$NSTRACE" where --netns "$KEY" "$eth0"
+	[ "$status" -eq 0 ]
+	assert_eq "${lines[1]}" "  container $ctr_word" "where --netns"
+
+	run "$NSTRACE" identify "$MAIN"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" "${INO[net]} $net
+  container $ctr_word" "identify"
+	run "$NSTRACE" ls --json
+	assert_eq "$(jq -c --argjson i "${INO[net]}" '.netns[] | select(.inode == $i) | .containers' <<<"$output")" \
+		"[$CTR_JSON]" "ls --json's containers"
+	run "$NSTRACE" ls
+	[[ "$output" == *"net:[${INO[net]}] $net [$ctr_word]"* ]] ||
+		{ echo "ls: $output" >&2; return 1; }
+
+	start_nstrace --snapshot -e ns.name
+	wait_events 1 '.event == "snapshot.end"'
+	stop_nstrace
+	out=$(one ".event == \"snapshot.netns\" and .inode == ${INO[net]}")
+	assert_eq "$(jq -c .container <<<"$out")" "$CTR_JSON" "snapshot.netns's container"
+	assert_eq "$(count '.event == "snapshot.netns" and .init and .container != null')" 0 "the host's netns has none"
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/runtime.h"
 #include "inventory/view.h"
 
 static void push(struct buf *b, const void *p)
@@ -52,8 +53,32 @@ static void find_containers(struct ls_view *v)
 		    t->ns[NST_NS_NET] == inv->init_ns[NST_NS_NET])
 			continue;
 		v->in_container[i] =
-			container_of_pid(t->pid, &v->containers[i]);
+			container_of_pid(t->pid, &v->containers[i]) &&
+			(runtime_fill(&v->containers[i]), true);
 	}
+}
+
+static void find_owner(struct ls_view *v, struct ns_view *nv)
+{
+	const struct ls_ns *ns = nv->ns;
+
+	if (ns->type < NST_NS_TYPES && v->inv.init_ns[ns->type] == ns->inum)
+		return;
+	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
+		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
+		const struct container *c = ls_view_container(v, t);
+
+		if (c) {
+			nv->owner = *c;
+			nv->owned = true;
+			return;
+		}
+	}
+	for (size_t i = 0; ns->type == NST_NS_NET && i < nv->nmounts; i++)
+		if (runtime_netns_owner(nv->mounts[i].path, &nv->owner)) {
+			nv->owned = true;
+			return;
+		}
 }
 
 static int build(struct ls_view *v, enum inventory_scope scope)
@@ -64,6 +89,8 @@ static int build(struct ls_view *v, enum inventory_scope scope)
 	ns_mounts_collect(&v->mounts, &v->inv);
 	ls_view_index(v);
 	find_containers(v);
+	for (size_t i = 0; i < v->inv.nns; i++)
+		find_owner(v, &v->ns[i]);
 	return 0;
 }
 
@@ -130,6 +157,11 @@ void ls_view_free(struct ls_view *v)
 	ns_mounts_free(&v->mounts);
 	inventory_free(&v->inv);
 	memset(v, 0, sizeof(*v));
+}
+
+const struct container *ls_view_ns_container(const struct ns_view *nv)
+{
+	return nv->owned ? &nv->owner : NULL;
 }
 
 const struct ns_view *ls_view_ns(const struct ls_view *v, uint32_t inum)

@@ -29,6 +29,12 @@ struct ns_view {
 	size_t nmounts;
 	const struct ls_dev *devs; /* netns only, in the kernel's order */
 	size_t ndevs;
+	/*
+	 * The first container of its processes' or, for a netns held by a
+	 * runtime's bind mount, that runtime's; never an initial namespace.
+	 */
+	struct container owner;
+	bool owned;
 };
 
 struct ls_view {
@@ -59,6 +65,8 @@ const struct ls_task *ls_view_task(const struct ls_view *v, uint32_t pid);
 /* Its container, or NULL. */
 const struct container *ls_view_container(const struct ls_view *v,
 					  const struct ls_task *t);
+/* nv's container (its owner above), or NULL. */
+const struct container *ls_view_ns_container(const struct ns_view *nv);
 /* The device of nv with that ifindex, or NULL. */
 const struct ls_dev *ls_view_dev(const struct ns_view *nv, uint32_t ifindex);
 /* The device of nv with that name (names are unique in a netns), or NULL. */

@@ -5,6 +5,8 @@
  * each use adds to the ones before.
  */
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "lib/enums.h"
 #include "lib/hostport.h"
@@ -78,6 +80,26 @@ static bool parse_mark(void *field, const char *value, const char **shown)
 static bool parse_refresh(void *field, const char *value, const char **shown)
 {
 	return cli_ms(value, 0, 3600, field);
+}
+
+static bool parse_dir(void *field, const char *value, const char **shown)
+{
+	struct stat st;
+
+	if (stat(value, &st) || !S_ISDIR(st.st_mode))
+		return false;
+	*(const char **)field = value;
+	return true;
+}
+
+static bool parse_pod(void *field, const char *value, const char **shown)
+{
+	const char *slash = strchr(value, '/');
+
+	if (!slash || slash == value || !slash[1] || strchr(slash + 1, '/'))
+		return false;
+	*(const char **)field = value;
+	return true;
 }
 
 static void show_version(FILE *out)
@@ -201,6 +223,30 @@ const struct cli_opt options[OPT_COUNT] = {
 			     "or seq:N (the line with that seq); default: the end",
 		     .parse = cli_at,
 		     .refused = "not an RFC 3339 time nor seq:N" },
+	[OPT_HOST_ROOT] = { .name = "host-root",
+			    .value = "DIR",
+			    .help = "read the container runtimes' state (/run,\n"
+				    "/var) under DIR: the host's, mounted in a pod",
+			    .parse = parse_dir,
+			    .refused = "host root is not a directory" },
+	[OPT_CONTAINER] = { .name = "container",
+			    .value = "NAME|ID",
+			    .help = "only events of this container: of its\n"
+				    "namespaces, or of its processes",
+			    .parse = cli_name,
+			    .refused = "empty container name" },
+	[OPT_POD] = { .name = "pod",
+		      .value = "NAMESPACE/NAME",
+		      .help = "only events of this Kubernetes pod's\n"
+			      "containers",
+		      .parse = parse_pod,
+		      .refused = "a pod is NAMESPACE/NAME" },
+	[OPT_NETNS] = { .name = "netns",
+			.value = "NETNS",
+			.help = "IFNAME is an ifindex in NETNS: a name (ip\n"
+				"netns), inode, net:[INODE] or nsfs path",
+			.parse = cli_name,
+			.refused = "empty network namespace" },
 	[OPT_VERSION] = { .name = "version",
 			  .letter = 'V',
 			  .help = "the version",

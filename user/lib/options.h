@@ -35,6 +35,10 @@ enum opt_id {
 	OPT_MARK, /* uint64_t: milliseconds */
 	OPT_REFRESH, /* uint64_t: milliseconds, 0: never on a clock */
 	OPT_AT, /* struct cli_at: replay's cut-off */
+	OPT_HOST_ROOT, /* const char *: a directory; NULL: / */
+	OPT_CONTAINER, /* const char *: a name or an id's start */
+	OPT_POD, /* const char *: NAMESPACE/NAME */
+	OPT_NETNS, /* const char *: a netns as users name it */
 	OPT_VERSION, /* none: prints the version */
 	OPT_COUNT,
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
 
+#include "inventory/container_fmt.h"
 #include "lib/enums.h"
 #include "lib/json.h"
 #include "lib/netfmt.h"
@@ -34,18 +35,6 @@ static void mount_obj(struct jw *j, const struct ns_mount *m, bool holder)
 	jw_key_str(j, "path", m->path);
 	jw_key_u(j, "mntns", m->mntns);
 	jw_key_u(j, "pid", m->pid);
-	jw_obj_close(j);
-}
-
-static void container_obj(struct jw *j, const struct container *c)
-{
-	jw_obj_open(j);
-	if (c->id[0]) {
-		jw_key_strn(j, "runtime", c->runtime, sizeof(c->runtime));
-		jw_key_strn(j, "id", c->id, sizeof(c->id));
-	}
-	if (c->pod[0])
-		jw_key_strn(j, "pod", c->pod, sizeof(c->pod));
 	jw_obj_close(j);
 }
 
@@ -93,7 +82,7 @@ static void processes_array(struct jw *j, const struct ls_view *v,
 			jw_key_bool(j, "kthread", true);
 		if (c) {
 			jw_key(j, "container");
-			container_obj(j, c);
+			container_json(j, c);
 		}
 		jw_obj_close(j);
 	}
@@ -121,12 +110,19 @@ static void containers_array(struct jw *j, const struct ls_view *v,
 {
 	jw_key(j, "containers");
 	jw_arr_open(j);
+	size_t n = 0;
+
 	for (size_t i = 0; i < PTRS_N(nv->tasks); i++) {
 		const struct container *c = first_in_container(v, nv, i);
 
-		if (c)
-			container_obj(j, c);
+		if (c) {
+			container_json(j, c);
+			n++;
+		}
 	}
+	/* No process of its left: the runtime whose bind mount holds it. */
+	if (!n && ls_view_ns_container(nv))
+		container_json(j, ls_view_ns_container(nv));
 	jw_arr_close(j);
 }
 
@@ -343,30 +339,55 @@ void ls_json_pids(struct buf *b, const struct ns_view *nv)
 	ls_json_end(&j);
 }
 
-size_t ls_json_where(struct buf *b, const struct ls_view *v, const char *ifname)
+/* A veth's other end, and its netns when nstrace sees that one. */
+static void where_peer(struct jw *j, const struct ls_view *v,
+		       const struct ls_dev *d)
 {
-	size_t found = 0;
+	const struct ns_view *pv = ls_view_ns(v, d->peer_netns);
+
+	jw_key(j, "peer");
+	jw_obj_open(j);
+	jw_key_strn(j, "ifname", d->peer_name, sizeof(d->peer_name));
+	jw_key_u(j, "ifindex", d->peer_ifindex);
+	jw_key_u(j, "netns", d->peer_netns);
+	if (pv) {
+		jw_key(j, "netns_names");
+		names_array(j, pv);
+		if (ls_view_ns_container(pv)) {
+			jw_key(j, "netns_container");
+			container_json(j, ls_view_ns_container(pv));
+		}
+	}
+	jw_obj_close(j);
+}
+
+void ls_json_where(struct buf *b, const struct ls_view *v, const char *arg,
+		   const struct ls_where *hits, size_t n)
+{
 	struct jw j;
 
 	ls_json_begin(&j, b);
-	jw_key_str(&j, "interface", ifname);
+	jw_key_str(&j, "interface", arg);
 	jw_key(&j, "netns");
 	jw_arr_open(&j);
-	for (size_t i = 0; i < v->inv.nnets; i++) {
-		const struct ns_view *nv = ls_view_ns(v, v->inv.nets[i].inum);
-		const struct ls_dev *d = ls_view_dev_named(nv, ifname);
+	for (size_t i = 0; i < n; i++) {
+		const struct ns_view *nv = hits[i].nv;
+		const struct ls_dev *d = hits[i].d;
 
-		if (!d)
-			continue;
 		jw_obj_open(&j);
 		jw_key_u(&j, "inode", nv->ns->inum);
 		jw_key_u(&j, "ifindex", d->ifindex);
+		jw_key_strn(&j, "ifname", d->name, sizeof(d->name));
 		jw_key(&j, "names");
 		names_array(&j, nv);
+		if (ls_view_ns_container(nv)) {
+			jw_key(&j, "container");
+			container_json(&j, ls_view_ns_container(nv));
+		}
+		if (d->peer_netns)
+			where_peer(&j, v, d);
 		jw_obj_close(&j);
-		found++;
 	}
 	jw_arr_close(&j);
 	ls_json_end(&j);
-	return found;
 }

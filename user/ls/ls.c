@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "inventory/container_fmt.h"
+#include "inventory/runtime.h"
 #include "lib/cli.h"
 #include "lib/escape.h"
 #include "lib/options.h"
@@ -19,6 +21,9 @@ struct ls_opts {
 	uint32_t type_mask; /* 0: the netns view */
 	const char *arg; /* the query's one argument */
 	uint32_t pid; /* identify's, read from arg */
+	const char *host_root; /* the runtimes' state under it; NULL: / */
+	const char *netns; /* where: arg is an ifindex in this netns */
+	uint32_t ifindex; /* where --netns, read from arg */
 };
 
 #define FIELD(f) offsetof(struct ls_opts, f)
@@ -31,11 +36,20 @@ static const struct cli_use ls_opts_used[] = {
 		  "net,mnt,uts,ipc,pid,user,cgroup,time",
 	  .adds = true },
 	{ .opt = &options[OPT_ALL], .field = FIELD(type_mask) },
+	{ .opt = &options[OPT_HOST_ROOT], .field = FIELD(host_root) },
 	{},
 };
 
 static const struct cli_use query_opts_used[] = {
 	{ .opt = &options[OPT_JSON], .field = FIELD(json) },
+	{ .opt = &options[OPT_HOST_ROOT], .field = FIELD(host_root) },
+	{},
+};
+
+static const struct cli_use where_opts_used[] = {
+	{ .opt = &options[OPT_JSON], .field = FIELD(json) },
+	{ .opt = &options[OPT_HOST_ROOT], .field = FIELD(host_root) },
+	{ .opt = &options[OPT_NETNS], .field = FIELD(netns) },
 	{},
 };
 
@@ -47,15 +61,17 @@ const struct cli_cmd ls_cli = {
 };
 
 /* A query's one operand; what follows it is not an option. */
-#define QUERY(operand, missing_what)                               \
+#define QUERY_OPERAND(operand, missing_what)                       \
 	.operands = operand, .min_operands = 1, .max_operands = 1, \
 	.operand_field = FIELD(arg), .missing = missing_what,      \
-	.options_first = true, .opts = query_opts_used
+	.options_first = true
+#define QUERY(operand, missing_what) \
+	QUERY_OPERAND(operand, missing_what), .opts = query_opts_used
 
 const struct cli_cmd identify_cli = {
 	.name = "identify",
-	.about =
-		"The network namespace of process PID: its inode, then its names.",
+	.about = "The network namespace of process PID: its inode, then its\n"
+		 "names; then the process's container, when it is in one.",
 	QUERY("PID", "missing the process id"),
 };
 
@@ -69,9 +85,12 @@ const struct cli_cmd pids_cli = {
 
 const struct cli_cmd where_cli = {
 	.name = "where",
-	.about = "The network namespaces that have an interface named IFNAME,\n"
-		 "one per line: inode, ifindex, names.",
-	QUERY("IFNAME", "missing the interface name"),
+	.about = "The network namespaces that have an interface named IFNAME\n"
+		 "(or, with --netns, the interface of that ifindex there), one\n"
+		 "per line: inode, ifindex, names; then the namespace's\n"
+		 "container and a veth's peer, on lines of their own.",
+	QUERY_OPERAND("IFNAME", "missing the interface name"),
+	.opts = where_opts_used,
 };
 
 /* One command of this file: what it takes, and what it answers. */
@@ -101,6 +120,8 @@ static int run(const struct ls_cmd *c, int argc, char **argv)
 
 	if (!cli_command(c->cli, &o, argc, argv, &rc))
 		return rc;
+	if (o.host_root)
+		runtime_set_root(o.host_root);
 	if (c->refused && (why = c->refused(&o)))
 		return cli_refuse(c->cli, stderr, why, o.arg);
 	if (netns_view(&o) ? ls_view_build_netns(&v) : ls_view_build(&v))
@@ -172,6 +193,7 @@ static int identify_answer(struct buf *b, const struct ls_view *v,
 {
 	const struct ls_task *t = ls_view_task(v, o->pid);
 	const struct ns_view *nv = t ? ls_view_ns(v, t->ns[NST_NS_NET]) : NULL;
+	const struct container *ctr;
 
 	if (!t) {
 		fprintf(stderr, "nstrace identify: no process with pid %u\n",
@@ -190,6 +212,14 @@ static int identify_answer(struct buf *b, const struct ls_view *v,
 		buf_addf(b, "%u", nv->ns->inum);
 		names_suffix(b, nv);
 		buf_addc(b, '\n');
+		ctr = ls_view_container(v, t);
+		if (ctr) {
+			buf_adds(b, "  container ");
+			container_text(b, ctr);
+			buf_adds(b, nv->ns->inum == v->inv.init_ns[NST_NS_NET] ?
+					    " host-network\n" :
+					    "\n");
+		}
 	}
 	return 0;
 }
@@ -265,42 +295,112 @@ int pids_main(int argc, char **argv)
 	return run(&pids, argc, argv);
 }
 
-/* "INODE IFINDEX NAMES..." a line; how many. */
-static size_t text_where(struct buf *b, const struct ls_view *v,
-			 const char *ifname)
+/* "  container WORD", when nv has one. */
+static void container_line(struct buf *b, const struct ns_view *nv)
 {
-	size_t found = 0;
+	if (!ls_view_ns_container(nv))
+		return;
+	buf_adds(b, "  container ");
+	container_text(b, ls_view_ns_container(nv));
+	buf_addc(b, '\n');
+}
 
-	for (size_t i = 0; i < v->inv.nnets; i++) {
-		const struct ns_view *nv = ls_view_ns(v, v->inv.nets[i].inum);
-		const struct ls_dev *d = ls_view_dev_named(nv, ifname);
+/*
+ * "INODE IFINDEX NAMES..." a line, as before; then, each on its own line,
+ * the netns's container and a veth's peer: "  peer IFNAME IFINDEX in
+ * INODE NAMES... [CONTAINER]".
+ */
+static void text_where(struct buf *b, const struct ls_view *v,
+		       const struct ls_where *hits, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct ns_view *nv = hits[i].nv, *pv;
+		const struct ls_dev *d = hits[i].d;
 
-		if (!d)
-			continue;
 		buf_addf(b, "%u %u", nv->ns->inum, d->ifindex);
 		names_suffix(b, nv);
 		buf_addc(b, '\n');
-		found++;
+		container_line(b, nv);
+		if (!d->peer_netns)
+			continue;
+		buf_adds(b, "  peer ");
+		text_str(b, d->peer_name, strnlen(d->peer_name,
+						  sizeof(d->peer_name)));
+		buf_addf(b, " %u in %u", d->peer_ifindex, d->peer_netns);
+		pv = ls_view_ns(v, d->peer_netns);
+		if (pv)
+			names_suffix(b, pv);
+		if (pv && ls_view_ns_container(pv)) {
+			buf_adds(b, " [");
+			container_text(b, ls_view_ns_container(pv));
+			buf_addc(b, ']');
+		}
+		buf_addc(b, '\n');
 	}
-	return found;
 }
 
 static const char *where_refused(struct ls_opts *o)
 {
+	if (o->netns)
+		return parse_u32(o->arg, &o->ifindex) && o->ifindex ?
+			       NULL :
+			       "not an ifindex (with --netns)";
 	return *o->arg && strlen(o->arg) < NST_IFNAME_LEN ?
 		       NULL :
 		       "not an interface name";
 }
 
+/* Every netns with a device of that name; or, with --netns, the one. */
+static size_t where_find(const struct ls_view *v, const struct ls_opts *o,
+			 struct ls_where *hits)
+{
+	const struct ns_view *nv;
+	size_t n = 0;
+
+	if (o->netns) {
+		nv = find_netns(v, o->netns);
+		hits[0].nv = nv;
+		hits[0].d = nv ? ls_view_dev(nv, o->ifindex) : NULL;
+		return hits[0].d ? 1 : 0;
+	}
+	for (size_t i = 0; i < v->inv.nnets; i++) {
+		nv = ls_view_ns(v, v->inv.nets[i].inum);
+		hits[n].nv = nv;
+		hits[n].d = ls_view_dev_named(nv, o->arg);
+		if (hits[n].d)
+			n++;
+	}
+	return n;
+}
+
 static int where_answer(struct buf *b, const struct ls_view *v,
 			const struct ls_opts *o)
 {
-	if (o->json ? ls_json_where(b, v, o->arg) : text_where(b, v, o->arg))
+	struct ls_where *hits = calloc(v->inv.nnets + 1, sizeof(*hits));
+	size_t n;
+
+	if (!hits)
+		abort();
+	n = where_find(v, o, hits);
+	if (n && o->json)
+		ls_json_where(b, v, o->arg, hits, n);
+	else if (n)
+		text_where(b, v, hits, n);
+	free(hits);
+	if (n)
 		return 0;
+	if (!o->netns)
+		fprintf(stderr,
+			"nstrace where: no interface named '%s' in any network namespace\n",
+			shown(b, o->arg));
+	else if (!find_netns(v, o->netns))
+		fprintf(stderr, "nstrace where: no network namespace '%s'\n",
+			shown(b, o->netns));
+	else
+		fprintf(stderr,
+			"nstrace where: no interface of index %u in network namespace '%s'\n",
+			o->ifindex, shown(b, o->netns));
 	b->len = 0;
-	fprintf(stderr,
-		"nstrace where: no interface named '%s' in any network namespace\n",
-		shown(b, o->arg));
 	return 1;
 }
 

@@ -29,8 +29,14 @@ void ls_text_namespaces(struct buf *b, const struct ls_view *v,
 void ls_json_identify(struct buf *b, const struct ls_view *v, uint32_t pid,
 		      const struct ns_view *nv);
 void ls_json_pids(struct buf *b, const struct ns_view *nv);
-size_t ls_json_where(struct buf *b, const struct ls_view *v,
-		     const char *ifname);
+/* An interface where found, in its netns. */
+struct ls_where {
+	const struct ns_view *nv;
+	const struct ls_dev *d;
+};
+/* arg: what was asked, the name or (--netns) the ifindex. */
+void ls_json_where(struct buf *b, const struct ls_view *v, const char *arg,
+		   const struct ls_where *hits, size_t n);
 
 /*
  * For documents of the same shape (replay): the document's open and its

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inventory/container_fmt.h"
 #include "lib/escape.h"
 #include "lib/netfmt.h"
 #include "ls/render.h"
@@ -149,25 +150,15 @@ static void header_line(struct buf *b, const struct ls_view *v,
 			const struct ns_view *nv)
 {
 	size_t start = b->len;
-	bool container = false;
 
 	buf_addf(b, "net:[%u]", nv->ns->inum);
 	if (nv->ns->flags & LS_NS_INIT)
 		buf_adds(b, " init");
 	if (nv->nmounts && (buf_addc(b, ' '), 1))
 		ls_netns_names(b, nv, ",");
-	for (size_t i = 0; i < PTRS_N(nv->tasks) && !container; i++) {
-		const struct ls_task *t = PTRS_AT(nv->tasks, struct ls_task, i);
-		const struct container *c = ls_view_container(v, t);
-
-		if (!c)
-			continue;
-		container = true;
+	if (ls_view_ns_container(nv)) {
 		buf_adds(b, " [");
-		if (c->id[0])
-			buf_addf(b, "%s %.12s", c->runtime, c->id);
-		if (c->pod[0])
-			buf_addf(b, "%spod %.8s", c->id[0] ? ", " : "", c->pod);
+		container_text(b, ls_view_ns_container(nv));
 		buf_addc(b, ']');
 	}
 	if (nv->net && (nv->net->flags & LS_NS_DYING))

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inventory/runtime.h"
 #include "trace/nscache.h"
 
 /* Below this many known processes, no full liveness sweep is worth it... */
@@ -18,6 +19,14 @@
  */
 #define SWEEP_EVERY_NS (5 * 1000000000ULL)
 #define SWEEP_AFTER_NEW 32
+/*
+ * A container's netns outlives its last process for as long as its
+ * teardown takes (a runtime's bind mount removed after the stop, the
+ * kernel's cleanup work): its owner is kept that long for its ns.destroy.
+ * ns.destroy forgets it at once; this bounds what a stream without
+ * ns.destroy (-e, -t) keeps.
+ */
+#define OWNED_KEEP_NS (60 * 1000000000ULL)
 
 struct nsc_task {
 	uint32_t tid;
@@ -49,7 +58,15 @@ struct nsc_entry {
 	bool changed;
 	uint32_t shown[NSC_SHOW_PIDS];
 	uint32_t nshown;
-	struct nsc_task *first; /* the one whose container is shown */
+	/*
+	 * Its container: the first seen in it of its processes' or, for a
+	 * netns held by a bind mount, the runtime's that made the mount. It
+	 * stays until the namespace dies, when no process may be left.
+	 */
+	struct container owner;
+	bool owned;
+	bool looked; /* for an owner since its processes or names changed */
+	uint64_t empty_since; /* owned, with no process nor name left: when */
 };
 
 static uint64_t ns_key(uint32_t type, uint32_t inum)
@@ -163,6 +180,11 @@ static void entry_drop_if_empty(struct nscache *c, struct nsc_entry *e)
 {
 	if (e->nnames || e->ntasks)
 		return;
+	if (e->owned && e->type == NST_NS_NET) {
+		if (!e->empty_since)
+			e->empty_since = c->now_ns();
+		return;
+	}
 	hmap_del(&c->ns, ns_key(e->type, e->inum));
 	entry_free(e);
 }
@@ -177,6 +199,8 @@ static void entry_add_task(struct nsc_entry *e, struct nsc_task *t)
 	}
 	e->tasks[e->ntasks++] = t;
 	e->changed = true;
+	e->looked = false;
+	e->empty_since = 0;
 }
 
 static void entry_remove_task(struct nsc_entry *e, const struct nsc_task *t)
@@ -302,6 +326,7 @@ static void netns_gone(struct nscache *c, uint32_t inum, uint64_t cookie)
 
 void nscache_seed(struct nscache *c, const struct inventory *inv)
 {
+	memcpy(c->init_ns, inv->init_ns, sizeof(c->init_ns));
 	for (size_t i = 0; i < inv->nnets; i++)
 		learn_cookie(c, inv->nets[i].inum, inv->nets[i].cookie);
 	for (size_t i = 0; i < inv->ntasks; i++) {
@@ -334,6 +359,8 @@ void nscache_name_add(struct nscache *c, uint32_t type, uint32_t inum,
 	slash = strrchr(e->paths[n], '/');
 	e->names[n] = slash && slash[1] ? slash + 1 : e->paths[n];
 	e->nnames = n + 1;
+	e->looked = false;
+	e->empty_since = 0;
 }
 
 void nscache_name_remove(struct nscache *c, uint32_t type, uint32_t inum,
@@ -518,9 +545,48 @@ static const struct container *task_container(struct nscache *c,
 {
 	if (t->container_gen != c->gen) {
 		t->has_container = container_of_pid(t->tid, &t->container);
+		if (t->has_container)
+			runtime_fill(&t->container);
 		t->container_gen = c->gen;
 	}
 	return t->has_container ? &t->container : NULL;
+}
+
+const struct container *nscache_task_container(struct nscache *c,
+					       uint32_t tid)
+{
+	return tid ? task_container(c, task_get(c, tid)) : NULL;
+}
+
+/*
+ * Looked for when what it holds changes, not per event: a process that
+ * joins a container's cgroup later, without moving, is not seen. The
+ * initial namespaces are the host's, whichever containers share them
+ * (--network host).
+ */
+static void entry_attribute(struct nscache *c, struct nsc_entry *e)
+{
+	const struct container *ct;
+
+	if (e->owned || e->looked || e->inum == c->init_ns[e->type])
+		return;
+	e->looked = true;
+	for (uint32_t i = 0; i < e->nshown; i++) {
+		ct = task_container(c, e->tasks[i]);
+		if (ct) {
+			e->owner = *ct;
+			e->owned = true;
+			return;
+		}
+	}
+	for (uint32_t i = 0; e->type == NST_NS_NET && i < e->nnames; i++)
+		if (runtime_netns_owner(e->paths[i], &e->owner)) {
+			e->owned = true;
+			return;
+		}
+	/* A bind mount's runtime may write its state after the mount. */
+	if (e->nnames)
+		e->looked = false;
 }
 
 static void entry_refresh(struct nscache *c, struct nsc_entry *e)
@@ -528,14 +594,11 @@ static void entry_refresh(struct nscache *c, struct nsc_entry *e)
 	uint32_t i = 0;
 
 	e->nshown = 0;
-	e->first = NULL;
 	while (i < e->ntasks && e->nshown < NSC_SHOW_PIDS) {
 		struct nsc_task *t = e->tasks[i];
 
 		if (!task_alive_in(c, t, e))
 			continue; /* out of e->tasks now: i holds the next */
-		if (!e->nshown)
-			e->first = t;
 		e->shown[e->nshown++] = t->tid;
 		i++;
 	}
@@ -553,15 +616,22 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 		return false;
 	if (e->view_gen != c->gen || e->changed)
 		entry_refresh(c, e);
+	entry_attribute(c, e);
 	if (!e->nnames && !e->ntasks) {
 		entry_drop_if_empty(c, e);
-		return false;
+		if (!e->owned || e->type != NST_NS_NET)
+			return false;
 	}
 	v->names = e->names;
 	v->nnames = e->nnames;
 	memcpy(v->pids, e->shown, e->nshown * sizeof(v->pids[0]));
 	v->npids = e->nshown;
-	v->container = e->first ? task_container(c, e->first) : NULL;
+	if (e->owned) {
+		/* Its runtime may write the names after the first look. */
+		if (!e->owner.name[0] && !e->owner.pod_name[0])
+			runtime_fill(&e->owner);
+		v->container = &e->owner;
+	}
 	return v->nnames || v->npids || v->container;
 }
 
@@ -587,9 +657,35 @@ static void sweep(struct nscache *c)
 	c->swept_ns = c->now_ns();
 }
 
+/* Owned netns entries left empty longer than OWNED_KEEP_NS. */
+static void forget_owned(struct nscache *c, uint64_t now)
+{
+	struct nsc_entry **old = malloc(c->ns.n * sizeof(*old) + 1);
+	size_t nold = 0;
+
+	if (!old)
+		abort();
+	for (size_t i = 0; i < c->ns.cap; i++) {
+		struct nsc_entry *e = hmap_at(&c->ns, i);
+
+		if (e && e->empty_since && now - e->empty_since > OWNED_KEEP_NS)
+			old[nold++] = e;
+	}
+	for (size_t i = 0; i < nold; i++) {
+		hmap_del(&c->ns, ns_key(old[i]->type, old[i]->inum));
+		entry_free(old[i]);
+	}
+	free(old);
+	c->owned_swept_ns = now;
+}
+
 void nscache_tick(struct nscache *c)
 {
+	uint64_t now = c->now_ns();
+
 	c->gen++;
+	if (now - c->owned_swept_ns >= SWEEP_EVERY_NS)
+		forget_owned(c, now);
 	if (c->tasks.n >= c->sweep_at ||
 	    (c->tasks.n >= c->swept_n + SWEEP_AFTER_NEW &&
 	     c->now_ns() - c->swept_ns >= SWEEP_EVERY_NS))

@@ -42,11 +42,14 @@ struct nscache {
 	 * whose removal from the mount table may come after its death.
 	 */
 	struct hmap gone;
+	/* The host's namespaces, by type: no container's. */
+	uint32_t init_ns[NST_NS_TYPES];
 	uint64_t gen; /* the batch: liveness is checked once per batch */
 	uint64_t stamp; /* counts what was learnt, to order it */
 	size_t sweep_at; /* tasks known: the next full check of liveness */
 	size_t swept_n; /* tasks known right after the last one */
 	uint64_t swept_ns; /* when it ran, by now_ns */
+	uint64_t owned_swept_ns; /* when empty owned entries were last let go */
 	uint64_t (*now_ns)(void); /* CLOCK_MONOTONIC */
 	/* A process's start time, or a negative errno: /proc/TID/stat. */
 	int (*read_start)(uint32_t tid, uint64_t *start);
@@ -85,6 +88,12 @@ uint64_t nscache_netns_cookie(const struct nscache *c, uint32_t inum);
  */
 uint64_t nscache_name_cookie(struct nscache *c, uint32_t inum, bool added);
 
+/*
+ * The container of process tid, as its cgroup says, read at most once a
+ * batch; NULL: none. Valid until the cache next changes.
+ */
+const struct container *nscache_task_container(struct nscache *c,
+					       uint32_t tid);
 /* false when there is nothing to say of it. */
 bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 		  struct nsc_view *v);

@@ -25,12 +25,15 @@ static const struct cli_use trace_opts[] = {
 	{ .opt = &options[OPT_METRICS], .field = FIELD(metrics) },
 	{ .opt = &options[OPT_TYPE], .field = FIELD(stream.ns_mask) },
 	{ .opt = &options[OPT_PID], .field = FIELD(stream.pid) },
+	{ .opt = &options[OPT_CONTAINER], .field = FIELD(container) },
+	{ .opt = &options[OPT_POD], .field = FIELD(pod) },
 	{ .opt = &options[OPT_EVENT], .field = FIELD(stream.ev_mask) },
 	{ .opt = &options[OPT_BTF], .field = FIELD(stream.btf) },
 	{ .opt = &options[OPT_BUFFER_SIZE],
 	  .field = FIELD(stream.buffer_size) },
 	{ .opt = &options[OPT_BACKEND], .field = FIELD(stream.backend) },
 	{ .opt = &options[OPT_NO_NAMES], .field = FIELD(no_names) },
+	{ .opt = &options[OPT_HOST_ROOT], .field = FIELD(host_root) },
 	{ .opt = &options[OPT_SNAPSHOT], .field = FIELD(snapshot) },
 	{ .opt = &options[OPT_VERBOSE], .field = FIELD(stream.verbose) },
 	{ .opt = &options[OPT_VERSION] },
@@ -63,6 +66,8 @@ enum cli_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 		refused = "--max-files needs --max-size";
 	else if (o->metrics_ms && !o->metrics_file)
 		refused = "--metrics-interval needs --metrics-file";
+	else if ((o->container || o->pod) && o->no_names)
+		refused = "--container and --pod need the containers --no-names leaves out";
 	if (refused) {
 		cli_refuse(&trace_cli, err, refused, NULL);
 		return CLI_USAGE;

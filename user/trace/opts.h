@@ -15,6 +15,9 @@ struct opts {
 	bool json;
 	bool no_names; /* no names, pids or containers; no ns.name events */
 	bool snapshot; /* the inventory first, and again after a loss */
+	const char *host_root; /* the runtimes' state under it; NULL: / */
+	const char *container; /* --container: a name or an id's start */
+	const char *pod; /* --pod: NAMESPACE/NAME */
 	const char *output; /* NULL: stdout */
 	uint64_t max_size; /* bytes; 0: output never rotates */
 	uint32_t max_files; /* rotated files kept, with max_size */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "inventory/container_fmt.h"
 #include "lib/enums.h"
 #include "lib/escape.h"
 #include "lib/json.h"
@@ -216,19 +217,6 @@ static void json_devs(struct jw *j, const struct field *f)
 	jw_arr_close(j);
 }
 
-/* Each part only when the cgroup path told it. */
-static void json_container(struct jw *j, const struct container *c)
-{
-	const char *keys[] = { "runtime", "id", "pod" };
-	const char *vals[] = { c->runtime, c->id, c->pod };
-
-	jw_obj_open(j);
-	for (size_t i = 0; i < 3; i++)
-		if (vals[i][0])
-			jw_key_str(j, keys[i], vals[i]);
-	jw_obj_close(j);
-}
-
 static void json_field(struct jw *j, const struct field *f)
 {
 	jw_key(j, f->key);
@@ -263,7 +251,7 @@ static void json_field(struct jw *j, const struct field *f)
 		jw_arr_close(j);
 		break;
 	case FIELD_CONTAINER:
-		json_container(j, f->ctr);
+		container_json(j, f->ctr);
 		break;
 	case FIELD_BOOL:
 		jw_bool(j, f->u);
@@ -312,24 +300,6 @@ static void pad_to(struct buf *b, size_t start, int width)
 {
 	while (b->len - start < (size_t)width)
 		buf_addc(b, ' ');
-}
-
-/*
- * runtime:id, the id cut to the 12 characters runtimes show; then the
- * Kubernetes pod, when there is one.
- */
-static void text_container(struct buf *b, const struct container *c)
-{
-	if (c->runtime[0])
-		text_str(b, c->runtime, sizeof(c->runtime));
-	if (c->id[0]) {
-		buf_addc(b, ':');
-		text_str(b, c->id, 12);
-	}
-	if (c->pod[0]) {
-		buf_adds(b, c->runtime[0] || c->id[0] ? ",pod:" : "pod:");
-		text_str(b, c->pod, sizeof(c->pod));
-	}
 }
 
 /* A list's items with commas between; an empty one is "none" or "-". */
@@ -391,7 +361,7 @@ static void text_value(struct buf *b, const struct field *f)
 		text_list(b, f);
 		break;
 	case FIELD_CONTAINER:
-		text_container(b, f->ctr);
+		container_text(b, f->ctr);
 		break;
 	case FIELD_BOOL:
 		buf_adds(b, f->u ? "true" : "false");

@@ -49,6 +49,9 @@ static void emit_netns(struct output *o, const struct ns_view *nv,
 		record_add_u(&r, "owner", nv->ns->owner, COL_NONE);
 	add_strs(&r, "names", names, nnames);
 	record_add_u(&r, "nprocs", ls_view_nprocs(nv), COL_NONE);
+	if (ls_view_ns_container(nv))
+		record_add(&r, "container", FIELD_CONTAINER, COL_NONE)->ctr =
+			ls_view_ns_container(nv);
 	output_record(o, &r);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inventory/runtime.h"
 #include "lib/httpd.h"
 #include "loader/backend.h"
 #include "trace/enrich.h"
@@ -14,6 +15,7 @@
 #include "trace/output.h"
 #include "loader/privs.h"
 #include "trace/record.h"
+#include "trace/select.h"
 #include "trace/snapshot.h"
 #include "loader/stream.h"
 #include "trace/trace.h"
@@ -41,7 +43,20 @@ struct trace {
 	struct metrics metrics; /* with --metrics-file or --metrics */
 	bool serving; /* --metrics: http is open */
 	struct httpd http;
+	struct select select; /* --container, --pod */
 };
+
+/* With --container or --pod: whether the event is of one of them. */
+static bool selected(struct trace *t, const struct enrich *x, uint32_t tid)
+{
+	if (!select_any(&t->select))
+		return true;
+	for (int i = 0; i < x->n; i++)
+		if (select_container(&t->select, x->v[i].container))
+			return true;
+	return select_container(
+		&t->select, nscache_task_container(&t->names_live.cache, tid));
+}
 
 /*
  * The cookie of the netns a name comes to or goes from: the cache keeps a
@@ -67,6 +82,8 @@ static void write_name(struct trace *t, uint64_t time_ns,
 	x.n = 0;
 	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
 		  name->inum);
+	if (!selected(t, &x, task ? task->tid : 0))
+		return;
 	output_record(&t->out, &r);
 	t->written.names++;
 }
@@ -106,10 +123,13 @@ static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
 	if (t->names)
 		nscache_event_before(&t->names_live.cache, e);
 	record_from_event(&r, e, realtime_off);
+	x.n = 0;
 	if (t->names)
 		enrich_event(&r, &t->names_live.cache, &x, e);
-	output_record(&t->out, &r);
-	t->written.events++;
+	if (selected(t, &x, e->task.tid)) {
+		output_record(&t->out, &r);
+		t->written.events++;
+	}
 	if (t->names)
 		nscache_event_after(&t->names_live.cache, e);
 	if (t->names && e->kind == NST_EV_NS_DESTROY)
@@ -293,7 +313,9 @@ static void print_summary(const struct trace *t)
 
 int trace_run(const struct opts *o)
 {
-	struct trace t = { .o = o };
+	struct trace t = { .o = o,
+			   .select = { .container = o->container,
+				       .pod = o->pod } };
 	struct stream_config cfg = o->stream;
 	struct metrics_sample s;
 	bool attached = false;
@@ -301,6 +323,8 @@ int trace_run(const struct opts *o)
 
 	if (stream_preflight(&o->stream))
 		return 1;
+	if (o->host_root)
+		runtime_set_root(o->host_root);
 	/*
 	 * Opened before anything is attached: no privilege is needed later,
 	 * and a port below 1024 wants one.
