@@ -51,6 +51,10 @@ static const struct {
 	{ "metrics-file", "m.prom" },
 	{ "metrics-interval", "5" },
 	{ "metrics", "127.0.0.1:9100" },
+	{ "host-root", "/" },
+	{ "container", "web" },
+	{ "pod", "default/web" },
+	{ "netns", "blue" },
 };
 
 struct run {

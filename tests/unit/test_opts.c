@@ -385,6 +385,15 @@ static const struct refusal refusals[] = {
 	{ { "-e", "net" }, "nstrace: unknown event: 'net'\n" },
 	{ { "-e", "ns.create " }, "nstrace: unknown event: 'ns.create '\n" },
 
+	{ { "--pod", "web" }, "nstrace: a pod is NAMESPACE/NAME: 'web'\n" },
+	{ { "--pod", "/web" }, "nstrace: a pod is NAMESPACE/NAME: '/web'\n" },
+	{ { "--pod", "a/b/c" }, "nstrace: a pod is NAMESPACE/NAME: 'a/b/c'\n" },
+	{ { "--container", "" }, "nstrace: empty container name: ''\n" },
+	{ { "--container", "web", "--no-names" },
+	  "nstrace: --container and --pod need the containers --no-names leaves out\n" },
+	{ { "--host-root", "/nonexistent/x" },
+	  "nstrace: host root is not a directory: '/nonexistent/x'\n" },
+
 	{ { "-x" }, "nstrace: unknown option: '-x'\n" },
 	{ { "-jx" }, "nstrace: unknown option: '-x'\n" },
 	{ { "--bogus" }, "nstrace: unknown option: '--bogus'\n" },
