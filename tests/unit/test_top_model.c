@@ -436,6 +436,34 @@ static void test_filter_and_sort(void **state)
 	model_free(&m);
 }
 
+/* A netns's container: on its line, found by /, kept by --container. */
+static void test_container_line_filter_and_select(void **state)
+{
+	struct select web = { .container = "web" }, db = { .container = "db" };
+	struct top_netns *n;
+	struct top_model m;
+	char *s;
+
+	init_two(&m);
+	n = model_netns(&m, NS_A);
+	strcpy(n->ctr.runtime, "podman");
+	strcpy(n->ctr.id, "4a9c6f2e7b1d3c5e8f0a2b4c6d8e0f1a");
+	strcpy(n->ctr.name, "web");
+	n->has_ctr = true;
+	assert_screen(&m, "web", TOP_SORT_INODE,
+		      "netns 4026532300 blue [podman:4a9c6f2e7b1d/web] (1 proc, 2 ifs)\n"
+		      "     lo if1\n"
+		      "     va if5 veth peer vb if4 in 4026532400\n");
+	s = screen_select(&m, NULL, &web, TOP_SORT_INODE);
+	assert_non_null(strstr(s, "netns 4026532300"));
+	assert_null(strstr(s, "netns 4026532400"));
+	free(s);
+	s = screen_select(&m, NULL, &db, TOP_SORT_INODE);
+	assert_string_equal(s, "");
+	free(s);
+	model_free(&m);
+}
+
 /* No byte of a name may reach the terminal as a control. */
 static void test_hostile_names_are_escaped(void **state)
 {
@@ -601,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_setns_counts),
 		cmocka_unit_test(test_netdev_create_and_delete),
 		cmocka_unit_test(test_filter_and_sort),
+		cmocka_unit_test(test_container_line_filter_and_select),
 		cmocka_unit_test(test_hostile_names_are_escaped),
 		cmocka_unit_test(test_random_events_keep_invariants),
 	};

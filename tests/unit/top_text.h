@@ -10,14 +10,15 @@
 #include "top/rows.h"
 
 /* Every row's text, one per line; the caller frees it. */
-static inline char *screen_text(const struct top_model *m, const char *filter,
-				enum top_sort sort)
+static inline char *screen_select(const struct top_model *m,
+				  const char *filter, const struct select *sel,
+				  enum top_sort sort)
 {
 	struct top_rows rows = {};
 	struct buf b = {};
 	char *s;
 
-	rows_build(&rows, m, filter, sort);
+	rows_build(&rows, m, filter, sel, sort);
 	for (size_t i = 0; i < rows.n; i++) {
 		row_text(&b, m, &rows.r[i]);
 		buf_addc(&b, '\n');
@@ -26,6 +27,12 @@ static inline char *screen_text(const struct top_model *m, const char *filter,
 	buf_free(&b);
 	rows_free(&rows);
 	return s;
+}
+
+static inline char *screen_text(const struct top_model *m, const char *filter,
+				enum top_sort sort)
+{
+	return screen_select(m, filter, &(struct select){ 0 }, sort);
 }
 
 #endif

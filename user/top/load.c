@@ -18,6 +18,17 @@ static void netns_seen(const struct ls_net *net, const struct ns_view *nv,
 	e->names[0].n = ls_view_names(nv, e->names[0].name, TOPO_NAMES_MAX);
 }
 
+static void set_container(struct top_netns *n, const struct ns_view *nv)
+{
+	const struct container *c = ls_view_ns_container(nv);
+
+	if (!n)
+		return;
+	n->has_ctr = c;
+	if (c)
+		n->ctr = *c;
+}
+
 int top_load(struct top_model *m, uint64_t now)
 {
 	struct topo_event e;
@@ -35,6 +46,7 @@ int top_load(struct top_model *m, uint64_t now)
 		netns_seen(net, nv, &e);
 		if (!model_put_netns(m, &e, ls_view_nprocs(nv), now))
 			continue;
+		set_container(model_netns(m, net->inum), nv);
 		for (size_t j = 0; j < nv->ndevs; j++)
 			model_put_dev(m, &nv->devs[j], now);
 	}

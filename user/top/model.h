@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "nstrace.h"
+#include "inventory/container.h"
 #include "topology/topology.h"
 
 enum top_mark {
@@ -44,6 +45,9 @@ struct top_netns {
 	uint32_t inum;
 	bool init; /* a ghost's; a live one's is in the model */
 	char *names; /* "a,b": ip netns names, raw bytes; NULL if none */
+	/* As of the last load of the inventory (its ls_view_ns_container). */
+	struct container ctr;
+	bool has_ctr;
 	int64_t nprocs;
 	enum top_mark mark;
 	uint64_t mark_until;

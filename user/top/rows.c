@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/container_fmt.h"
 #include "lib/escape.h"
 #include "top/rows.h"
 
@@ -25,14 +26,31 @@ static size_t live_ifaces(const struct top_model *m, const struct top_netns *n)
 	return ns ? ns->ndevs : 0;
 }
 
-static bool matches(const struct top_netns *n, const char *filter)
+/* Its container as top draws it, and filters it: escaped. */
+static void ctr_word(struct buf *b, const struct top_netns *n)
 {
-	char inum[16];
+	if (n->has_ctr)
+		container_text(b, &n->ctr);
+}
 
+static bool matches(const struct top_netns *n, const char *filter,
+		    const struct select *sel)
+{
+	struct buf ctr = {};
+	char inum[16];
+	bool yes;
+
+	if (select_any(sel) && !select_container(sel, n->has_ctr ? &n->ctr : NULL))
+		return false;
 	if (!filter || !*filter)
 		return true;
 	snprintf(inum, sizeof(inum), "%u", n->inum);
-	return strstr(inum, filter) || (n->names && strstr(n->names, filter));
+	if (strstr(inum, filter) || (n->names && strstr(n->names, filter)))
+		return true;
+	ctr_word(&ctr, n);
+	yes = ctr.len && strstr(buf_cstr(&ctr), filter);
+	buf_free(&ctr);
+	return yes;
 }
 
 static int by_inode(const struct top_netns *a, const struct top_netns *b)
@@ -119,7 +137,8 @@ static void push_ifaces(struct top_rows *rows, const struct top_model *m,
 }
 
 void rows_build(struct top_rows *rows, const struct top_model *m,
-		const char *filter, enum top_sort sort)
+		const char *filter, const struct select *sel,
+		enum top_sort sort)
 {
 	const struct top_netns **order = calloc(m->nns + 1, sizeof(*order));
 	struct order o = { m, sort };
@@ -128,7 +147,7 @@ void rows_build(struct top_rows *rows, const struct top_model *m,
 	if (!order)
 		abort();
 	for (size_t i = 0; i < m->nns; i++)
-		if (matches(&m->ns[i], filter))
+		if (matches(&m->ns[i], filter, sel))
 			order[k++] = &m->ns[i];
 	qsort_r(order, k, sizeof(*order), compare, &o);
 	rows->n = 0;
@@ -168,6 +187,11 @@ static enum top_style netns_text(struct buf *b, const struct top_model *m,
 	if (ns ? ns->init : n->init)
 		buf_adds(b, " init");
 	add_names(b, n->names);
+	if (n->has_ctr) {
+		buf_adds(b, " [");
+		ctr_word(b, n);
+		buf_addc(b, ']');
+	}
 	if (ns && ns->dying)
 		buf_adds(b, " (dying)");
 	if (ns)

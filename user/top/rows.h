@@ -11,6 +11,7 @@
 
 #include "lib/buf.h"
 #include "top/model.h"
+#include "trace/select.h"
 
 enum top_sort {
 	TOP_SORT_INODE,
@@ -42,12 +43,14 @@ struct top_rows {
 };
 
 /*
- * The netns whose inode (in decimal) or one of whose names contains
- * filter ("" or NULL: all), each with its interfaces. The rows point into
+ * The netns whose inode (in decimal), one of whose names or whose
+ * container contains filter ("" or NULL: all), and whose container sel
+ * selects (if it selects any), each with its interfaces. The rows point into
  * the model: build them again after any change to it.
  */
 void rows_build(struct top_rows *rows, const struct top_model *m,
-		const char *filter, enum top_sort sort);
+		const char *filter, const struct select *sel,
+		enum top_sort sort);
 void rows_free(struct top_rows *rows);
 
 /* The row's text, escaped, without a newline; and how it stands out. */

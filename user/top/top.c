@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "inventory/runtime.h"
 #include "lib/cli.h"
 #include "lib/options.h"
 #include "loader/backend.h"
@@ -33,6 +34,8 @@ struct top_opts {
 	struct stream_config stream;
 	uint64_t mark_ms;
 	uint64_t refresh_ms; /* 0: only when events or losses ask */
+	const char *host_root; /* the runtimes' state under it; NULL: / */
+	struct select select; /* --container, --pod */
 };
 
 struct top {
@@ -53,6 +56,7 @@ struct top {
 	bool dirty;
 	const char *status;
 	char backend[32];
+	struct select select;
 };
 
 #define FIELD(f) offsetof(struct top_opts, f)
@@ -60,6 +64,13 @@ struct top {
 static const struct cli_use top_opts_used[] = {
 	{ .opt = &options[OPT_MARK], .field = FIELD(mark_ms) },
 	{ .opt = &options[OPT_REFRESH], .field = FIELD(refresh_ms) },
+	{ .opt = &options[OPT_CONTAINER],
+	  .field = FIELD(select.container),
+	  .help = "only the network namespaces of this container" },
+	{ .opt = &options[OPT_POD],
+	  .field = FIELD(select.pod),
+	  .help = "only the network namespaces of this pod's\ncontainers" },
+	{ .opt = &options[OPT_HOST_ROOT], .field = FIELD(host_root) },
 	{ .opt = &options[OPT_BACKEND], .field = FIELD(stream.backend) },
 	{ .opt = &options[OPT_BTF], .field = FIELD(stream.btf) },
 	{ .opt = &options[OPT_VERBOSE], .field = FIELD(stream.verbose) },
@@ -387,7 +398,7 @@ static void draw(struct top *t, uint64_t now)
 		goto show;
 	}
 	/* Paused, the model stands still: the picture is the one it had. */
-	rows_build(&t->rows, &t->model, t->filter, t->sort);
+	rows_build(&t->rows, &t->model, t->filter, &t->select, t->sort);
 	clamp_offset(t);
 	draw_header(t, &b);
 	if (t->help) {
@@ -569,6 +580,9 @@ int top_main(int argc, char **argv)
 
 	if (!cli_command(&top_cli, &o, argc, argv, &rc))
 		return rc;
+	if (o.host_root)
+		runtime_set_root(o.host_root);
+	t.select = o.select;
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		fprintf(stderr,
 			"nstrace: top needs a terminal: its standard %s is not one\n",
