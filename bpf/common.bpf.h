@@ -162,6 +162,7 @@ static __always_inline void nst_fill_task(struct nst_event *e, __u32 kind)
 	e->task.ppid = task->real_parent->tgid;
 	e->task.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
+	e->task.cgroup_id = bpf_get_current_cgroup_id();
 }
 
 static __always_inline struct nst_event *nst_reserve_bytes(__u32 kind,

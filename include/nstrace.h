@@ -89,6 +89,11 @@ struct nst_task {
 	__u32 ppid;
 	__u32 uid;
 	char comm[NST_COMM_LEN];
+	/*
+	 * Its cgroup v2 id, the inode of its cgroup's directory: what tells
+	 * a container's process after it is gone (runc's short-lived child).
+	 */
+	__u64 cgroup_id;
 };
 
 struct nst_ns_create {

@@ -31,6 +31,8 @@ setup() {
 teardown() {
 	teardown_nstrace
 	podman rm -f -t 0 "$CTR" >/dev/null 2>&1 || true
+	[ -z "${PNET:-}" ] || podman network rm -f "$PNET" >/dev/null 2>&1 || true
+	[ -z "${OTHER:-}" ] || ip netns del "$OTHER" 2>/dev/null || true
 	# A netns podman left behind when a test failed half-way.
 	if [ -n "$KEY" ] && [ -e "$KEY" ]; then
 		ip netns del "${KEY##*/}" 2>/dev/null || true
@@ -633,4 +635,42 @@ torn_down() {
 	out=$(one ".event == \"snapshot.netns\" and .inode == ${INO[net]}")
 	assert_eq "$(jq -c .container <<<"$out")" "$CTR_JSON" "snapshot.netns's container"
 	assert_eq "$(count '.event == "snapshot.netns" and .init and .container != null')" 0 "the host's netns has none"
+}
+
+# bats test_tags=host-userland
+@test "--container NAME, on an --internal network started after nstrace: its events alone, each naming it" {
+	local net cid main e
+	PNET=nstpn$$
+	OTHER=nstpo$$
+	start_nstrace --container "$CTR"
+	podman_run "$CTR" "$PNET" 10.199.7.0/24
+	cid=$(podman inspect -f '{{.Id}}' "$CTR")
+	main=$(podman inspect -f '{{.State.Pid}}' "$CTR")
+	net=$(ns_inode "$main" net)
+	CTR_JSON=$(J runtime=podman "id=$cid" "name=$CTR")
+	# Another netns's life, and a host process's, meanwhile: left out.
+	ip netns add "$OTHER"
+	ip -n "$OTHER" link add nstpx$$ type veth peer name nstpy$$
+	ip netns del "$OTHER"
+	nsenter -t "$main" -n true
+	podman stop -t 0 "$CTR" >/dev/null
+	wait_events 1 ".event == \"ns.destroy\" and .ns == $net"
+	stop_nstrace
+
+	# Each event names the container, on a namespace of its or as the
+	# namespace its process entered.
+	assert_eq "$(count "[.ns_container, .from_ns_container, .to_ns_container, .netns_container,
+		.from_netns_container, .to_netns_container] | map(select(. == $CTR_JSON)) | length == 0")" 0 \
+		"events that do not name it"
+	assert_eq "$(count ".comm == \"nsenter\" and .event == \"ns.setns\" and .to_ns == $net")" 1 "nsenter's entry"
+	e=$(one ".event == \"ns.destroy\" and .ns == $net")
+	assert_eq "$(jq -c .ns_container <<<"$e")" "$CTR_JSON" "its netns's ns.destroy"
+	# netavark's delete of eth0 at the stop, after its process is gone.
+	e=$(one ".event == \"netdev.delete\" and .netns == $net and .ifname == \"eth0\"")
+	assert_eq "$(jq -r .comm <<<"$e")" netavark "eth0's deleter"
+	assert_eq "$(jq -c .netns_container <<<"$e")" "$CTR_JSON" "the delete's netns_container"
+	assert_eq "$(count "(.ns_names // .netns_names // [] | index([\"$OTHER\"])) or .ifname == \"nstpx$$\"")" 0 \
+		"the other netns's events"
+	# runc's namespaces of it, created after nstrace started, came too.
+	assert_eq "$(count ".event == \"ns.create\" and .ns_container == $CTR_JSON")" 4 "runc's mnt, uts, ipc and pid"
 }

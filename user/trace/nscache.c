@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inventory/cgroups.h"
 #include "inventory/runtime.h"
 #include "trace/nscache.h"
 
@@ -20,11 +21,12 @@
 #define SWEEP_EVERY_NS (5 * 1000000000ULL)
 #define SWEEP_AFTER_NEW 32
 /*
- * A container's netns outlives its last process for as long as its
- * teardown takes (a runtime's bind mount removed after the stop, the
+ * A container's namespace outlives its last known process for as long as
+ * its teardown takes (a runtime's bind mount removed after the stop, the
  * kernel's cleanup work): its owner is kept that long for its ns.destroy.
  * ns.destroy forgets it at once; this bounds what a stream without
- * ns.destroy (-e, -t) keeps.
+ * ns.destroy (-e, -t, the types the tracepoint backend sees no death
+ * of) keeps.
  */
 #define OWNED_KEEP_NS (60 * 1000000000ULL)
 
@@ -180,7 +182,7 @@ static void entry_drop_if_empty(struct nscache *c, struct nsc_entry *e)
 {
 	if (e->nnames || e->ntasks)
 		return;
-	if (e->owned && e->type == NST_NS_NET) {
+	if (e->owned) {
 		if (!e->empty_since)
 			e->empty_since = c->now_ns();
 		return;
@@ -324,6 +326,18 @@ static void netns_gone(struct nscache *c, uint32_t inum, uint64_t cookie)
 	g->names = e->nnames;
 }
 
+static void seed_owner(struct nscache *c, struct nsc_entry *e)
+{
+	if (e->inum == c->init_ns[e->type])
+		return;
+	for (uint32_t i = 0; i < e->ntasks && i < NSC_SHOW_PIDS; i++)
+		if (container_of_pid(e->tasks[i]->tid, &e->owner)) {
+			runtime_fill(&e->owner);
+			e->owned = true;
+			return;
+		}
+}
+
 void nscache_seed(struct nscache *c, const struct inventory *inv)
 {
 	memcpy(c->init_ns, inv->init_ns, sizeof(c->init_ns));
@@ -340,6 +354,13 @@ void nscache_seed(struct nscache *c, const struct inventory *inv)
 				nscache_task_moved(c, lt->tid, type,
 						   lt->ns[type]);
 	}
+	/*
+	 * Now, while its processes live: a container stopped later leaves
+	 * none to tell whose its namespaces were.
+	 */
+	for (size_t i = 0; i < c->ns.cap; i++)
+		if (hmap_at(&c->ns, i))
+			seed_owner(c, hmap_at(&c->ns, i));
 }
 
 void nscache_name_add(struct nscache *c, uint32_t type, uint32_t inum,
@@ -433,9 +454,36 @@ static void learn_cookies(struct nscache *c, const struct nst_event *e)
 	}
 }
 
+/*
+ * A namespace that a container's process creates or enters is that
+ * container's, told by the event's cgroup even when the process is gone
+ * by the time the event is read (runc's child, which makes them).
+ */
+static void attribute_by_cgroup(struct nscache *c, const struct nst_event *e,
+				uint32_t type, uint32_t inum)
+{
+	struct container ct;
+	struct nsc_entry *n;
+
+	if (type >= NST_NS_TYPES || !inum || inum == c->init_ns[type])
+		return;
+	n = entry_get(c, type, inum, false);
+	if ((n && n->owned) || !cgroup_container(e->task.cgroup_id, &ct))
+		return;
+	if (!n)
+		n = entry_get(c, type, inum, true);
+	n->owner = ct;
+	n->owned = true;
+	entry_drop_if_empty(c, n); /* empty: kept OWNED_KEEP_NS, no longer */
+}
+
 void nscache_event_before(struct nscache *c, const struct nst_event *e)
 {
 	learn_cookies(c, e);
+	if (e->kind == NST_EV_NS_CREATE)
+		attribute_by_cgroup(c, e, e->create.ns_type, e->create.ns);
+	else if (e->kind == NST_EV_NS_SETNS)
+		attribute_by_cgroup(c, e, e->setns.ns_type, e->setns.to_ns);
 	switch (e->kind) {
 	case NST_EV_NS_CREATE:
 		if (e->create.child_pid)
@@ -552,12 +600,6 @@ static const struct container *task_container(struct nscache *c,
 	return t->has_container ? &t->container : NULL;
 }
 
-const struct container *nscache_task_container(struct nscache *c,
-					       uint32_t tid)
-{
-	return tid ? task_container(c, task_get(c, tid)) : NULL;
-}
-
 /*
  * Looked for when what it holds changes, not per event: a process that
  * joins a container's cgroup later, without moving, is not seen. The
@@ -619,7 +661,7 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 	entry_attribute(c, e);
 	if (!e->nnames && !e->ntasks) {
 		entry_drop_if_empty(c, e);
-		if (!e->owned || e->type != NST_NS_NET)
+		if (!e->owned)
 			return false;
 	}
 	v->names = e->names;

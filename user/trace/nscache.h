@@ -88,12 +88,6 @@ uint64_t nscache_netns_cookie(const struct nscache *c, uint32_t inum);
  */
 uint64_t nscache_name_cookie(struct nscache *c, uint32_t inum, bool added);
 
-/*
- * The container of process tid, as its cgroup says, read at most once a
- * batch; NULL: none. Valid until the cache next changes.
- */
-const struct container *nscache_task_container(struct nscache *c,
-					       uint32_t tid);
 /* false when there is nothing to say of it. */
 bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 		  struct nsc_view *v);

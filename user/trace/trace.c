@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inventory/cgroups.h"
 #include "inventory/runtime.h"
 #include "lib/httpd.h"
 #include "loader/backend.h"
@@ -46,16 +47,22 @@ struct trace {
 	struct select select; /* --container, --pod */
 };
 
-/* With --container or --pod: whether the event is of one of them. */
-static bool selected(struct trace *t, const struct enrich *x, uint32_t tid)
+/*
+ * With --container or --pod: whether the event is of one of them, by a
+ * namespace it names or by its process's cgroup.
+ */
+static bool selected(struct trace *t, const struct enrich *x,
+		     uint64_t cgroup_id)
 {
+	struct container c;
+
 	if (!select_any(&t->select))
 		return true;
 	for (int i = 0; i < x->n; i++)
 		if (select_container(&t->select, x->v[i].container))
 			return true;
-	return select_container(
-		&t->select, nscache_task_container(&t->names_live.cache, tid));
+	return cgroup_container(cgroup_id, &c) &&
+	       select_container(&t->select, &c);
 }
 
 /*
@@ -82,7 +89,7 @@ static void write_name(struct trace *t, uint64_t time_ns,
 	x.n = 0;
 	enrich_ns(&r, &t->names_live.cache, &x, ENRICH_NS, name->type,
 		  name->inum);
-	if (!selected(t, &x, task ? task->tid : 0))
+	if (!selected(t, &x, task ? task->cgroup_id : 0))
 		return;
 	output_record(&t->out, &r);
 	t->written.names++;
@@ -126,7 +133,7 @@ static void on_event(void *ctx, const struct nst_event *e, int64_t realtime_off)
 	x.n = 0;
 	if (t->names)
 		enrich_event(&r, &t->names_live.cache, &x, e);
-	if (selected(t, &x, e->task.tid)) {
+	if (selected(t, &x, e->task.cgroup_id)) {
 		output_record(&t->out, &r);
 		t->written.events++;
 	}
