@@ -200,21 +200,27 @@ dockerd_rename() {
 }
 
 # assert_netns_death: the one ns.destroy of NET, by a kernel worker,
-# holding only its loopback, whose own netdev.delete comes with it.
+# holding only its loopback, whose own netdev.delete comes with it; the
+# netns still the container's, though no process of it is left (its
+# state is under a data root of its own: no name).
 assert_netns_death() {
 	local e k
 	e=$(one ".event == \"ns.destroy\" and .ns == $NET")
 	k=$(jq .pid <<<"$e")
 	[[ $(jq -r .comm <<<"$e") == kworker/* ]] || { echo "not a kworker: $e" >&2; return 1; }
 	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson nc "$NET_COOKIE" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" \
+		--arg id "$ID" \
 		'{schema: 1, event: "ns.destroy", pid: $k, tid: $k, ppid: 2, uid: 0, comm: $c,
-		  ns_type: "net", ns: $ns, ns_cookie: $nc, interfaces: [{ifname: "lo", ifindex: 1, fate: "deleted"}]}')" \
+		  ns_type: "net", ns: $ns, ns_cookie: $nc, interfaces: [{ifname: "lo", ifindex: 1, fate: "deleted"}],
+		  ns_container: {runtime: "docker", id: $id}}')" \
 		last_ref_pid last_ref_comm
 	echo "last reference: $(jq -c '[.last_ref_pid, .last_ref_comm]' <<<"$e")" >&2
 	e=$(one ".event == \"netdev.delete\" and .netns == $NET")
 	assert_json "$e" "$(jq -nc --argjson ns "$NET" --argjson nc "$NET_COOKIE" --argjson k "$k" --arg c "$(jq -r .comm <<<"$e")" \
+		--arg id "$ID" \
 		'{schema: 1, event: "netdev.delete", pid: $k, tid: $k, ppid: 2, uid: 0, comm: $c,
-		  ns_type: "net", netns: $ns, netns_cookie: $nc, ifname: "lo", ifindex: 1, kind: "", cause: "netns-exit"}')"
+		  ns_type: "net", netns: $ns, netns_cookie: $nc, ifname: "lo", ifindex: 1, kind: "", cause: "netns-exit",
+		  netns_container: {runtime: "docker", id: $id}}')"
 }
 
 # assert_names: the mount dockerd made of NET at KEY came as ns.name add,
