@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 
 #include "inventory/cgroups.h"
 #include "inventory/runtime.h"
@@ -25,10 +27,42 @@ static bool mount_known;
 static struct hmap answers; /* id -> struct answer */
 static struct hmap paths; /* id -> its path below the mount, as last walked */
 
+static void forget_all(void);
+
 void cgroup_set_mount(const char *dir)
 {
+	forget_all();
 	snprintf(mount_dir, sizeof(mount_dir), "%s", dir);
 	mount_known = true;
+}
+
+static bool is_cgroup2(const char *dir)
+{
+	struct statfs fs;
+
+	return !statfs(dir, &fs) && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+void cgroup_set_root(const char *root)
+{
+	static const char *const under[] = { "/sys/fs/cgroup",
+					     "/sys/fs/cgroup/unified" };
+	char dir[PATH_MAX];
+
+	forget_all();
+	if (!root[0] || !strcmp(root, "/")) {
+		mount_known = false;
+		return;
+	}
+	mount_known = true;
+	mount_dir[0] = '\0';
+	for (size_t i = 0; i < sizeof(under) / sizeof(under[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s%s", root, under[i]);
+		if (is_cgroup2(dir)) {
+			snprintf(mount_dir, sizeof(mount_dir), "%s", dir);
+			return;
+		}
+	}
 }
 
 /* The first cgroup2 mount of our mount table: on hybrid hosts, unified. */
@@ -58,6 +92,13 @@ static void forget(struct hmap *m)
 	for (size_t i = 0; i < m->cap; i++)
 		free(hmap_at(m, i));
 	hmap_free(m);
+	*m = (struct hmap){ 0 };
+}
+
+static void forget_all(void)
+{
+	forget(&answers);
+	forget(&paths);
 }
 
 static void walk(char *path, size_t len, size_t base, int depth)

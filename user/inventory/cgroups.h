@@ -19,5 +19,11 @@
 bool cgroup_container(uint64_t id, struct container *c);
 /* The cgroup2 mount point it walks ("" for none): tests point it away. */
 void cgroup_set_mount(const char *dir);
+/*
+ * The host's hierarchy under root (--host-root): root/sys/fs/cgroup, or
+ * its unified/ on a hybrid host. A pod's own /sys/fs/cgroup is its cgroup
+ * namespace's, where the host's processes are not.
+ */
+void cgroup_set_root(const char *root);
 
 #endif

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inventory/cgroups.h"
 #include "inventory/runtime.h"
 #include "lib/hmap.h"
 
@@ -80,6 +81,7 @@ void runtime_set_root(const char *dir)
 	forget(&known);
 	forget(&owners);
 	scanned = false;
+	cgroup_set_root(root);
 }
 
 void runtime_set_clock(uint64_t (*fn)(void))

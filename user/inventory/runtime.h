@@ -17,7 +17,8 @@
 /*
  * The host's root that every runtime's state is read under ("/" unless
  * set): a pod that mounts the host's /run and /var under /host sets
- * "/host". Forgets everything read so far.
+ * "/host". The cgroup hierarchy is looked for there too (cgroups.h).
+ * Forgets everything read so far.
  */
 void runtime_set_root(const char *dir);
 /* Milliseconds of a monotonic clock; NULL for CLOCK_MONOTONIC's. */
