@@ -579,6 +579,13 @@ torn_down() {
 	stop_nstrace
 	assert_eq "${INO[net]}" "${HOSTNS[net]}" "the container's netns"
 	assert_eq "$KEY" "" "the sandbox key"
+	# Its process is the container's; the host's netns is no one's.
+	run "$NSTRACE" identify "$MAIN"
+	[ "$status" -eq 0 ]
+	assert_eq "${lines[1]}" "  container podman:${CID:0:12}/$CTR host-network" "identify"
+	run "$NSTRACE" identify --json "$MAIN"
+	assert_eq "$(jq -c '[.container, .host_network, .netns.containers]' <<<"$output")" "[$CTR_JSON,true,[]]" \
+		"identify --json"
 	mine
 	rc=$(peek pid)
 	expect_runc_creates "$rc" "$(peek ppid)" mnt uts ipc pid

@@ -318,12 +318,19 @@ void ls_json_namespaces(struct buf *b, const struct ls_view *v,
 }
 
 void ls_json_identify(struct buf *b, const struct ls_view *v, uint32_t pid,
-		      const struct ns_view *nv)
+		      const struct ns_view *nv, const struct container *ctr,
+		      bool host)
 {
 	struct jw j;
 
 	ls_json_begin(&j, b);
 	jw_key_u(&j, "pid", pid);
+	if (ctr) {
+		jw_key(&j, "container");
+		container_json(&j, ctr);
+		if (host)
+			jw_key_bool(&j, "host_network", true);
+	}
 	jw_key(&j, "netns");
 	ls_json_one_netns(&j, v, nv);
 	ls_json_end(&j);

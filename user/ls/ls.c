@@ -193,7 +193,8 @@ static int identify_answer(struct buf *b, const struct ls_view *v,
 {
 	const struct ls_task *t = ls_view_task(v, o->pid);
 	const struct ns_view *nv = t ? ls_view_ns(v, t->ns[NST_NS_NET]) : NULL;
-	const struct container *ctr;
+	struct container ctr;
+	bool in_ctr, host;
 
 	if (!t) {
 		fprintf(stderr, "nstrace identify: no process with pid %u\n",
@@ -206,19 +207,19 @@ static int identify_answer(struct buf *b, const struct ls_view *v,
 			o->pid);
 		return 1;
 	}
+	/* The view looks no container up in the host's netns: this one. */
+	in_ctr = container_of_pid(o->pid, &ctr) && (runtime_fill(&ctr), true);
+	host = nv->ns->inum == v->inv.init_ns[NST_NS_NET];
 	if (o->json) {
-		ls_json_identify(b, v, o->pid, nv);
+		ls_json_identify(b, v, o->pid, nv, in_ctr ? &ctr : NULL, host);
 	} else {
 		buf_addf(b, "%u", nv->ns->inum);
 		names_suffix(b, nv);
 		buf_addc(b, '\n');
-		ctr = ls_view_container(v, t);
-		if (ctr) {
+		if (in_ctr) {
 			buf_adds(b, "  container ");
-			container_text(b, ctr);
-			buf_adds(b, nv->ns->inum == v->inv.init_ns[NST_NS_NET] ?
-					    " host-network\n" :
-					    "\n");
+			container_text(b, &ctr);
+			buf_adds(b, host ? " host-network\n" : "\n");
 		}
 	}
 	return 0;

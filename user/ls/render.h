@@ -26,8 +26,10 @@ void ls_text_namespaces(struct buf *b, const struct ls_view *v,
 			uint32_t type_mask);
 
 /* The queries' documents (docs/ls.md); where's says how many it found. */
+/* ctr: the process's container, or NULL; host: it has the host's netns. */
 void ls_json_identify(struct buf *b, const struct ls_view *v, uint32_t pid,
-		      const struct ns_view *nv);
+		      const struct ns_view *nv, const struct container *ctr,
+		      bool host);
 void ls_json_pids(struct buf *b, const struct ns_view *nv);
 /* An interface where found, in its netns. */
 struct ls_where {
