@@ -82,7 +82,13 @@ ds() {
 	assert_eq "$(ds "[$c.volumeMounts[] | select(.readOnly | not) | .mountPath] | join(\" \")")" \
 		/run/nstrace "writable mounts"
 	assert_eq "$(ds '[.volumes[] | .hostPath.path // empty] | sort | join(" ")')" \
-		"/run/netns /sys/kernel/btf /sys/kernel/tracing" "host paths"
+		"/run/containerd /run/containers /run/netns /sys/fs/cgroup /sys/kernel/btf /sys/kernel/tracing /var/lib/docker/containers /var/log/pods" \
+		"host paths"
+	# --host-root=/host: each host path but the kernel's mounted under it
+	# at its own path.
+	assert_eq "$(ds "[$c.args[] | select(startswith(\"--host-root=\"))] | join(\" \")")" --host-root=/host "host root"
+	assert_eq "$(ds "[$c.volumeMounts[] | select(.mountPath | startswith(\"/host/\")) | .mountPath[5:]] | sort | join(\" \")")" \
+		"/run/containerd /run/containers /sys/fs/cgroup /var/lib/docker/containers /var/log/pods" "mounts under /host"
 	assert_eq "$(ds "$c.resources | [.requests.cpu, .requests.memory, .limits.cpu, .limits.memory] | map(select(. != null)) | length")" \
 		4 "requests and limits"
 	assert_eq "$(ds "$c.livenessProbe.exec.command[0]")" sh "liveness"
@@ -104,7 +110,7 @@ probe() {
 		skip_or_fail "needs python3-kubernetes"
 	d=$BATS_TEST_TMPDIR/run
 	mkdir "$d"
-	mapfile -t args < <(ds '.containers[0].args[]' | sed "s|/run/nstrace|$d|g")
+	mapfile -t args < <(ds '.containers[0].args[]' | sed -e "s|/run/nstrace|$d|g" -e "s|=/host\$|=/|")
 	run ! probe startupProbe "$d"
 	start_nstrace "${args[@]:1}"
 	wait_for probe startupProbe "$d"
