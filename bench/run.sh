@@ -19,6 +19,9 @@
 #            trickle and at a flood of setns
 #   names    the keep-up with names on events and with --no-names,
 #            interleaved, ROUNDS rounds (not in the default set)
+#   containers  the same storm from a process in a container's cgroup
+#            and from one outside, interleaved, ROUNDS rounds: the
+#            loader's CPU per event with attribution at work
 #
 #   BENCHES="cost churn" ROUNDS=3 bash bench/run.sh
 #
@@ -29,7 +32,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 NSTRACE=${NSTRACE:-$PWD/$BUILD/nstrace}
 BIN=$PWD/$BUILD/bench
-BENCHES=${BENCHES:-cost progstats latency keepup churn startup}
+BENCHES=${BENCHES:-cost progstats latency keepup churn startup containers}
 ANCHOR=${ANCHOR:-bpftrace}
 ROUNDS=${ROUNDS:-5}
 SENDMSG_N=${SENDMSG_N:-200000}
@@ -59,6 +62,7 @@ die() {
 cleanup() {
 	local ns
 	[ -z "$TRACER_PID" ] || kill -KILL "$TRACER_PID" 2>/dev/null || true
+	[ -z "${CTR_CG:-}" ] || rmdir "$CTR_CG" 2>/dev/null || true
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$PREFIX"); do
 		ip netns del "$ns"
 	done
@@ -240,6 +244,12 @@ storm() {
 	case $tracer in
 	nstrace) nst_start "$WORK/err" --json -p $g ;;
 	nstrace-nonames) nst_start "$WORK/err" --json --no-names -p $g ;;
+	nstrace-container)
+		# Its threads are a container's: each event's cgroup is looked
+		# up, and both namespaces become the container's.
+		echo $g >"$CTR_CG/cgroup.procs"
+		nst_start "$WORK/err" --json -p $g
+		;;
 	bpftrace) bt_start "$WORK/setns.bt" 2 "$WORK/bt.out" $g ;;
 	esac
 	[ "$tracer" = bare ] || t0=$(cpu_ticks "$TRACER_PID")
@@ -255,10 +265,11 @@ storm() {
 	t1=$(cpu_ticks "$TRACER_PID")
 	tracer_stop
 	case $tracer in
-	nstrace | nstrace-nonames)
-		out=$(grep '^nstrace: [0-9]* events' "$WORK/err")
-		DELIVERED=$(awk '{ print $2 }' <<<"$out")
-		LOST=$(awk '{ print $4 }' <<<"$out")
+	nstrace | nstrace-nonames | nstrace-container)
+		# "nstrace: N records written (N events, ...), N events lost"
+		out=$(grep '^nstrace: [0-9]* records written' "$WORK/err")
+		DELIVERED=$(sed -n 's/.*(\([0-9]*\) events,.*/\1/p' <<<"$out")
+		LOST=$(sed -n 's/.* \([0-9]*\) events lost.*/\1/p' <<<"$out")
 		;;
 	bpftrace)
 		DELIVERED=$(grep -c '^ns.setns' "$WORK/bt.out" || true)
@@ -337,6 +348,42 @@ bench_names() {
 	done
 	ip netns del "${PREFIX}a"
 	ip netns del "${PREFIX}b"
+}
+
+# Attribution to containers: the same storm from a process in a
+# docker-like cgroup, whose events each carry a container's cgroup id and
+# whose two namespaces become the container's, against one outside.
+bench_containers() {
+	local r m root id
+	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$root" ] || { say "containers: no cgroup v2 hierarchy, skipped"; return 0; }
+	id=$(printf 'nstbench%s' $$ | sha256sum | cut -c1-64)
+	mkdir -p "$root/system.slice"
+	CTR_CG=$root/system.slice/docker-$id.scope
+	mkdir "$CTR_CG"
+	ip netns add "${PREFIX}a"
+	ip netns add "${PREFIX}b"
+	say "== containers: setns ping-pong, $THREADS threads, ${STEP_SECS} s a step, $ROUNDS rounds; nstrace --json -p PID, its threads outside any container and in one"
+	: >"$WORK/containers"
+	for r in $(seq "$ROUNDS"); do
+		for m in nstrace nstrace-container; do
+			storm $m 0
+			storm_line $m max
+			echo "$r $m $GEN_RATE $CPU_US $LOST" >>"$WORK/containers"
+		done
+	done
+	local line="containers:"
+	for m in nstrace nstrace-container; do
+		line+=" $m made $(awk -v m=$m '$2 == m { print $3 }' "$WORK/containers" | median)/s"
+		line+=" cpu $(awk -v m=$m '$2 == m { print $4 }' "$WORK/containers" | median) us/event;"
+	done
+	# Each round's ratio, then the median.
+	line+=" container/plain cpu per event x$(awk '$2 == "nstrace" { a[$1] = $4 } $2 == "nstrace-container" { b[$1] = $4 }
+		END { for (r in a) if (a[r] > 0) print b[r] / a[r] }' "$WORK/containers" | median)"
+	say "$line"
+	ip netns del "${PREFIX}a"
+	ip netns del "${PREFIX}b"
+	rmdir "$CTR_CG"
 }
 
 # churn_check INODES EVENTS PID: per inode, as many ns.create by PID and

@@ -68,6 +68,7 @@ struct nsc_entry {
 	struct container owner;
 	bool owned;
 	bool looked; /* for an owner since its processes or names changed */
+	uint64_t filled_gen; /* the batch the owner's names were last asked */
 	uint64_t empty_since; /* owned, with no process nor name left: when */
 };
 
@@ -670,8 +671,11 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 	v->npids = e->nshown;
 	if (e->owned) {
 		/* Its runtime may write the names after the first look. */
-		if (!e->owner.name[0] && !e->owner.pod_name[0])
+		if (!e->owner.name[0] && !e->owner.pod_name[0] &&
+		    e->filled_gen != c->gen) {
+			e->filled_gen = c->gen;
 			runtime_fill(&e->owner);
+		}
 		v->container = &e->owner;
 	}
 	return v->nnames || v->npids || v->container;
