@@ -340,13 +340,20 @@ cgroup2_root() {
 	awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo
 }
 
-@test "a process in a docker-like cgroup: the netns has its container" {
+# docker_cgroup SEED: a docker-like container's cgroup CG, of id ID, made
+# from SEED; teardown removes it.
+docker_cgroup() {
+	local root
 	root=$(cgroup2_root)
 	[ -n "$root" ] || skip_or_fail "no cgroup v2 hierarchy mounted"
-	id=$(printf '%s' "nmx$$" | sha256sum | cut -c1-64)
+	id=$(printf '%s' "$1$$" | sha256sum | cut -c1-64)
 	mkdir -p "$root/system.slice"
 	CG=$root/system.slice/docker-$id.scope
 	mkdir "$CG"
+}
+
+@test "a process in a docker-like cgroup: the netns has its container" {
+	docker_cgroup nmx
 	ip netns add "$A"
 	ia=$(netns_ino "$A")
 	start_nstrace
@@ -370,12 +377,7 @@ cgroup2_root() {
 }
 
 @test "--host-root: a docker-like container's name from its state, kept by its netns to its death" {
-	root=$(cgroup2_root)
-	[ -n "$root" ] || skip_or_fail "no cgroup v2 hierarchy mounted"
-	id=$(printf '%s' "nmh$$" | sha256sum | cut -c1-64)
-	mkdir -p "$root/system.slice"
-	CG=$root/system.slice/docker-$id.scope
-	mkdir "$CG"
+	docker_cgroup nmh
 	# The runtime's state, under a host root as a DaemonSet mounts it; a
 	# name with an escape sequence and a quote in it.
 	host=$BATS_TEST_TMPDIR/host
