@@ -78,8 +78,9 @@ static void test_new_cgroup_after_a_walk(void **state)
 	struct container c;
 
 	assert_true(cgroup_container(first, &c));
-	later = mkcg("kubepods.slice/kubepods-pod0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0.slice/cri-containerd-" CID
-		     ".scope");
+	later = mkcg(
+		"kubepods.slice/kubepods-pod0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0.slice/cri-containerd-" CID
+		".scope");
 	assert_true(cgroup_container(later, &c));
 	assert_string_equal(c.runtime, "containerd");
 	assert_string_equal(c.pod, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");

@@ -84,7 +84,8 @@ static void test_hostile_names(void **state)
 static void test_select(void **state)
 {
 	struct container web = ctr("podman", CID, "web", "", "", "");
-	struct container pod = ctr("containerd", CID, "app", UID, "prod", "api");
+	struct container pod =
+		ctr("containerd", CID, "app", UID, "prod", "api");
 	struct select by_name = { .container = "web" };
 	struct select by_id = { .container = "4a9c6f" };
 	struct select by_pod = { .pod = "prod/api" };

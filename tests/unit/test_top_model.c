@@ -450,10 +450,11 @@ static void test_container_line_filter_and_select(void **state)
 	strcpy(n->ctr.id, "4a9c6f2e7b1d3c5e8f0a2b4c6d8e0f1a");
 	strcpy(n->ctr.name, "web");
 	n->has_ctr = true;
-	assert_screen(&m, "web", TOP_SORT_INODE,
-		      "netns 4026532300 blue [podman:4a9c6f2e7b1d/web] (1 proc, 2 ifs)\n"
-		      "     lo if1\n"
-		      "     va if5 veth peer vb if4 in 4026532400\n");
+	assert_screen(
+		&m, "web", TOP_SORT_INODE,
+		"netns 4026532300 blue [podman:4a9c6f2e7b1d/web] (1 proc, 2 ifs)\n"
+		"     lo if1\n"
+		"     va if5 veth peer vb if4 in 4026532400\n");
 	s = screen_select(&m, NULL, &web, TOP_SORT_INODE);
 	assert_non_null(strstr(s, "netns 4026532300"));
 	assert_null(strstr(s, "netns 4026532400"));

@@ -10,9 +10,8 @@
 #include "top/rows.h"
 
 /* Every row's text, one per line; the caller frees it. */
-static inline char *screen_select(const struct top_model *m,
-				  const char *filter, const struct select *sel,
-				  enum top_sort sort)
+static inline char *screen_select(const struct top_model *m, const char *filter,
+				  const struct select *sel, enum top_sort sort)
 {
 	struct top_rows rows = {};
 	struct buf b = {};

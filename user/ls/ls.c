@@ -85,10 +85,11 @@ const struct cli_cmd pids_cli = {
 
 const struct cli_cmd where_cli = {
 	.name = "where",
-	.about = "The network namespaces that have an interface named IFNAME\n"
-		 "(or, with --netns, the interface of that ifindex there), one\n"
-		 "per line: inode, ifindex, names; then the namespace's\n"
-		 "container and a veth's peer, on lines of their own.",
+	.about =
+		"The network namespaces that have an interface named IFNAME\n"
+		"(or, with --netns, the interface of that ifindex there), one\n"
+		"per line: inode, ifindex, names; then the namespace's\n"
+		"container and a veth's peer, on lines of their own.",
 	QUERY_OPERAND("IFNAME", "missing the interface name"),
 	.opts = where_opts_used,
 };
@@ -325,8 +326,8 @@ static void text_where(struct buf *b, const struct ls_view *v,
 		if (!d->peer_netns)
 			continue;
 		buf_adds(b, "  peer ");
-		text_str(b, d->peer_name, strnlen(d->peer_name,
-						  sizeof(d->peer_name)));
+		text_str(b, d->peer_name,
+			 strnlen(d->peer_name, sizeof(d->peer_name)));
 		buf_addf(b, " %u in %u", d->peer_ifindex, d->peer_netns);
 		pv = ls_view_ns(v, d->peer_netns);
 		if (pv)

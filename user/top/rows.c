@@ -40,7 +40,8 @@ static bool matches(const struct top_netns *n, const char *filter,
 	char inum[16];
 	bool yes;
 
-	if (select_any(sel) && !select_container(sel, n->has_ctr ? &n->ctr : NULL))
+	if (select_any(sel) &&
+	    !select_container(sel, n->has_ctr ? &n->ctr : NULL))
 		return false;
 	if (!filter || !*filter)
 		return true;

@@ -67,7 +67,8 @@ enum cli_result opts_parse(struct opts *o, int argc, char **argv, FILE *out,
 	else if (o->metrics_ms && !o->metrics_file)
 		refused = "--metrics-interval needs --metrics-file";
 	else if ((o->container || o->pod) && o->no_names)
-		refused = "--container and --pod need the containers --no-names leaves out";
+		refused =
+			"--container and --pod need the containers --no-names leaves out";
 	if (refused) {
 		cli_refuse(&trace_cli, err, refused, NULL);
 		return CLI_USAGE;

@@ -320,9 +320,7 @@ static void print_summary(const struct trace *t)
 
 int trace_run(const struct opts *o)
 {
-	struct trace t = { .o = o,
-			   .select = { .container = o->container,
-				       .pod = o->pod } };
+	struct trace t = { .o = o };
 	struct stream_config cfg = o->stream;
 	struct metrics_sample s;
 	bool attached = false;
@@ -332,6 +330,8 @@ int trace_run(const struct opts *o)
 		return 1;
 	if (o->host_root)
 		runtime_set_root(o->host_root);
+	t.select.container = o->container;
+	t.select.pod = o->pod;
 	/*
 	 * Opened before anything is attached: no privilege is needed later,
 	 * and a port below 1024 wants one.
