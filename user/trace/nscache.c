@@ -67,7 +67,8 @@ struct nsc_entry {
 	 */
 	struct container owner;
 	bool owned;
-	bool looked; /* for an owner since its processes or names changed */
+	bool looked; /* at its processes since they changed */
+	uint64_t names_gen; /* the batch its names were last looked up in */
 	uint64_t filled_gen; /* the batch the owner's names were last asked */
 	uint64_t empty_since; /* owned, with no process nor name left: when */
 };
@@ -381,7 +382,7 @@ void nscache_name_add(struct nscache *c, uint32_t type, uint32_t inum,
 	slash = strrchr(e->paths[n], '/');
 	e->names[n] = slash && slash[1] ? slash + 1 : e->paths[n];
 	e->nnames = n + 1;
-	e->looked = false;
+	e->names_gen = 0; /* looked up again at once */
 	e->empty_since = 0;
 }
 
@@ -602,19 +603,19 @@ static const struct container *task_container(struct nscache *c,
 }
 
 /*
- * Looked for when what it holds changes, not per event: a process that
- * joins a container's cgroup later, without moving, is not seen. The
- * initial namespaces are the host's, whichever containers share them
- * (--network host).
+ * Its processes are looked at when they change, not per event: a process
+ * that joins a container's cgroup later, without moving, is not seen.
+ * Its names once a batch: a bind mount's runtime may write its state
+ * after the mount. The initial namespaces are the host's, whichever
+ * containers share them (--network host).
  */
 static void entry_attribute(struct nscache *c, struct nsc_entry *e)
 {
 	const struct container *ct;
 
-	if (e->owned || e->looked || e->inum == c->init_ns[e->type])
+	if (e->owned || e->inum == c->init_ns[e->type])
 		return;
-	e->looked = true;
-	for (uint32_t i = 0; i < e->nshown; i++) {
+	for (uint32_t i = 0; !e->looked && i < e->nshown; i++) {
 		ct = task_container(c, e->tasks[i]);
 		if (ct) {
 			e->owner = *ct;
@@ -622,14 +623,15 @@ static void entry_attribute(struct nscache *c, struct nsc_entry *e)
 			return;
 		}
 	}
-	for (uint32_t i = 0; e->type == NST_NS_NET && i < e->nnames; i++)
+	e->looked = true;
+	if (e->type != NST_NS_NET || !e->nnames || e->names_gen == c->gen)
+		return;
+	e->names_gen = c->gen;
+	for (uint32_t i = 0; i < e->nnames; i++)
 		if (runtime_netns_owner(e->paths[i], &e->owner)) {
 			e->owned = true;
 			return;
 		}
-	/* A bind mount's runtime may write its state after the mount. */
-	if (e->nnames)
-		e->looked = false;
 }
 
 static void entry_refresh(struct nscache *c, struct nsc_entry *e)
@@ -703,7 +705,7 @@ static void sweep(struct nscache *c)
 	c->swept_ns = c->now_ns();
 }
 
-/* Owned netns entries left empty longer than OWNED_KEEP_NS. */
+/* Owned entries left empty longer than OWNED_KEEP_NS. */
 static void forget_owned(struct nscache *c, uint64_t now)
 {
 	struct nsc_entry **old = malloc(c->ns.n * sizeof(*old) + 1);
