@@ -213,7 +213,7 @@ offers() {
 	offers "doctor help history identify ls pids replay top where" "$NSTRACE" ""
 	offers "identify" "$NSTRACE" id
 	offers "--max-files --max-size" "$NSTRACE" --max-
-	offers "--all --help --json --type" "$NSTRACE" ls --
+	offers "--all --help --host-root --json --type" "$NSTRACE" ls --
 	offers "--at --help --json" "$NSTRACE" replay --
 	offers "ns.create ns.destroy ns.name ns.setns" "$NSTRACE" -e ns.
 	offers "ns.create ns.destroy ns.name ns.setns" "$NSTRACE" --event=ns.
@@ -228,6 +228,9 @@ offers() {
 	# The stream takes no operand; a command comes first or not at all.
 	offers "" "$NSTRACE" -j ""
 	offers "" "$NSTRACE" -o ls ""
+	# Directories where it says DIR.
+	mkdir "$BATS_TEST_TMPDIR/hostroot"
+	offers "$BATS_TEST_TMPDIR/hostroot" "$NSTRACE" --host-root "$BATS_TEST_TMPDIR/hostr"
 	# Files where the help says FILE or PATH.
 	touch "$BATS_TEST_TMPDIR/log.json"
 	offers "$BATS_TEST_TMPDIR/log.json" "$NSTRACE" -o "$BATS_TEST_TMPDIR/log"
