@@ -87,18 +87,10 @@ static void find_mount(void)
 		fclose(f);
 }
 
-static void forget(struct hmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(hmap_at(m, i));
-	hmap_free(m);
-	*m = (struct hmap){ 0 };
-}
-
 static void forget_all(void)
 {
-	forget(&answers);
-	forget(&paths);
+	hmap_free_values(&answers);
+	hmap_free_values(&paths);
 }
 
 static void walk(char *path, size_t len, size_t base, int depth)
@@ -140,7 +132,7 @@ static const char *path_of(uint64_t id)
 		find_mount();
 	if (!mount_dir[0])
 		return NULL;
-	forget(&paths);
+	hmap_free_values(&paths);
 	len = snprintf(path, sizeof(path), "%s", mount_dir);
 	if (len >= sizeof(path))
 		return NULL;
@@ -159,7 +151,7 @@ bool cgroup_container(uint64_t id, struct container *c)
 		return false;
 	if (!a) {
 		if (answers.n >= IDS_MAX)
-			forget(&answers);
+			hmap_free_values(&answers);
 		a = calloc(1, sizeof(*a));
 		if (!a)
 			abort();

@@ -60,14 +60,6 @@ static uint64_t monotonic_ms(void)
 
 static uint64_t (*now_ms)(void) = monotonic_ms;
 
-static void forget(struct hmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(hmap_at(m, i));
-	hmap_free(m);
-	*m = (struct hmap){ 0 };
-}
-
 void runtime_set_root(const char *dir)
 {
 	size_t n = strlen(dir);
@@ -78,8 +70,8 @@ void runtime_set_root(const char *dir)
 		n = sizeof(root) - 1;
 	memcpy(root, dir, n);
 	root[n] = '\0';
-	forget(&known);
-	forget(&owners);
+	hmap_free_values(&known);
+	hmap_free_values(&owners);
 	scanned = false;
 	cgroup_set_root(root);
 }
@@ -419,7 +411,7 @@ bool runtime_fill(struct container *c)
 			return false;
 	} else if (!k) {
 		if (known.n >= CACHE_MAX)
-			forget(&known);
+			hmap_free_values(&known);
 		k = calloc(1, sizeof(*k));
 		if (!k)
 			return false;
@@ -435,6 +427,14 @@ bool runtime_fill(struct container *c)
 	if (k->named)
 		names_to(c, &found);
 	return k->named;
+}
+
+bool runtime_container_of_pid(uint32_t pid, struct container *c)
+{
+	if (!container_of_pid(pid, c))
+		return false;
+	runtime_fill(c);
+	return true;
 }
 
 /* "/var/run/X" is "/run/X": /var/run is a link to /run. */
@@ -531,7 +531,7 @@ static bool crio_state(const char *id, struct state *s)
 
 static void scan(void)
 {
-	forget(&owners);
+	hmap_free_values(&owners);
 	scan_dir(DOCKER_DIR, docker_state);
 	scan_dir(CONTAINERD_DIR, containerd_state);
 	scan_dir(CRIO_DIR, crio_state);

@@ -32,6 +32,8 @@ void runtime_set_clock(uint64_t (*now_ms)(void));
  * there is looked for again at most every 2 s.
  */
 bool runtime_fill(struct container *c);
+/* container_of_pid(), then runtime_fill(): false when not in one. */
+bool runtime_container_of_pid(uint32_t pid, struct container *c);
 
 /*
  * The container whose runtime state names netns_path as its network

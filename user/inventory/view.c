@@ -53,8 +53,7 @@ static void find_containers(struct ls_view *v)
 		    t->ns[NST_NS_NET] == inv->init_ns[NST_NS_NET])
 			continue;
 		v->in_container[i] =
-			container_of_pid(t->pid, &v->containers[i]) &&
-			(runtime_fill(&v->containers[i]), true);
+			runtime_container_of_pid(t->pid, &v->containers[i]);
 	}
 }
 

@@ -94,3 +94,10 @@ void hmap_free(struct hmap *m)
 	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
+
+void hmap_free_values(struct hmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].val);
+	hmap_free(m);
+}

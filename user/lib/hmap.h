@@ -28,6 +28,8 @@ void hmap_put(struct hmap *m, uint64_t key, void *val);
 /* The value that was there, or NULL. */
 void *hmap_del(struct hmap *m, uint64_t key);
 void hmap_free(struct hmap *m);
+/* The same, after free() of every value: for maps that own theirs. */
+void hmap_free_values(struct hmap *m);
 
 /* Slot i's value, or NULL: for walks, which must not change the map. */
 static inline void *hmap_at(const struct hmap *m, size_t i)

@@ -209,7 +209,7 @@ static int identify_answer(struct buf *b, const struct ls_view *v,
 		return 1;
 	}
 	/* The view looks no container up in the host's netns: this one. */
-	in_ctr = container_of_pid(o->pid, &ctr) && (runtime_fill(&ctr), true);
+	in_ctr = runtime_container_of_pid(o->pid, &ctr);
 	host = nv->ns->inum == v->inv.init_ns[NST_NS_NET];
 	if (o->json) {
 		ls_json_identify(b, v, o->pid, nv, in_ctr ? &ctr : NULL, host);

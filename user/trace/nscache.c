@@ -152,13 +152,9 @@ void nscache_free(struct nscache *c)
 	for (size_t i = 0; i < c->ns.cap; i++)
 		if (hmap_at(&c->ns, i))
 			entry_free(hmap_at(&c->ns, i));
-	for (size_t i = 0; i < c->tasks.cap; i++)
-		free(hmap_at(&c->tasks, i));
-	for (size_t i = 0; i < c->gone.cap; i++)
-		free(hmap_at(&c->gone, i));
-	hmap_free(&c->gone);
+	hmap_free_values(&c->tasks);
+	hmap_free_values(&c->gone);
 	hmap_free(&c->ns);
-	hmap_free(&c->tasks);
 	hmap_free(&c->cookies);
 }
 
@@ -333,8 +329,7 @@ static void seed_owner(struct nscache *c, struct nsc_entry *e)
 	if (e->inum == c->init_ns[e->type])
 		return;
 	for (uint32_t i = 0; i < e->ntasks && i < NSC_SHOW_PIDS; i++)
-		if (container_of_pid(e->tasks[i]->tid, &e->owner)) {
-			runtime_fill(&e->owner);
+		if (runtime_container_of_pid(e->tasks[i]->tid, &e->owner)) {
 			e->owned = true;
 			return;
 		}
@@ -594,9 +589,8 @@ static const struct container *task_container(struct nscache *c,
 					      struct nsc_task *t)
 {
 	if (t->container_gen != c->gen) {
-		t->has_container = container_of_pid(t->tid, &t->container);
-		if (t->has_container)
-			runtime_fill(&t->container);
+		t->has_container =
+			runtime_container_of_pid(t->tid, &t->container);
 		t->container_gen = c->gen;
 	}
 	return t->has_container ? &t->container : NULL;
