@@ -126,19 +126,15 @@ static __always_inline void mark_exit_reported(const struct dev_snap *s)
 	bpf_map_update_elem(&exit_reported, &s->dev, &seen, BPF_ANY);
 }
 
-static long dev_walk_cb(__u64 i, struct dev_walk *w)
+/* One device of the dying netns: into its ns.destroy, and its delete. */
+static __always_inline long dev_one(struct dev_walk *w, struct net_device *dev)
 {
-	struct net_device *dev, *peer;
+	struct net_device *peer;
 	struct net *peer_net;
 	struct dev_snap s;
 	bool back;
 	__u32 n;
 
-	w->pos = read_list_next(w->pos);
-	if (!w->pos || w->pos == w->head)
-		return 1;
-	dev = (void *)w->pos -
-	      bpf_core_field_offset(struct net_device, dev_list);
 	dev_snapshot(dev, &s);
 	back = dev_returns(dev);
 	n = w->e->destroy.nr_devs;
@@ -176,10 +172,40 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	return 0;
 }
 
+static long dev_walk_cb(__u64 i, struct dev_walk *w)
+{
+	w->pos = read_list_next(w->pos);
+	if (!w->pos || w->pos == w->head)
+		return 1;
+	return dev_one(w, (void *)w->pos - bpf_core_field_offset(
+						   struct net_device, dev_list));
+}
+
+/*
+ * The batch's kill list, from w->head (a device's unreg_list) round to
+ * it again: its devices of w->net. The list's own head, on the kernel's
+ * stack, is the one node that is no device; what it would be the device
+ * of is in no netns of ours.
+ */
+static long kill_walk_cb(__u64 i, struct dev_walk *w)
+{
+	struct net_device *dev;
+
+	if (i && (!w->pos || w->pos == w->head))
+		return 1;
+	dev = (void *)w->pos -
+	      bpf_core_field_offset(struct net_device, unreg_list);
+	w->pos = read_list_next(w->pos);
+	if (dev_net_of(dev) != w->net)
+		return 0;
+	return dev_one(w, dev);
+}
+
 static __always_inline void emit_destroy(struct net *net,
 					 const struct queuer *killer)
 {
 	struct dev_walk w = {};
+	struct net_device *lo;
 	struct nst_event *e;
 	__u32 zero = 0;
 
@@ -207,6 +233,21 @@ static __always_inline void emit_destroy(struct net *net,
 	w.e = e;
 	w.net = net;
 	bpf_loop(NST_MAX_NET_DEVS, dev_walk_cb, &w, 0);
+	/*
+	 * A netns that died after the cleanup work's first walk is seen by
+	 * the notifier walk; with every device down, the first notifier
+	 * call is NETDEV_UNREGISTER, once the devices are off the netns's
+	 * list. They are on the batch's kill list still, its loopback too.
+	 */
+	lo = BPF_CORE_READ(net, loopback_dev);
+	if (!w.e->destroy.nr_devs && lo) {
+		w.head = (void *)lo +
+			 bpf_core_field_offset(struct net_device, unreg_list);
+		if (read_list_next(w.head) != w.head) {
+			w.pos = w.head;
+			bpf_loop(NST_MAX_NET_DEVS, kill_walk_cb, &w, 0);
+		}
+	}
 	if (targ_ev_mask & NST_EV_BIT(NST_EV_NS_DESTROY)) {
 		/* Stamped after the netdev.delete records it sits behind. */
 		e->task.ts_boot_ns = bpf_ktime_get_boot_ns();
