@@ -177,8 +177,9 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 	w->pos = read_list_next(w->pos);
 	if (!w->pos || w->pos == w->head)
 		return 1;
-	return dev_one(w, (void *)w->pos - bpf_core_field_offset(
-						   struct net_device, dev_list));
+	return dev_one(w,
+		       (void *)w->pos - bpf_core_field_offset(struct net_device,
+							      dev_list));
 }
 
 /*
