@@ -83,16 +83,19 @@ static __always_inline bool dev_snap_renamed(const struct dev_snap *s,
 	return false;
 }
 
-/* The other end of a veth pair, or NULL for any other kind of device. */
-static __always_inline struct net_device *veth_peer(struct net_device *dev)
+static __always_inline bool is_veth(struct net_device *dev)
 {
 	const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
 	char k[5] = {};
 
-	if (!kind || bpf_probe_read_kernel_str(k, sizeof(k), kind) != 5 ||
-	    k[0] != 'v' || k[1] != 'e' || k[2] != 't' || k[3] != 'h')
-		return NULL;
-	return veth_priv_peer(dev);
+	return kind && bpf_probe_read_kernel_str(k, sizeof(k), kind) == 5 &&
+	       k[0] == 'v' && k[1] == 'e' && k[2] == 't' && k[3] == 'h';
+}
+
+/* The other end of a veth pair, or NULL for any other kind of device. */
+static __always_inline struct net_device *veth_peer(struct net_device *dev)
+{
+	return is_veth(dev) ? veth_priv_peer(dev) : NULL;
 }
 
 /* How a request reached the kernel, for hooks inside the kernel. */

@@ -102,6 +102,9 @@ struct dev_walk {
 	struct list_head *pos;
 	struct nst_event *e; /* e->destroy.nr_devs counts the walk */
 	struct net *net;
+	/* Kill list: a device of a live netns, maybe the next one's peer. */
+	struct net_device *peer;
+	const struct rtnl_link_ops *peer_ops;
 };
 
 static __always_inline bool net_is_dying(struct net *net)
@@ -124,6 +127,18 @@ static __always_inline void mark_exit_reported(const struct dev_snap *s)
 	struct exit_seen seen = { .net_id = s->net_id, .ifindex = s->ifindex };
 
 	bpf_map_update_elem(&exit_reported, &s->dev, &seen, BPF_ANY);
+}
+
+/* The veth peer, in a live netns, of a device of w->net. */
+static __always_inline void peer_dies(struct dev_walk *w,
+				      struct net_device *peer)
+{
+	struct dev_snap s;
+
+	dev_snapshot(peer, &s);
+	emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
+		       net_id_of(w->net));
+	mark_exit_reported(&s);
 }
 
 /* One device of the dying netns: into its ns.destroy, and its delete. */
@@ -163,12 +178,8 @@ static __always_inline long dev_one(struct dev_walk *w, struct net_device *dev)
 	 */
 	peer = veth_peer(dev);
 	peer_net = peer ? dev_net_of(peer) : NULL;
-	if (peer && peer_net != w->net && !net_is_dying(peer_net)) {
-		dev_snapshot(peer, &s);
-		emit_life_peer(NST_EV_NETDEV_DELETE, &s, NST_ORIGIN_NETNS_EXIT,
-			       net_id_of(w->net));
-		mark_exit_reported(&s);
-	}
+	if (peer && peer_net != w->net && !net_is_dying(peer_net))
+		peer_dies(w, peer);
 	return 0;
 }
 
@@ -183,23 +194,39 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
 }
 
 /*
- * The batch's kill list, from w->head (a device's unreg_list) round to
- * it again: its devices of w->net. The list's own head, on the kernel's
- * stack, is the one node that is no device; what it would be the device
- * of is in no netns of ours.
+ * The batch's kill list, backwards from w->head, the unreg_list of w->net's
+ * loopback: default_device_exit_batch() queued the netns's devices in
+ * reverse list order, the loopback last, each veth's peer right behind it
+ * (veth_dellink() has cleared both peer pointers by now). So the walk meets
+ * them in list order, a peer in a live netns just before its device, and
+ * it ends at the first node that is neither: a device of another dying
+ * netns, or the list's head on the kernel's stack.
  */
 static long kill_walk_cb(__u64 i, struct dev_walk *w)
 {
+	const struct rtnl_link_ops *ops;
 	struct net_device *dev;
+	struct net *net;
 
-	if (i && (!w->pos || w->pos == w->head))
+	if (!w->pos || (i && w->pos == w->head))
 		return 1;
 	dev = (void *)w->pos -
 	      bpf_core_field_offset(struct net_device, unreg_list);
-	w->pos = read_list_next(w->pos);
-	if (dev_net_of(dev) != w->net)
+	w->pos = read_list_prev(w->pos);
+	net = dev_net_of(dev);
+	ops = BPF_CORE_READ(dev, rtnl_link_ops);
+	if (net != w->net) {
+		if (w->peer || !net || net_is_dying(net))
+			return 1;
+		w->peer = dev;
+		w->peer_ops = ops;
 		return 0;
-	return dev_one(w, dev);
+	}
+	dev_one(w, dev);
+	if (w->peer && ops == w->peer_ops && is_veth(dev) && !targ_life_hooked)
+		peer_dies(w, w->peer);
+	w->peer = NULL;
+	return 0;
 }
 
 static __always_inline void emit_destroy(struct net *net,
@@ -244,7 +271,7 @@ static __always_inline void emit_destroy(struct net *net,
 	if (!w.e->destroy.nr_devs && lo) {
 		w.head = (void *)lo +
 			 bpf_core_field_offset(struct net_device, unreg_list);
-		if (read_list_next(w.head) != w.head) {
+		if (read_list_prev(w.head) != w.head) {
 			w.pos = w.head;
 			bpf_loop(NST_MAX_NET_DEVS, kill_walk_cb, &w, 0);
 		}
