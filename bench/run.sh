@@ -19,20 +19,23 @@
 #            trickle and at a flood of setns
 #   names    the keep-up with names on events and with --no-names,
 #            interleaved, ROUNDS rounds (not in the default set)
+#   pingpong  one thread's setns ping-pong, flat out: bare, with
+#            nstrace, with nstrace --no-names, interleaved, ROUNDS
+#            rounds: the slowdown, the loader's CPU per event, losses
 #   containers  the same storm from a process in a container's cgroup
 #            and from one outside, interleaved, ROUNDS rounds: the
 #            loader's CPU per event with attribution at work
 #
 #   BENCHES="cost churn" ROUNDS=3 bash bench/run.sh
 #
-# ANCHOR=none leaves bpftrace out (the cost bench only): for the test VM,
+# ANCHOR=none leaves bpftrace out (cost and pingpong only): for the test VM,
 # which has no bpftrace, where nstrace runs on fentry hooks (make bench-vm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 NSTRACE=${NSTRACE:-$PWD/$BUILD/nstrace}
 BIN=$PWD/$BUILD/bench
-BENCHES=${BENCHES:-cost progstats latency keepup churn startup containers}
+BENCHES=${BENCHES:-cost progstats latency pingpong keepup churn startup containers}
 ANCHOR=${ANCHOR:-bpftrace}
 ROUNDS=${ROUNDS:-5}
 SENDMSG_N=${SENDMSG_N:-200000}
@@ -77,11 +80,15 @@ for b in loop setns_storm nschurn startup; do
 done
 case $ANCHOR in
 bpftrace)
-	# Only the cost and keep-up benches run it.
-	[[ " $BENCHES " != *" cost "* && " $BENCHES " != *" keepup "* ]] ||
+	# Only the cost, ping-pong and keep-up benches run it.
+	[[ " $BENCHES " != *" cost "* && " $BENCHES " != *" pingpong "* && " $BENCHES " != *" keepup "* ]] ||
 		command -v bpftrace >/dev/null || die "no bpftrace: run make bench (it installs it)"
 	;;
-none) [ "$BENCHES" = cost ] || die "ANCHOR=none is for BENCHES=cost only" ;;
+none)
+	for b in $BENCHES; do
+		[[ $b = cost || $b = pingpong ]] || die "ANCHOR=none is for the cost and pingpong benches only"
+	done
+	;;
 *) die "ANCHOR is bpftrace or none, not $ANCHOR" ;;
 esac
 MODES=(bare nstrace)
@@ -251,6 +258,7 @@ storm() {
 		nst_start "$WORK/err" --json -p $g
 		;;
 	bpftrace) bt_start "$WORK/setns.bt" 2 "$WORK/bt.out" $g ;;
+	bpftrace-empty) bt_start "$WORK/empty.bt" $EMPTY_PROBES /dev/null ;;
 	esac
 	[ "$tracer" = bare ] || t0=$(cpu_ticks "$TRACER_PID")
 	echo go >&9
@@ -264,6 +272,7 @@ storm() {
 	sleep 1
 	t1=$(cpu_ticks "$TRACER_PID")
 	tracer_stop
+	[ "$tracer" != bpftrace-empty ] || return 0
 	case $tracer in
 	nstrace | nstrace-nonames | nstrace-container)
 		# "nstrace: N records written (N events, ...), N events lost"
@@ -348,6 +357,45 @@ bench_names() {
 	done
 	ip netns del "${PREFIX}a"
 	ip netns del "${PREFIX}b"
+}
+
+# What nstrace costs the traced: one thread's setns ping-pong as fast as
+# it goes, every call one ns.setns; bare, under nstrace with names and
+# without, and under bpftrace's empty probes on the same tracepoints (the
+# floor: what attaching anything to the syscall tracepoints costs),
+# interleaved, ROUNDS rounds.
+bench_pingpong() {
+	local r m line threads=$THREADS modes=(bare nstrace nstrace-nonames)
+	[ "$ANCHOR" = none ] || modes+=(bpftrace-empty)
+	THREADS=1
+	ip netns add "${PREFIX}a"
+	ip netns add "${PREFIX}b"
+	say "== pingpong: setns ping-pong, 1 thread, no limit, ${STEP_SECS} s a step, $ROUNDS rounds; ${modes[*]} (nstrace --json -p PID)"
+	: >"$WORK/pingpong"
+	for r in $(seq "$ROUNDS"); do
+		for m in "${modes[@]}"; do
+			storm $m 0
+			storm_line $m max
+			echo "$r $m $GEN_RATE $CPU_US $LOST $GEN $DELIVERED" >>"$WORK/pingpong"
+		done
+	done
+	line="pingpong:"
+	for m in "${modes[@]}"; do
+		line+=" $m made $(awk -v m=$m '$2 == m { print $3 }' "$WORK/pingpong" | median)/s"
+		if [[ $m = nstrace* ]]; then
+			line+=" cpu $(awk -v m=$m '$2 == m { print $4 }' "$WORK/pingpong" | median) us/event"
+			line+=" lost $(awk -v m=$m '$2 == m { n += $5 } END { print n + 0 }' "$WORK/pingpong")"
+			line+=" of $(awk -v m=$m '$2 == m { n += $6 } END { print n + 0 }' "$WORK/pingpong")"
+		fi
+		# Each round's slowdown against its own bare run, then the median.
+		[ $m = bare ] || line+=" slowdown x$(awk -v m=$m '$2 == "bare" { b[$1] = $3 } $2 == m { t[$1] = $3 }
+			END { for (r in t) if (t[r] > 0) printf "%.3f\n", b[r] / t[r] }' "$WORK/pingpong" | median)"
+		line+=";"
+	done
+	say "$line"
+	ip netns del "${PREFIX}a"
+	ip netns del "${PREFIX}b"
+	THREADS=$threads
 }
 
 # Attribution to containers: the same storm from a process in a
