@@ -124,6 +124,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 $(BUILD)/tools/%: tests/tools/%.c | $(BUILD)/tools
 	$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -o $@ $< -lpthread
 
+# A fault the integration tests inject (tests/fault): the kernel's netns
+# cleanup work stalled as it starts, with a loader of its own.
+FAULT_BINS := $(BUILD)/fault/slow_cleanup $(BUILD)/fault/slow_cleanup.bpf.o
+
+$(BUILD)/fault/slow_cleanup.bpf.o: tests/fault/slow_cleanup.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/fault/slow_cleanup: tests/fault/slow_cleanup.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -o $@ $< $(LIBBPF_A) -lelf -lz
+
 # Regenerate the committed vmlinux.h from this machine's kernel.
 vmlinux:
 	$(BPFTOOL) btf dump file $(BTF_FILE) format c > $(VMLINUX_DIR)/vmlinux_new.h
@@ -156,7 +168,7 @@ VM_BACKENDS ?= kprobe
 VM_BACKEND_TESTS ?= ns deaths requests
 
 test: test-deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS) $(TOOL_BINS)
+	@$(MAKE) --no-print-directory all $(TEST_BINS) $(TOOL_BINS) $(FAULT_BINS)
 	@BUILD=$(BUILD) VM_TESTS="$(VM_TESTS)" VM_BACKENDS="$(VM_BACKENDS)" \
 		VM_BACKEND_TESTS="$(VM_BACKEND_TESTS)" bash tests/run.sh
 
@@ -185,7 +197,7 @@ uninstall:
 	! cmp -s deploy/systemd/nstrace.default $(DEFAULTS) || rm -f $(DEFAULTS)
 
 format:
-	clang-format -i bpf/*.c bpf/*.h user/*.c user/*/*.[ch] include/*.h tests/unit/*.c
+	clang-format -i bpf/*.c bpf/*.h user/*.c user/*/*.[ch] include/*.h tests/unit/*.c tests/fault/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -278,6 +278,63 @@ assert_move() {
 	done
 }
 
+# A netns whose last reference goes just as the kernel's cleanup work
+# starts joins a batch the work's first walk did not see; when every
+# device of that batch is down, they are off the netns's own list by the
+# time nstrace finds it, and the veth peer pointers are cleared. The
+# fault of tests/fault stalls the work there, after nstrace's walk, while
+# four loops delete 200 namespaces: some of them die in that window.
+@test "namespaces dying as the cleanup work starts, all down: each ns.destroy with its interfaces, each host peer deleted" {
+	local fault i n ino cookie host_cookie k loops=()
+	fault=$(dirname "$NSTRACE")/fault/slow_cleanup
+	[ -x "$fault" ] || skip_or_fail "no $fault: make test builds it"
+	host_cookie=$(netns_cookie)
+	: >"$BATS_TEST_TMPDIR/want_destroy"
+	: >"$BATS_TEST_TMPDIR/want_delete"
+	for i in $(seq 200); do
+		n=$(tname l$i)
+		ip netns add "$n"
+		ip link add nsth$i type veth peer name nstc$i netns "$n"
+		ino=$(netns_ino "$n")
+		cookie=$(netns_cookie "$n")
+		echo "$ino $cookie lo:1:deleted,nstc$i:$(ifindex "$n" nstc$i):deleted" >>"$BATS_TEST_TMPDIR/want_destroy"
+		echo "nsth$i $(ifindex "" nsth$i) $HOST $host_cookie veth netns-exit $ino $cookie" >>"$BATS_TEST_TMPDIR/want_delete"
+	done
+	cookies=$(cut -d' ' -f2 "$BATS_TEST_TMPDIR/want_destroy" | paste -sd,)
+	start_nstrace -e ns.destroy,netdev.delete
+	# Attached after nstrace's own program on the tracepoint: runs after it.
+	coproc FAULT { exec "$fault" "$fault.bpf.o"; }
+	BG=$FAULT_PID
+	read -r line <&"${FAULT[0]}"
+	assert_eq "$line" attached "slow_cleanup"
+	for k in 1 2 3 4; do
+		(for i in $(seq $k 4 200); do ip netns del "$(tname l$i)"; done) &
+		loops+=($!)
+	done
+	wait "${loops[@]}"
+	ours="[$cookies] as \$c | .event == \"ns.destroy\" and (.ns_cookie as \$k | \$c | index([\$k]) != null)"
+	peers=".event == \"netdev.delete\" and (.ifname | startswith(\"nsth\"))"
+	wait_events 200 "$ours"
+	wait_events 200 "$peers"
+	kill_bg "$FAULT_PID"
+	BG=
+	stop_nstrace
+	jq -r "select($ours) | \"\\(.ns) \\(.ns_cookie) \\([.interfaces[] | \"\\(.ifname):\\(.ifindex):\\(.fate)\"] | sort | join(\",\"))\"" \
+		"$TRACE_OUT" | sort >"$BATS_TEST_TMPDIR/got_destroy"
+	jq -r "select($peers) | \"\\(.ifname) \\(.ifindex) \\(.netns) \\(.netns_cookie) \\(.kind) \\(.cause) \\(.peer_netns) \\(.peer_netns_cookie)\"" \
+		"$TRACE_OUT" | sort >"$BATS_TEST_TMPDIR/got_delete"
+	sort -o "$BATS_TEST_TMPDIR/want_destroy" "$BATS_TEST_TMPDIR/want_destroy"
+	sort -o "$BATS_TEST_TMPDIR/want_delete" "$BATS_TEST_TMPDIR/want_delete"
+	diff "$BATS_TEST_TMPDIR/want_destroy" "$BATS_TEST_TMPDIR/got_destroy" >&2 || {
+		echo "ns.destroy: want (<) and got (>) differ" >&2
+		return 1
+	}
+	diff "$BATS_TEST_TMPDIR/want_delete" "$BATS_TEST_TMPDIR/got_delete" >&2 || {
+		echo "netdev.delete of the host peers: want (<) and got (>) differ" >&2
+		return 1
+	}
+}
+
 @test "a move sent with sendto(2), as netlink libraries do: syscall sendto" {
 	ip link add "$VA" type veth peer name "$VB"
 	before=$(ifindex "" "$VA")
