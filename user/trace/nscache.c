@@ -734,6 +734,16 @@ void nscache_tick(struct nscache *c)
 		sweep(c);
 }
 
+void nscache_turn(struct nscache *c)
+{
+	uint64_t now = c->now_ns();
+
+	if (now - c->batch_ns < NSC_BATCH_NS)
+		return;
+	c->batch_ns = now;
+	nscache_tick(c);
+}
+
 size_t nscache_namespaces(const struct nscache *c)
 {
 	return c->ns.n;

@@ -6,7 +6,8 @@
  * themselves (a creation or a setns moves a process, a destruction drops
  * the namespace) and by the changes of the mount table, never by a scan
  * of /proc per event. Whether a process it shows still lives is checked
- * when it is shown, at most once per batch of events (nscache_tick).
+ * when it is shown, at most once per batch of events (nscache_tick,
+ * nscache_turn).
  */
 #ifndef NSTRACE_TRACE_NSCACHE_H
 #define NSTRACE_TRACE_NSCACHE_H
@@ -50,6 +51,7 @@ struct nscache {
 	size_t swept_n; /* tasks known right after the last one */
 	uint64_t swept_ns; /* when it ran, by now_ns */
 	uint64_t owned_swept_ns; /* when empty owned entries were last let go */
+	uint64_t batch_ns; /* when the current batch began, by now_ns */
 	uint64_t (*now_ns)(void); /* CLOCK_MONOTONIC */
 	/* A process's start time, or a negative errno: /proc/TID/stat. */
 	int (*read_start)(uint32_t tid, uint64_t *start);
@@ -94,6 +96,14 @@ bool nscache_view(struct nscache *c, uint32_t type, uint32_t inum,
 
 /* A new batch of events begins: processes are checked again when shown. */
 void nscache_tick(struct nscache *c);
+
+/*
+ * A turn of the stream's loop: a new batch once NSC_BATCH_NS have passed
+ * since the last. Under a flood the loop turns for every few hundred
+ * records, and a batch per turn would read /proc for them every time.
+ */
+#define NSC_BATCH_NS (10 * 1000000ULL)
+void nscache_turn(struct nscache *c);
 
 /* How many namespaces and processes it holds, for tests. */
 size_t nscache_namespaces(const struct nscache *c);

@@ -255,7 +255,7 @@ static int step(struct trace *t)
 	struct metrics_sample s;
 
 	if (t->names) {
-		nscache_tick(&t->names_live.cache);
+		nscache_turn(&t->names_live.cache);
 		names_at = n;
 		fds[n++] = (struct pollfd){ .fd = t->names_live.fd,
 					    .events = POLLPRI };
