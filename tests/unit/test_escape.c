@@ -388,6 +388,41 @@ static void test_utf8_seq_len_matches_table(void **state)
 				}
 }
 
+/* ------------------------------ buf_addu ------------------------------ */
+
+/* Every length of number, the edges of each, and the largest. */
+static void test_buf_addu(void **state)
+{
+	unsigned long long v[] = { 0,
+				   9,
+				   10,
+				   99,
+				   100,
+				   101,
+				   999,
+				   1000,
+				   4026531833ULL,
+				   10000000000000000000ULL,
+				   18446744073709551615ULL };
+	char want[32];
+	struct buf b = {};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		b.len = 0;
+		buf_addu(&b, v[i]);
+		snprintf(want, sizeof(want), "%llu", v[i]);
+		assert_string_equal(buf_cstr(&b), want);
+	}
+	for (unsigned long long n = 0; n < 100000; n += 7) {
+		b.len = 0;
+		buf_addu(&b, n);
+		snprintf(want, sizeof(want), "%llu", n);
+		assert_string_equal(buf_cstr(&b), want);
+	}
+	buf_free(&b);
+}
+
 /* ------------------------------ json_str ------------------------------ */
 
 static void test_json_every_single_byte(void **state)
@@ -804,6 +839,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_seq_len_edges),
 		cmocka_unit_test(test_utf8_seq_len_matches_table),
+		cmocka_unit_test(test_buf_addu),
 		cmocka_unit_test(test_json_every_single_byte),
 		cmocka_unit_test(test_json_cases),
 		cmocka_unit_test(test_json_appends),

@@ -38,18 +38,68 @@ void buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+/*
+ * "00" to "99", two digits a step: the stream writes a dozen integers an
+ * event.
+ */
+static const char digit_pairs[] = "00010203040506070809"
+				  "10111213141516171819"
+				  "20212223242526272829"
+				  "30313233343536373839"
+				  "40414243444546474849"
+				  "50515253545556575859"
+				  "60616263646566676869"
+				  "70717273747576777879"
+				  "80818283848586878889"
+				  "90919293949596979899";
+
+static const unsigned long long pow10[20] = {
+	1ULL,
+	10ULL,
+	100ULL,
+	1000ULL,
+	10000ULL,
+	100000ULL,
+	1000000ULL,
+	10000000ULL,
+	100000000ULL,
+	1000000000ULL,
+	10000000000ULL,
+	100000000000ULL,
+	1000000000000ULL,
+	10000000000000ULL,
+	100000000000000ULL,
+	1000000000000000ULL,
+	10000000000000000ULL,
+	100000000000000000ULL,
+	1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/* Written in place, from the last digit: no copy, no library call. */
 void buf_addu(struct buf *b, unsigned long long v)
 {
-	char tmp[20];
-	int n = 0;
+	/* log10 from log2: 1233 / 4096 is just above log10(2). */
+	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	unsigned int n = t + 1 - ((v | 1) < pow10[t]), i;
+	char *p;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	buf_reserve(b, n);
-	while (n)
-		b->data[b->len++] = tmp[--n];
+	p = b->data + b->len + n;
+	b->len += n;
+	while (v >= 100) {
+		i = (unsigned int)(v % 100) * 2;
+		v /= 100;
+		*--p = digit_pairs[i + 1];
+		*--p = digit_pairs[i];
+	}
+	if (v >= 10) {
+		i = (unsigned int)v * 2;
+		*--p = digit_pairs[i + 1];
+		*--p = digit_pairs[i];
+	} else {
+		*--p = (char)('0' + v);
+	}
 }
 
 void buf_addf(struct buf *b, const char *fmt, ...)
