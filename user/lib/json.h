@@ -76,10 +76,9 @@ static inline void jw_arr_close(struct jw *j)
 	jw_close(j, ']');
 }
 
-/* "key": in an object; the value comes next. */
-static inline void jw_key(struct jw *j, const char *key)
+/* "key": in an object; the value comes next. n: strlen(key). */
+static inline void jw_keyn(struct jw *j, const char *key, size_t n)
 {
-	size_t n = strlen(key);
 	char *p;
 
 	buf_reserve(j->b, n + 4);
@@ -93,6 +92,11 @@ static inline void jw_key(struct jw *j, const char *key)
 	*p++ = ':';
 	j->b->len = (size_t)(p - j->b->data);
 	j->more = false;
+}
+
+static inline void jw_key(struct jw *j, const char *key)
+{
+	jw_keyn(j, key, strlen(key));
 }
 
 static inline void jw_u(struct jw *j, uint64_t v)

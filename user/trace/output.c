@@ -219,7 +219,7 @@ static void json_devs(struct jw *j, const struct field *f)
 
 static void json_field(struct jw *j, const struct field *f)
 {
-	jw_key(j, f->key);
+	jw_keyn(j, f->key, f->keylen);
 	switch (f->kind) {
 	case FIELD_U64:
 		jw_u(j, f->u);

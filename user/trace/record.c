@@ -6,42 +6,6 @@
 #include "lib/enums.h"
 #include "trace/record.h"
 
-struct field *record_add(struct record *r, const char *key,
-			 enum field_kind kind, enum field_col col)
-{
-	struct field *f = &r->f[r->n < RECORD_MAX_FIELDS ? r->n++ : r->n - 1];
-
-	memset(f, 0, sizeof(*f));
-	f->key = key;
-	f->kind = kind;
-	f->col = col;
-	return f;
-}
-
-void record_add_u(struct record *r, const char *key, uint64_t v,
-		  enum field_col col)
-{
-	record_add(r, key, FIELD_U64, col)->u = v;
-}
-
-void record_add_str(struct record *r, const char *key, const char *s,
-		    uint32_t len, enum field_col col)
-{
-	struct field *f = record_add(r, key, FIELD_STR, col);
-
-	f->str = s;
-	f->len = len;
-}
-
-void record_add_name(struct record *r, const char *key, const char *s,
-		     enum field_col col)
-{
-	struct field *f = record_add(r, key, FIELD_NAME, col);
-
-	f->str = s;
-	f->len = strlen(s);
-}
-
 static void add_head(struct record *r, const char *event, uint64_t time_ns)
 {
 	r->n = 0;

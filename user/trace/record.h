@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "inventory/container.h"
 #include "nstrace.h"
@@ -42,6 +43,7 @@ enum field_col {
 
 struct field {
 	const char *key;
+	uint32_t keylen;
 	enum field_kind kind;
 	enum field_col col;
 	uint64_t u;
@@ -79,17 +81,48 @@ void record_ns_name(struct record *r, uint64_t now_ns,
 void record_head(struct record *r, const char *event, uint64_t time_ns);
 /*
  * The next field, zeroed but for its key, kind and column; the last one
- * is overwritten when the record is full.
+ * is overwritten when the record is full. Inline, so that the length of
+ * a key, always a literal, is known when this is compiled.
  */
-struct field *record_add(struct record *r, const char *key,
-			 enum field_kind kind, enum field_col col);
+static inline struct field *record_add(struct record *r, const char *key,
+				       enum field_kind kind, enum field_col col)
+{
+	struct field *f = &r->f[r->n < RECORD_MAX_FIELDS ? r->n++ : r->n - 1];
+
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->keylen = (uint32_t)strlen(key);
+	f->kind = kind;
+	f->col = col;
+	return f;
+}
+
 /* The common kinds: a number, untrusted bytes, a string of nstrace's. */
-void record_add_u(struct record *r, const char *key, uint64_t v,
-		  enum field_col col);
-void record_add_str(struct record *r, const char *key, const char *s,
-		    uint32_t len, enum field_col col);
-void record_add_name(struct record *r, const char *key, const char *s,
-		     enum field_col col);
+static inline void record_add_u(struct record *r, const char *key, uint64_t v,
+				enum field_col col)
+{
+	record_add(r, key, FIELD_U64, col)->u = v;
+}
+
+static inline void record_add_str(struct record *r, const char *key,
+				  const char *s, uint32_t len,
+				  enum field_col col)
+{
+	struct field *f = record_add(r, key, FIELD_STR, col);
+
+	f->str = s;
+	f->len = len;
+}
+
+static inline void record_add_name(struct record *r, const char *key,
+				   const char *s, enum field_col col)
+{
+	struct field *f = record_add(r, key, FIELD_NAME, col);
+
+	f->str = s;
+	f->len = (uint32_t)strlen(s);
+}
+
 /*
  * A netns's cookie, after the field of its inode (key: that field's name
  * and _cookie). Pipelines tell netns apart by it, inodes being reused at
