@@ -262,25 +262,19 @@ void stream_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int stream_poll(struct stream *s, int timeout_ms)
+int stream_poll(struct stream *s)
 {
-	int err;
+	int n;
 
 	s->realtime_off = realtime_offset();
-	err = ring_buffer__poll(s->rb, timeout_ms);
-	/*
-	 * Records below the wake-up threshold wake nobody: the poll times
-	 * out with them queued, so read whatever is there.
-	 */
-	if (err >= 0 || err == -EINTR)
-		err = ring_buffer__consume(s->rb);
-	if (err < 0 && err != -EINTR) {
+	n = ring_buffer__consume(s->rb);
+	if (n < 0 && n != -EINTR) {
 		fprintf(stderr, "nstrace: cannot read the ring buffer: %s\n",
-			strerror(-err));
-		return err;
+			strerror(-n));
+		return n;
 	}
 	check_lost(s);
-	return 0;
+	return n < 0 ? 0 : n;
 }
 
 int stream_fd(const struct stream *s)

@@ -60,6 +60,13 @@ struct stream {
  */
 #define STREAM_WAKEUP_DIVISOR 8
 #define STREAM_POLL_MS 40
+/*
+ * But the fd is readable while any record is queued: under a flood a look
+ * per few hundred records would cost more in system calls than the
+ * records. After a look that read some, the next comes STREAM_BUSY_MS
+ * later, whatever the fd says.
+ */
+#define STREAM_BUSY_MS 2
 
 /* Set by SIGINT and SIGTERM once stream_signals() has run. */
 extern volatile sig_atomic_t stream_exiting;
@@ -73,10 +80,11 @@ int stream_open(struct stream *s, const struct stream_config *cfg,
 int stream_drop_privs(struct stream *s, uint64_t keep_caps);
 void stream_signals(void);
 /*
- * Waits up to timeout_ms for records and hands them over, the ones that
- * woke nobody too, then reports losses. Returns 0 or a negative errno, said on stderr.
+ * Hands over the records queued, the ones that woke nobody too, then
+ * reports losses; the caller waits on stream_fd(). Returns how many it
+ * read, or a negative errno, said on stderr.
  */
-int stream_poll(struct stream *s, int timeout_ms);
+int stream_poll(struct stream *s);
 /* The ring buffer's size, and what it holds that was not read yet. */
 void stream_ring_usage(const struct stream *s, uint64_t *size, uint64_t *used);
 /* The epoll fd of the ring buffer, for a view that waits on more fds. */

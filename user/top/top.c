@@ -168,7 +168,7 @@ static const struct stream_ops top_ops = {
 static void load(struct top *t, uint64_t now)
 {
 	/* What is queued happened before the walk: apply it first. */
-	stream_poll(&t->stream, 0);
+	stream_poll(&t->stream);
 	if (top_load(&t->model, now))
 		t->status =
 			"cannot read the inventory again: the reason is printed at exit";
@@ -460,7 +460,7 @@ static bool step(struct top *t, int *rc)
 		*rc = 1;
 		return false;
 	}
-	if (stream_poll(&t->stream, 0)) {
+	if (stream_poll(&t->stream) < 0) {
 		*rc = 1;
 		return false;
 	}

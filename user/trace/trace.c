@@ -45,6 +45,7 @@ struct trace {
 	bool serving; /* --metrics: http is open */
 	struct httpd http;
 	struct select select; /* --container, --pod */
+	bool busy; /* the last look at the ring buffer read records */
 };
 
 /*
@@ -251,7 +252,7 @@ static int step(struct trace *t)
 	struct pollfd fds[TRACE_FDS] = {
 		{ .fd = stream_fd(&t->stream), .events = POLLIN },
 	};
-	int n = 1, names_at = 0, http_at, timeout = STREAM_POLL_MS;
+	int n = 1, names_at = 0, http_at, timeout = STREAM_POLL_MS, nread;
 	struct metrics_sample s;
 
 	if (t->names) {
@@ -264,13 +265,20 @@ static int step(struct trace *t)
 	http_at = n;
 	if (t->serving)
 		n += httpd_pollfds(&t->http, fds + n);
+	if (t->busy) {
+		fds[0].fd = -1; /* poll(2) leaves it out */
+		if (timeout > STREAM_BUSY_MS)
+			timeout = STREAM_BUSY_MS;
+	}
 	if (poll(fds, n, timeout) < 0 && errno != EINTR) {
 		fprintf(stderr, "nstrace: cannot wait for events: %s\n",
 			strerror(errno));
 		return -1;
 	}
-	if (stream_poll(&t->stream, 0))
+	nread = stream_poll(&t->stream);
+	if (nread < 0)
 		return -1;
+	t->busy = nread > 0;
 	if (t->names) {
 		live_names_release(&t->names_live, false, on_name, t);
 		if ((fds[names_at].revents & (POLLPRI | POLLERR)) &&
