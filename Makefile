@@ -229,14 +229,15 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -o $@ $< -lpthread
 
-# The cost and ping-pong benches inside the test VM, where nstrace runs
-# on fentry hooks and attaches no syscall tracepoint: bare and nstrace
-# only (no bpftrace there). TCG is slow and the host's load shows
-# through: many rounds.
+# The cost, ping-pong and per-program benches inside the test VM, where
+# nstrace runs on fentry hooks and attaches no syscall tracepoint (then
+# the per-program one again under kprobes): bare and nstrace only (no
+# bpftrace there). TCG is slow and the host's load shows through: many
+# rounds.
 .PHONY: bench-vm
 bench-vm: deps $(BENCH_BINS)
 	@BUILD=$(BUILD) bash tests/vm/run.sh --shell-cmd \
-		'BENCHES=$${BENCHES:-cost pingpong} ANCHOR=none ROUNDS=$${ROUNDS:-9} STEP_SECS=$${STEP_SECS:-5} SENDMSG_N=$${SENDMSG_N:-20000} GETPPID_N=$${GETPPID_N:-200000} bash bench/run.sh'
+		'BENCHES=$${BENCHES:-cost pingpong progstats} ANCHOR=none ROUNDS=$${ROUNDS:-9} STEP_SECS=$${STEP_SECS:-5} SENDMSG_N=$${SENDMSG_N:-20000} GETPPID_N=$${GETPPID_N:-200000} bash bench/run.sh && BENCHES=progstats ANCHOR=none NSTRACE_ARGS="--backend kprobe" bash bench/run.sh'
 
 .PHONY: bench
 bench: deps

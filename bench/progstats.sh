@@ -10,6 +10,7 @@
 # Beside each, the floor: bpftrace with empty probes on the same
 # tracepoints, whose runs cost what the kernel's run of any program and
 # its statistics cost (FLOOR=none leaves it out, where bpftrace is not).
+# NSTRACE_ARGS go before each run's own (the test VM's --backend kprobe).
 #
 #   BUILD=build LOADS="send setns" bash bench/progstats.sh   (as root)
 set -euo pipefail
@@ -105,10 +106,10 @@ scenario() {
 	local title=$1 args=$2 tps=$3 tp script=
 	shift 3
 	# shellcheck disable=SC2086
-	"$NSTRACE" --json -o /dev/null $args 2>"$WORK/err" &
+	"$NSTRACE" --json -o /dev/null ${NSTRACE_ARGS:-} $args 2>"$WORK/err" &
 	TRACER_PID=$!
 	wait_attached "$TRACER_PID" "$WORK/err" 20 || { cat "$WORK/err" >&2; exit 1; }
-	measure "$title (nstrace --json $args)" "$@"
+	measure "$title (nstrace --json ${NSTRACE_ARGS:-}${NSTRACE_ARGS:+ }$args)" "$@"
 	[ "$FLOOR" = bpftrace ] || return 0
 	for tp in $tps; do
 		script="$script tracepoint:syscalls:$tp {}"

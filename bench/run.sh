@@ -28,7 +28,7 @@
 #
 #   BENCHES="cost churn" ROUNDS=3 bash bench/run.sh
 #
-# ANCHOR=none leaves bpftrace out (cost and pingpong only): for the test VM,
+# ANCHOR=none leaves bpftrace out (cost, pingpong, progstats): for the test VM,
 # which has no bpftrace, where nstrace runs on fentry hooks (make bench-vm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,7 +86,7 @@ bpftrace)
 	;;
 none)
 	for b in $BENCHES; do
-		[[ $b = cost || $b = pingpong ]] || die "ANCHOR=none is for the cost and pingpong benches only"
+		[[ $b = cost || $b = pingpong || $b = progstats ]] || die "ANCHOR=none is for the cost, pingpong and progstats benches only"
 	done
 	;;
 *) die "ANCHOR is bpftrace or none, not $ANCHOR" ;;
@@ -500,7 +500,9 @@ bench_churn() {
 
 bench_progstats() {
 	say "== progstats: ns a run per program (kernel.bpf_stats_enabled)"
-	BUILD=$BUILD NSTRACE=$NSTRACE RESULTS=$WORK/progstats bash bench/progstats.sh >/dev/null
+	local floor=bpftrace
+	[ "$ANCHOR" != none ] || floor=none
+	BUILD=$BUILD NSTRACE=$NSTRACE FLOOR=$floor RESULTS=$WORK/progstats bash bench/progstats.sh >/dev/null
 	tail -n +2 "$WORK/progstats" | tee -a "$RESULTS"
 }
 
