@@ -425,6 +425,39 @@ static void test_buf_addu(void **state)
 
 /* ------------------------------ json_str ------------------------------ */
 
+/*
+ * Plain runs are scanned 8 bytes at a time: a byte to escape at every
+ * position of a longer run is still found, as it is alone.
+ */
+static void test_json_byte_in_run(void **state)
+{
+	const unsigned char special[] = { 0x00, 0x01, 0x1f, '"',  '\\',
+					  0x7f, 0x80, 0xc3, 0xff, ' ' };
+	char in[24], want[64];
+	struct buf one = {}, got = {};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(special); k++) {
+		one.len = 0;
+		json_str(&one, (const char *)&special[k], 1);
+		buf_cstr(&one);
+		for (size_t pos = 0; pos < sizeof(in); pos++) {
+			memset(in, 'a', sizeof(in));
+			in[pos] = (char)special[k];
+			/* The escape of the byte alone, inside the quotes. */
+			snprintf(want, sizeof(want), "\"%.*s%.*s%.*s\"",
+				 (int)pos, in, (int)(one.len - 2), one.data + 1,
+				 special[k] ? (int)(sizeof(in) - pos - 1) : 0,
+				 in + pos + 1);
+			got.len = 0;
+			json_str(&got, in, sizeof(in));
+			assert_string_equal(buf_cstr(&got), want);
+		}
+	}
+	buf_free(&one);
+	buf_free(&got);
+}
+
 static void test_json_every_single_byte(void **state)
 {
 	struct buf b = { 0 };
@@ -840,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_seq_len_edges),
 		cmocka_unit_test(test_utf8_seq_len_matches_table),
 		cmocka_unit_test(test_buf_addu),
+		cmocka_unit_test(test_json_byte_in_run),
 		cmocka_unit_test(test_json_every_single_byte),
 		cmocka_unit_test(test_json_cases),
 		cmocka_unit_test(test_json_appends),

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,26 +43,54 @@ static size_t bounded_len(const char *s, size_t n)
 	return nul ? (size_t)(nul - s) : n;
 }
 
+/* Bytes a JSON string takes as they are: printable ASCII, but " and \. */
+#define PLAIN(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\')
+#define PLAIN4(c) PLAIN(c), PLAIN(c + 1), PLAIN(c + 2), PLAIN(c + 3)
+#define PLAIN16(c) PLAIN4(c), PLAIN4(c + 4), PLAIN4(c + 8), PLAIN4(c + 12)
+#define PLAIN64(c) PLAIN16(c), PLAIN16(c + 16), PLAIN16(c + 32), PLAIN16(c + 48)
+static const unsigned char json_plain[256] = { PLAIN64(0), PLAIN64(64),
+					       PLAIN64(128), PLAIN64(192) };
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+/* Whether a byte of v is below c (c at most 0x80), or is 0 (c 1). */
+#define ANY_BELOW(v, c) (((v)-ONES * (c)) & ~(v)&HIGHS)
+
+/* Whether the 8 bytes at p are all plain: a word at a time, no table. */
+static inline bool plain8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return !((v & HIGHS) | ANY_BELOW(v, 0x20) |
+		 ANY_BELOW(v ^ (ONES * 0x7f), 1) |
+		 ANY_BELOW(v ^ (ONES * '"'), 1) |
+		 ANY_BELOW(v ^ (ONES * '\\'), 1));
+}
+
 void json_str(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len;
 
-	n = bounded_len(s, n);
 	buf_addc(b, '"');
 	while (i < n) {
-		unsigned char c = p[i];
+		unsigned char c;
 		size_t run = i;
 
 		/* Most names are plain ASCII: copy such runs in one go. */
-		while (run < n && p[run] >= 0x20 && p[run] < 0x7f &&
-		       p[run] != '"' && p[run] != '\\')
+		while (run + 8 <= n && plain8(p + run))
+			run += 8;
+		while (run < n && json_plain[p[run]])
 			run++;
 		if (run > i) {
 			buf_add(b, p + i, run - i);
 			i = run;
 			continue;
 		}
+		c = p[i];
+		if (!c) /* the end of a NUL-terminated one */
+			break;
 		if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, c);
@@ -72,8 +102,6 @@ void json_str(struct buf *b, const char *s, size_t n)
 			buf_adds(b, "\\r");
 		} else if (c < 0x20 || c == 0x7f) {
 			buf_addf(b, "\\u%04x", c);
-		} else if (c < 0x80) {
-			buf_addc(b, c);
 		} else if ((len = utf8_seq_len(p + i, n - i))) {
 			buf_add(b, p + i, len);
 			i += len;
