@@ -69,7 +69,7 @@ static void examine(struct report *r, const char *btf)
 	enum backend move, destroy, life, sw, rename;
 	const char *renamer = "netif_change_name";
 	char lacking[96];
-	bool tracefs;
+	bool tracefs, notifier;
 	int err;
 
 	r->can_run = true;
@@ -140,15 +140,24 @@ static void examine(struct report *r, const char *btf)
 			"setns syscall" :
 			"switch_task_namespaces, commit_creds"
 	};
+	/*
+	 * Without notifier_run, a netns that dies just as cleanup_net starts
+	 * joins a batch its first walk did not see, on every backend.
+	 */
+	notifier = !probe_tracepoint(btf, "notifier_run", &why);
 	if (backend_destroy_types(btf, &destroy) == 7)
 		r->events[2] = (struct event_use){
-			"ns.destroy", backend_name(destroy), true,
-			"every type as the kernel frees it (net: cleanup_net)"
+			"ns.destroy", backend_name(destroy), notifier,
+			notifier ?
+				"every type as the kernel frees it (net: cleanup_net)" :
+				"every type as the kernel frees it; net: cleanup_net, without a netns that dies as it starts (no notifier_run)"
 		};
 	else
 		r->events[2] = (struct event_use){
 			"ns.destroy", "tracepoint", false,
-			"network namespaces only, when cleanup_net runs"
+			notifier ?
+				"network namespaces only, when cleanup_net runs" :
+				"network namespaces only, when cleanup_net runs, without one that dies as it starts (no notifier_run)"
 		};
 	if (move == BACKEND_TRACEPOINT)
 		r->events[3] = (struct event_use){
