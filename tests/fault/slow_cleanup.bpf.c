@@ -12,7 +12,7 @@
 
 extern const void cleanup_net __ksym;
 
-/* About 10 ms here: long against an `ip netns del`, short for a test. */
+/* About 45 ms a run here: long against an `ip netns del`, short for a test. */
 #define SPINS (1 << 22)
 
 static long spin(__u64 i, void *ctx)
