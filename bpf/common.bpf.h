@@ -149,7 +149,15 @@ static __always_inline void nst_count_lost(void)
 #define nst_reserve(kind, size) \
 	nst_reserve_bytes(kind, offsetof(struct nst_event, create) + (size))
 
-/* The common part of every record: the kind, the time, the acting task. */
+/*
+ * The common part of every record: the kind, the time, the acting task.
+ * The uid, comm and cgroup are plain loads through the task's BTF pointer,
+ * as the helpers would read them: the three helper calls cost a third of
+ * a setns exit that emits (about 130 ns of 400 here, by the kernel's
+ * program statistics). Every program runs under RCU, which the cred and
+ * css_set pointers need. A comm renamed meanwhile may be read torn, as
+ * the helper's copy may; the loader bounds it by its size.
+ */
 static __always_inline void nst_fill_task(struct nst_event *e, __u32 kind)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -160,9 +168,9 @@ static __always_inline void nst_fill_task(struct nst_event *e, __u32 kind)
 	e->task.pid = pid_tgid >> 32;
 	e->task.tid = (__u32)pid_tgid;
 	e->task.ppid = task->real_parent->tgid;
-	e->task.uid = (__u32)bpf_get_current_uid_gid();
-	bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
-	e->task.cgroup_id = bpf_get_current_cgroup_id();
+	e->task.uid = task->cred->uid.val;
+	__builtin_memcpy(e->task.comm, task->comm, sizeof(e->task.comm));
+	e->task.cgroup_id = task->cgroups->dfl_cgrp->kn->id;
 }
 
 static __always_inline struct nst_event *nst_reserve_bytes(__u32 kind,
