@@ -274,6 +274,21 @@ test-kernels: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BINS)
 	@BUILD=$(BUILD) KERNELS="$(KERNELS)" bash tests/vm/kernels.sh
 
+# The same event smoke on Debian's arm64 kernels (ARM64_KERNELS, bookworm's
+# 6.1 by default) under qemu-system-aarch64, TCG: nstrace cross-built
+# (make ARCH=arm64, into $(ARM64_BUILD)), an arm64 userland from Debian's
+# packages (tests/vm/rootfs.sh). Kernels, packages and the unpacked
+# userland are kept in $(ARM64_BUILD)/vm between runs. Not part of make
+# test.
+ARM64_KERNELS ?= 6.1
+ARM64_BUILD := $(if $(filter arm64,$(ARCH)),$(BUILD),$(BUILD)/arm64)
+.PHONY: test-arm64
+test-arm64:
+	@sh scripts/deps.sh build-arm64
+	@$(MAKE) --no-print-directory ARCH=arm64 BUILD=$(ARM64_BUILD) all \
+		$(patsubst tests/tools/%.c,$(ARM64_BUILD)/tools/%,$(TOOL_SRCS))
+	@BUILD=$(ARM64_BUILD) VM_ARCH=arm64 KERNELS="$(ARM64_KERNELS)" bash tests/vm/kernels.sh
+
 # Benchmarks: load generators in bench/*.c, the driver bench/run.sh (as
 # root; BENCHES="cost churn" picks some). docs/performance.md reads them.
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))

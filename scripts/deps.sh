@@ -50,9 +50,11 @@ build_arm64="$build gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libjansson-dev:arm64 libncurses-dev:arm64"
 # The arm64 test VM's host side: QEMU for arm64 and what builds the
 # initramfs. Its userland is not the host's but arm64 packages that
-# tests/vm/rootfs.sh downloads and unpacks (dpkg-deb), and its modules.dep
-# comes from the host's depmod.
-vm_arm64="qemu-system-arm cpio kmod dpkg apt gzip"
+# tests/vm/rootfs.sh downloads and unpacks (dpkg-deb); its modules.dep
+# comes from the host's depmod, its busybox applets from the host's
+# busybox --list, and readelf (binutils) says which libraries nstrace
+# needs there.
+vm_arm64="qemu-system-arm busybox-static binutils cpio kmod dpkg apt gzip"
 
 set_name=${1:-build}
 case "$set_name" in
