@@ -40,7 +40,6 @@ amd64 | arm64) ;;
 	;;
 esac
 dest=$VM_DIR/kernel
-mkdir -p "$VM_DIR"
 
 case "$VM_KERNEL" in
 5.10) suite=bullseye re="^linux-image-5\\.10\\.0-[0-9]+-cloud-$VM_ARCH-unsigned\$" ;;
@@ -59,6 +58,7 @@ if [ "${1:-}" = --suite ]; then
 	exit 0
 fi
 
+mkdir -p "$VM_DIR"
 # A tree unpacked earlier wins: no network or apt lists needed then.
 if [ -z "${VM_KERNEL_PKG:-}" ] && [ -f "$dest/.package" ] &&
 	[ "$(cat "$dest/.line" 2>/dev/null || echo 6.1)" = "$VM_KERNEL" ] &&
