@@ -43,7 +43,7 @@ mkdir -p "$dir/apt/state"
 : >"$dir/apt/state/status"
 apt_opts+=(-o "Dir::State=$dir/apt/state" -o "Dir::State::status=$dir/apt/state/status"
 	-o Debug::NoLocking=1 -o APT::Install-Recommends=0)
-if [ -z "$(ls "$dir/apt/lists" 2>/dev/null | grep -v -e partial -e lock)" ]; then
+if ! compgen -G "$dir/apt/lists/*_Packages*" >/dev/null; then
 	echo "vm: apt-get update for $VM_ROOTFS_SUITE $VM_ARCH (lists in $dir/apt)" >&2
 	apt-get "${apt_opts[@]}" update -qq >&2
 fi
@@ -59,6 +59,7 @@ rm -rf "$r"
 mkdir -p "$r"
 for d in "${debs[@]}"; do
 	dpkg-deb -x "$d" "$r"
+	# shellcheck disable=SC2016 # dpkg-deb's fields, not the shell's
 	dpkg-deb -W --showformat='${Package} ${Version}\n' "$d" >>"$r.packages"
 done
 # Merged-/usr, as the amd64 guest copies it from the host: one place for
@@ -74,7 +75,12 @@ done
 # What maintainer scripts or alternatives would have made.
 [ -e "$r/usr/bin/sh" ] || ln -s dash "$r/usr/bin/sh"
 [ -e "$r/usr/bin/awk" ] || ln -s mawk "$r/usr/bin/awk"
-[ -e "$r/usr/bin/python3" ] || ln -s "$(cd "$r/usr/bin" && ls python3.* | grep -E '^python3\.[0-9]+$' | head -n 1)" "$r/usr/bin/python3"
+if [ ! -e "$r/usr/bin/python3" ]; then
+	for p in "$r"/usr/bin/python3.[0-9]*; do
+		v=${p##*/python3.}
+		case "$v" in "" | *[!0-9]*) ;; *) ln -s "python3.$v" "$r/usr/bin/python3" && break ;; esac
+	done
+fi
 sort -o "$r.packages" "$r.packages"
 mv "$r.packages" "$dir/packages"
 rm -rf "$dir/root"
