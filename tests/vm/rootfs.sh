@@ -23,8 +23,12 @@ dir=${VM_ROOTFS_DIR:-$BUILD/vm/rootfs-$VM_ROOTFS_SUITE-$VM_ARCH}
 . tests/vm/guest-pkgs.bash
 # usr-is-merged: what init-system-helpers wants, met without usrmerge,
 # which would bring perl.
+# One space between names (GUEST_PKGS spans lines): the key and the
+# message below say them as a list.
 pkgs="$GUEST_PKGS python3-minimal busybox-static $GUEST_LIB_PKGS usr-is-merged"
-key=$(echo "$VM_ROOTFS_SUITE $VM_ARCH $pkgs" | tr -s ' \t' ' ')
+read -ra pkgs_a <<<"$pkgs"
+pkgs=${pkgs_a[*]}
+key="$VM_ROOTFS_SUITE $VM_ARCH $pkgs"
 
 if [ -d "$dir/root" ] && [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ]; then
 	echo "$dir/root"
@@ -47,8 +51,8 @@ if ! compgen -G "$dir/apt/lists/*_Packages*" >/dev/null; then
 	echo "vm: apt-get update for $VM_ROOTFS_SUITE $VM_ARCH (lists in $dir/apt)" >&2
 	apt-get "${apt_opts[@]}" update -qq >&2
 fi
-echo "vm: downloading the $VM_ARCH guest userland ($VM_ROOTFS_SUITE) into $dir/apt/cache/archives:" \
-	"$pkgs and their dependencies" >&2
+echo "vm: downloading the $VM_ARCH guest userland ($VM_ROOTFS_SUITE) into $dir/apt/cache/archives" \
+	"(what is there already is kept): $pkgs and their dependencies" >&2
 # shellcheck disable=SC2086
 apt-get "${apt_opts[@]}" install -y -qq --download-only $pkgs >&2
 debs=("$dir"/apt/cache/archives/*.deb)
