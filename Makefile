@@ -1,5 +1,7 @@
 # nstrace: build, test and install.
 #   make            build build/nstrace
+#   make ARCH=arm64 cross-build build/arm64/nstrace (make test-arm64 runs
+#                   it on Debian's arm64 kernels under QEMU)
 #   make run        set up (as root: apt-get what is missing), build, trace
 #   make test       set up, build, run every test
 #   make install    PREFIX=/usr/local DESTDIR= (the binary, the man page,
