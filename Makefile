@@ -1,5 +1,7 @@
 # nstrace: build, test and install.
 #   make            build build/nstrace
+#   make ARCH=arm64 cross-build build/arm64/nstrace (make test-arm64 runs
+#                   it on Debian's arm64 kernels under QEMU)
 #   make run        set up (as root: apt-get what is missing), build, trace
 #   make test       set up, build, run every test
 #   make install    PREFIX=/usr/local DESTDIR= (the binary, the man page,
@@ -12,14 +14,40 @@ DESTDIR ?=
 SYSCONFDIR ?= /etc
 # /usr/local/lib/systemd/system is on systemd's unit path, as /usr/lib's is.
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+# The kernel's name for the CPU architecture (x86, arm64): which block of
+# bpf/arch.bpf.h and which vmlinux/ARCH/vmlinux.h the BPF objects take.
+# ARCH=arm64 on another machine cross-builds: the loader with Debian's
+# cross compiler against the arm64 libraries of dpkg's multiarch (make
+# deps ARCH=arm64 installs them), in a build folder of its own so that it
+# never mixes with the machine's own build.
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
+override ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(ARCH)))
+# Debian's name for it: its packages, its kernels (tests/vm/kernel.sh).
+DEB_ARCH := $(patsubst x86,amd64,$(ARCH))
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_arm64 := aarch64-linux-gnu
+CROSS := $(CROSS_$(ARCH))
+ifeq ($(CROSS),)
+$(error no cross toolchain known for ARCH=$(ARCH): arm64, or the machine's own $(HOST_ARCH))
+endif
+BUILD ?= build/$(ARCH)
+ifeq ($(origin CC),default)
+CC := $(CROSS)-gcc
+endif
+# The target's .pc files, not the machine's.
+PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/$(CROSS)/pkgconfig:/usr/share/pkgconfig pkg-config
+DEPS_SET := -$(ARCH)
+endif
 BUILD ?= build
+PKG_CONFIG ?= pkg-config
 
 CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
-ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VMLINUX_DIR := vmlinux/$(ARCH)
 BTF_FILE ?= /sys/kernel/btf/vmlinux
 
@@ -28,6 +56,11 @@ WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes
 USER_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) -MMD -MP
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-Iinclude -Ibpf -I$(VMLINUX_DIR) -MMD -MP
+# What a vmlinux.h needs of the compiler beyond that, written beside it by
+# make vmlinux: a kernel from 6.19 on, built with -fms-extensions, embeds
+# tagged structs unnamed ("struct ns_tree;" inside struct ns_common), and
+# bpftool dumps them so.
+BPF_CFLAGS += $(shell cat $(VMLINUX_DIR)/cflags 2>/dev/null)
 
 # libbpf is linked statically so that the binary runs unchanged inside a
 # VM or a container that lacks libbpf. jansson (reading JSON logs back:
@@ -35,7 +68,7 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 # copies what ldd lists.
 LIBBPF_A := $(shell $(CC) -print-file-name=libbpf.a)
 # nstrace top draws with ncurses, wide-character build (UTF-8 names).
-CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 LDLIBS := $(LIBBPF_A) -lelf -lz -ljansson $(CURSES_LIBS)
 
 # The live stream's BPF objects, linked into one skeleton (nstrace.skel.h)
@@ -136,16 +169,38 @@ $(BUILD)/fault/slow_cleanup: tests/fault/slow_cleanup.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -o $@ $< $(LIBBPF_A) -lelf -lz
 
-# Regenerate the committed vmlinux.h from this machine's kernel.
+# Regenerate the committed vmlinux.h from this machine's kernel. For
+# another ARCH, from the BTF inside the image of Debian sid's cloud kernel
+# for it (tests/vm/kernel.sh fetches it through apt, into
+# $(BUILD)/vm/kernels/sid) or of VMLINUZ=.../vmlinuz-VERSION:
+# vmlinux/arm64 was made so, by make vmlinux ARCH=arm64. Not bookworm's
+# 6.1, which make test-arm64 boots: the objects name fields of kernels
+# as new as the x86 header's and reach older layouts through CO-RE.
+ifneq ($(ARCH),$(HOST_ARCH))
+VMLINUX_KDIR := $(BUILD)/vm/kernels/sid
+VMLINUZ ?= $(VMLINUX_KDIR)/kernel/boot/vmlinuz-$(shell VM_ARCH=$(DEB_ARCH) VM_KERNEL=sid VM_DIR=$(VMLINUX_KDIR) bash tests/vm/kernel.sh)
+endif
+# (Shell tests, not make's: VMLINUZ may fetch a kernel, only when asked.)
 vmlinux:
-	$(BPFTOOL) btf dump file $(BTF_FILE) format c > $(VMLINUX_DIR)/vmlinux_new.h
-	@v=$$(uname -r | cut -d. -f1-2); \
-	mv $(VMLINUX_DIR)/vmlinux_new.h $(VMLINUX_DIR)/vmlinux_$$v.h; \
-	ln -sf vmlinux_$$v.h $(VMLINUX_DIR)/vmlinux.h; \
-	echo "$(VMLINUX_DIR)/vmlinux.h -> vmlinux_$$v.h"
+	@if [ -z "$(VMLINUZ)" ]; then \
+		$(BPFTOOL) btf dump file $(BTF_FILE) format c > $(VMLINUX_DIR)/vmlinux_new.h && \
+		v=$$(uname -r | cut -d. -f1-2) && from=$(BTF_FILE); \
+	else \
+		mkdir -p $(VMLINUX_DIR) && \
+		python3 scripts/btf-from-image.py $(VMLINUZ) $(VMLINUX_DIR)/vmlinux.btf && \
+		$(BPFTOOL) btf dump file $(VMLINUX_DIR)/vmlinux.btf format c > $(VMLINUX_DIR)/vmlinux_new.h && \
+		rm -f $(VMLINUX_DIR)/vmlinux.btf && \
+		v=$$(basename $(VMLINUZ) | sed 's/^vmlinuz-//' | cut -d. -f1-2) && from=$(VMLINUZ); \
+	fi && \
+	if grep -qE '^	+(struct|union) [A-Za-z_0-9]+;$$' $(VMLINUX_DIR)/vmlinux_new.h; then \
+		echo '-fms-extensions -Wno-microsoft-anon-tag' > $(VMLINUX_DIR)/cflags; \
+	else rm -f $(VMLINUX_DIR)/cflags; fi && \
+	mv $(VMLINUX_DIR)/vmlinux_new.h $(VMLINUX_DIR)/vmlinux_$$v.h && \
+	ln -sf vmlinux_$$v.h $(VMLINUX_DIR)/vmlinux.h && \
+	echo "$(VMLINUX_DIR)/vmlinux.h -> vmlinux_$$v.h (from $$from)"
 
 deps:
-	@sh scripts/deps.sh build
+	@sh scripts/deps.sh build$(DEPS_SET)
 
 test-deps:
 	@sh scripts/deps.sh test
@@ -220,6 +275,22 @@ KERNELS ?= 5.10 6.1 6.12 sid
 test-kernels: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BINS)
 	@BUILD=$(BUILD) KERNELS="$(KERNELS)" bash tests/vm/kernels.sh
+
+# The same event smoke on Debian's arm64 kernels (ARM64_KERNELS: bookworm's
+# 6.1, which has no BPF trampolines on arm64, and sid's newest, which has)
+# under qemu-system-aarch64, TCG: nstrace cross-built
+# (make ARCH=arm64, into $(ARM64_BUILD)), an arm64 userland from Debian's
+# packages (tests/vm/rootfs.sh). Kernels, packages and the unpacked
+# userland are kept in $(ARM64_BUILD)/vm between runs. Not part of make
+# test.
+ARM64_KERNELS ?= 6.1 sid
+ARM64_BUILD := $(if $(filter arm64,$(ARCH)),$(BUILD),$(BUILD)/arm64)
+.PHONY: test-arm64
+test-arm64:
+	@sh scripts/deps.sh build-arm64
+	@$(MAKE) --no-print-directory ARCH=arm64 BUILD=$(ARM64_BUILD) all \
+		$(patsubst tests/tools/%.c,$(ARM64_BUILD)/tools/%,$(TOOL_SRCS))
+	@BUILD=$(ARM64_BUILD) VM_ARCH=arm64 KERNELS="$(ARM64_KERNELS)" bash tests/vm/kernels.sh
 
 # Benchmarks: load generators in bench/*.c, the driver bench/run.sh (as
 # root; BENCHES="cost churn" picks some). docs/performance.md reads them.

@@ -4,8 +4,8 @@
  * the syscall numbers that tell which syscall a kernel function serves,
  * and where a task's registers keep the number of the syscall it is in.
  * A new architecture adds a block here (and its vmlinux.h under
- * vmlinux/ARCH/, which the Makefile picks by `uname -m`); without one the
- * build stops rather than produce hooks that never tell a syscall.
+ * vmlinux/ARCH/, which the Makefile picks by `uname -m` or ARCH=); without
+ * one the build stops rather than produce hooks that never tell a syscall.
  */
 #ifndef NSTRACE_ARCH_BPF_H
 #define NSTRACE_ARCH_BPF_H
@@ -27,6 +27,27 @@
 
 /* The syscall number as the entry code saved it (-1 outside a syscall). */
 #define NST_REGS_SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
+
+#elif defined(__TARGET_ARCH_arm64)
+
+/*
+ * arm64 has no table of its own: include/uapi/asm-generic/unistd.h. Its
+ * compat (AArch32) tasks number syscalls otherwise; they are not told.
+ */
+#define NST_NR_IOCTL 29
+#define NST_NR_UNSHARE 97
+#define NST_NR_SENDTO 206
+#define NST_NR_SENDMSG 211
+#define NST_NR_CLONE 220
+#define NST_NR_SETNS 268
+#define NST_NR_CLONE3 435
+
+/*
+ * An s32 that the entry code sets to NO_SYSCALL (-1) on every exception
+ * from user mode and el0_svc then to the syscall's number: the same -1
+ * outside a syscall as x86's orig_ax (and no interrupt vector in it).
+ */
+#define NST_REGS_SYSCALL_NR(regs) BPF_CORE_READ(regs, syscallno)
 
 #else
 #error "no syscall numbers for this architecture: add them to bpf/arch.bpf.h"

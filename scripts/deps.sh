@@ -3,7 +3,10 @@
 # building (deps.sh build), testing (deps.sh test) or the test VM's host
 # side (deps.sh vm) needs, and says what it installs (and the two it
 # unpacks instead: $loggers below). Elsewhere it names what is missing
-# and fails.
+# and fails. build-arm64 and vm-arm64 are the same for an arm64 nstrace
+# built on another machine (make ARCH=arm64) and its test VM (make
+# test-arm64): a cross compiler, the arm64 libraries it links (dpkg's
+# foreign architecture arm64, added then) and qemu-system-arm.
 set -eu
 
 build="clang llvm libbpf-dev libelf-dev zlib1g-dev libjansson-dev bpftool make gcc libc6-dev libncurses-dev pkg-config"
@@ -39,12 +42,39 @@ test="$test python3-kubernetes python3-yaml bash-completion"
 # (bats, jq, iproute2, ..., the CNI plugins) are needed there too.
 vm="qemu-system-x86 busybox-static cpio kmod dpkg apt bash dash bats jq iproute2 util-linux mount coreutils grep sed mawk findutils diffutils procps psmisc gzip python3 containernetworking-plugins"
 
+# Cross-building for arm64: the host's clang and bpftool make the BPF
+# objects and skeletons as for any build; gcc-aarch64-linux-gnu compiles
+# and links the loader against the arm64 builds of the libraries it links
+# (pkg:arm64, from dpkg's multiarch).
+build_arm64="$build gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libjansson-dev:arm64 libncurses-dev:arm64"
+# The arm64 test VM's host side: QEMU for arm64 and what builds the
+# initramfs. Its userland is not the host's but arm64 packages that
+# tests/vm/rootfs.sh downloads and unpacks (dpkg-deb); its modules.dep
+# comes from the host's depmod, its busybox applets from the host's
+# busybox --list, and readelf (binutils) says which libraries nstrace
+# needs there.
+vm_arm64="qemu-system-arm busybox-static binutils cpio kmod dpkg apt gzip"
+
 set_name=${1:-build}
 case "$set_name" in
 build) want=$build ;;
 test) want=$test ;;
 vm) want=$vm ;;
-*) echo "usage: deps.sh build|test|vm" >&2; exit 2 ;;
+build-arm64) want=$build_arm64 ;;
+vm-arm64) want=$vm_arm64 ;;
+*) echo "usage: deps.sh build|test|vm|build-arm64|vm-arm64" >&2; exit 2 ;;
+esac
+# pkg:arm64 needs dpkg to know arm64 as a foreign architecture, on a
+# machine of another one.
+foreign=
+case "$want" in
+*:arm64*)
+	if [ "$(dpkg --print-architecture 2>/dev/null)" != arm64 ] &&
+		! dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64; then
+		foreign=arm64
+	fi
+	;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -76,10 +106,15 @@ fi
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing packages:$missing$unpack" >&2
+	[ -z "$foreign" ] || echo "deps: and the foreign architecture: sudo dpkg --add-architecture $foreign" >&2
 	echo "deps: run 'make' as root to install them, or: sudo apt-get install$missing" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [ -n "$foreign" ]; then
+	echo "deps: adding dpkg's foreign architecture $foreign (its package lists come with apt-get update)"
+	dpkg --add-architecture "$foreign"
+fi
 apt-get update -qq
 if [ -n "$missing" ]; then
 	echo "deps: installing:$missing"

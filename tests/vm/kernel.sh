@@ -5,7 +5,9 @@
 # version (the lib/modules directory name) on stdout; with --suite, the
 # Debian suite of VM_KERNEL only.
 #
-# Which kernel: VM_KERNEL names a line, each from its Debian suite:
+# Which kernel: VM_KERNEL names a line, each from its Debian suite, for
+# VM_ARCH (amd64, the default, or arm64: the same names with arm64 for
+# amd64):
 #   5.10  bullseye   linux-image-5.10.0-N-cloud-amd64-unsigned
 #   6.1   bookworm   linux-image-6.1.0-N-cloud-amd64-unsigned (the default)
 #   6.12  trixie     linux-image-6.12.*-cloud-amd64-unsigned
@@ -28,14 +30,22 @@ set -euo pipefail
 
 VM_DIR=${VM_DIR:-build/vm}
 VM_KERNEL=${VM_KERNEL:-6.1}
+# Debian's name for the architecture: amd64, or arm64 (make test-arm64).
+VM_ARCH=${VM_ARCH:-amd64}
+case "$VM_ARCH" in
+amd64 | arm64) ;;
+*)
+	echo "vm: unknown VM_ARCH $VM_ARCH (amd64 or arm64)" >&2
+	exit 2
+	;;
+esac
 dest=$VM_DIR/kernel
-mkdir -p "$VM_DIR"
 
 case "$VM_KERNEL" in
-5.10) suite=bullseye re='^linux-image-5\.10\.0-[0-9]+-cloud-amd64-unsigned$' ;;
-6.1) suite=bookworm re='^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$' ;;
-6.12) suite=trixie re='^linux-image-6\.12\.[0-9]+[^ ]*-cloud-amd64-unsigned$' ;;
-sid) suite=sid re='^linux-binary-unsigned-[0-9][^ ]*-cloud-amd64$' ;;
+5.10) suite=bullseye re="^linux-image-5\\.10\\.0-[0-9]+-cloud-$VM_ARCH-unsigned\$" ;;
+6.1) suite=bookworm re="^linux-image-6\\.1\\.0-[0-9]+-cloud-$VM_ARCH-unsigned\$" ;;
+6.12) suite=trixie re="^linux-image-6\\.12\\.[0-9]+[^ ]*-cloud-$VM_ARCH-unsigned\$" ;;
+sid) suite=sid re="^linux-binary-unsigned-[0-9][^ ]*-cloud-$VM_ARCH\$" ;;
 *)
 	echo "vm: unknown VM_KERNEL $VM_KERNEL (5.10, 6.1, 6.12 or sid)" >&2
 	exit 2
@@ -48,9 +58,11 @@ if [ "${1:-}" = --suite ]; then
 	exit 0
 fi
 
+mkdir -p "$VM_DIR"
 # A tree unpacked earlier wins: no network or apt lists needed then.
 if [ -z "${VM_KERNEL_PKG:-}" ] && [ -f "$dest/.package" ] &&
-	[ "$(cat "$dest/.line" 2>/dev/null || echo 6.1)" = "$VM_KERNEL" ]; then
+	[ "$(cat "$dest/.line" 2>/dev/null || echo 6.1)" = "$VM_KERNEL" ] &&
+	[ "$(cat "$dest/.arch" 2>/dev/null || echo amd64)" = "$VM_ARCH" ]; then
 	ver=$(cat "$dest/.version")
 	if [ -f "$dest/boot/vmlinuz-$ver" ]; then
 		echo "$ver"
@@ -58,20 +70,12 @@ if [ -z "${VM_KERNEL_PKG:-}" ] && [ -f "$dest/.package" ] &&
 	fi
 fi
 
-# apt: the machine's own apt, or one reading only $suite's lists.
-apt_opts=()
-if ! grep -rqsE "^(Suites:.*[[:space:]]|deb .*[[:space:]])$suite([[:space:]]|$)" \
-	/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
-	mirror=${VM_DEBIAN_MIRROR:-$(grep -rhsE '^(URIs:|deb) ' /etc/apt/sources.list /etc/apt/sources.list.d/ |
-		grep -oE 'https?://[^ ]*/debian/?' | grep -v security | head -n 1 || true)}
-	mirror=${mirror:-http://deb.debian.org/debian}
-	a=$(cd "$VM_DIR" && pwd)/apt
-	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
-	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-		"${mirror%/}" "$suite" >"$a/sources.list"
-	apt_opts=(-o "Dir::Etc::SourceList=$a/sources.list" -o Dir::Etc::SourceParts=/dev/null
-		-o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a/cache")
-fi
+# apt: the machine's own apt, or one reading only $suite's lists (for
+# VM_ARCH's packages).
+# shellcheck source=tests/vm/apt.bash
+. "$(dirname "$0")/apt.bash"
+a=$(cd "$VM_DIR" && pwd)/apt
+vm_apt "$suite" "$VM_ARCH" "$a"
 
 pkg=${VM_KERNEL_PKG:-}
 if [ -z "$pkg" ]; then
@@ -132,6 +136,7 @@ fi
 echo "$pkg" >"$dest.tmp/.package"
 echo "$ver" >"$dest.tmp/.version"
 echo "$VM_KERNEL" >"$dest.tmp/.line"
+echo "$VM_ARCH" >"$dest.tmp/.arch"
 rm -rf "$dest"
 mv "$dest.tmp" "$dest"
 echo "vm: unpacked $pkg ($ver) into $dest" >&2

@@ -8,7 +8,8 @@
 #
 # Each kernel has a VM directory of its own, $BUILD/vm/kernels/SUITE,
 # where its package, unpacked tree and initramfs base layer are kept
-# between runs.
+# between runs. VM_ARCH=arm64 (make test-arm64) runs Debian's arm64
+# kernels of those lines instead, with BUILD an arm64 build.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 export BUILD=${BUILD:-build}
@@ -21,7 +22,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for k in $KERNELS; do
 	suite=$(VM_KERNEL=$k bash tests/vm/kernel.sh --suite) || exit 2
-	echo "# kernels: $k (Debian $suite)"
+	echo "# kernels: $k (Debian $suite, ${VM_ARCH:-amd64})"
 	t0=$EPOCHREALTIME
 	VM_KERNEL=$k VM_DIR=$BUILD/vm/kernels/$suite bash tests/vm/run.sh --no-build \
 		--timeout "${VM_TIMEOUT:-1200}" --shell-cmd 'bash tests/vm/events.sh' 2>&1 | tee "$log"

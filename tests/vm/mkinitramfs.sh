@@ -2,8 +2,10 @@
 # Builds the test VM's initramfs in two layers, concatenated (the kernel
 # unpacks one cpio archive after the other):
 #   base: the host's own Debian userland (the packages below, with the
-#         shared libraries their programs load), busybox for whatever those
-#         lack, and the kernel modules the tests need. Cached in $VM_DIR
+#         shared libraries their programs load) or, for a guest of another
+#         architecture, the same packages of that one (GUEST_ROOT, from
+#         rootfs.sh), busybox for whatever those lack, and the kernel
+#         modules the tests need. Cached in $VM_DIR
 #         and rebuilt only when its inputs change: it is most of the bytes
 #         and most of the time.
 #   run:  build/nstrace, the test programs (and any library of theirs the
@@ -30,13 +32,9 @@ kdir=$(cd "$1" && pwd) kver=$2 job=$3 out=$4
 BUILD=${BUILD:-build}
 VM_DIR=${VM_DIR:-$BUILD/vm}
 
-# Packages whose files (less docs) go to the guest. coreutils and
-# util-linux are the GNU ones on purpose: busybox's date, stat, unshare or
-# nsenter differ in options the tests use. dash is /bin/sh, so that no
-# script ends up in busybox's shell. bpftool: tests check that nothing of
-# nstrace stays loaded.
-GUEST_PKGS=${GUEST_PKGS:-"bash dash coreutils util-linux mount iproute2 bats jq \
-	grep sed mawk findutils diffutils procps psmisc kmod gzip bpftool"}
+# Packages whose files (less docs) go to the guest: GUEST_PKGS.
+# shellcheck source=tests/vm/guest-pkgs.bash
+. "$(dirname "$0")/guest-pkgs.bash"
 # python3 (tests use it to check JSON), by the versioned package names of
 # the host's python3: python3.11-minimal, libpython3.11-stdlib, ...
 if [ -z "${GUEST_PYTHON_PKGS+set}" ]; then
@@ -52,6 +50,11 @@ GUEST_CNI=${GUEST_CNI:-"ipvlan vlan host-local static"}
 # the second NIC (eth0); 8021q makes vlan devices; modprobe pulls in each
 # one's dependencies.
 VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan 8021q tun virtio_pci virtio_net"}
+
+# GUEST_ROOT: for a guest of another architecture, its userland as
+# tests/vm/rootfs.sh unpacked it, instead of the host's.
+GUEST_ROOT=${GUEST_ROOT:-}
+[ -z "$GUEST_ROOT" ] || GUEST_ROOT=$(cd "$GUEST_ROOT" && pwd)
 
 base=$VM_DIR/base
 run=$VM_DIR/run
@@ -127,17 +130,10 @@ copy_libs() {
 	: >"$elves"
 }
 
-build_base() {
-	local r=$base.tmp m mdir
-	rm -rf "$r"
-	mkdir -p "$r"/usr/{bin,sbin,lib,lib64} "$r"/{dev,proc,sys,run,tmp,etc,root,var,vm}
-	# The host is merged-/usr (bin -> usr/bin, ...), and so is the guest,
-	# so that a path from dpkg -L or ldd lands in one place whichever
-	# spelling it has.
-	for d in bin sbin lib lib64; do ln -s "usr/$d" "$r/$d"; done
-	ln -s ../run "$r/var/run"
-	chmod 1777 "$r/tmp"
-
+# copy_host ROOT: the host's files of GUEST_PKGS and GUEST_CNI into ROOT,
+# less docs, with the libraries their programs load.
+copy_host() {
+	local r=$1 pkg p
 	for pkg in $GUEST_PKGS; do
 		dpkg -L "$pkg" >/dev/null 2>&1 || {
 			echo "vm: package $pkg is not installed (run tests/vm/deps.sh)" >&2
@@ -162,12 +158,63 @@ build_base() {
 	# awk is an alternatives link on the host, which no package ships.
 	[ -e "$r/usr/bin/awk" ] || ln -s mawk "$r/usr/bin/awk"
 	base=$r copy_libs "$r"
+}
+
+# copy_root ROOT: the unpacked userland of another architecture
+# (tests/vm/rootfs.sh: GUEST_PKGS with their dependencies, libraries
+# included), less docs, into ROOT. Its CNI plugins are left out: the
+# arm64 guest runs the event smoke, which calls none.
+copy_root() {
+	(cd "$GUEST_ROOT" && tar -c --exclude=./usr/share/doc --exclude=./usr/share/man \
+		--exclude=./usr/share/info --exclude=./usr/share/locale --exclude=./usr/share/lintian \
+		--exclude=./usr/include --exclude=./usr/share/bash-completion --exclude=./usr/share/zsh \
+		--exclude=./usr/share/fish --exclude=./dev --exclude=./etc/passwd --exclude=./etc/group \
+		--exclude=./etc/hostname --exclude=./etc/hosts --exclude=./etc/nsswitch.conf .) |
+		tar -C "$1" -x
+}
+
+# need_libs: for a guest of another architecture, where ldd cannot run
+# the programs, that every library the programs in $elves name is in the
+# base (GUEST_LIB_PKGS), or a failure that says which.
+need_libs() {
+	local e lib missing=
+	while IFS= read -r e; do
+		for lib in $(readelf -d "$e" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			compgen -G "$base/usr/lib/*/$lib" >/dev/null || compgen -G "$base/usr/lib/$lib" >/dev/null ||
+				missing="$missing ${e##*/}:$lib"
+		done
+	done < <(sort -u "$elves")
+	: >"$elves"
+	if [ -n "$missing" ]; then
+		echo "vm: the guest's userland lacks libraries that these need:$missing (GUEST_LIB_PKGS in tests/vm/guest-pkgs.bash)" >&2
+		exit 1
+	fi
+}
+
+build_base() {
+	local r=$base.tmp m mdir
+	rm -rf "$r"
+	mkdir -p "$r"/usr/{bin,sbin,lib,lib64} "$r"/{dev,proc,sys,run,tmp,etc,root,var,vm}
+	# The host is merged-/usr (bin -> usr/bin, ...), and so is the guest,
+	# so that a path from dpkg -L or ldd lands in one place whichever
+	# spelling it has.
+	for d in bin sbin lib lib64; do ln -s "usr/$d" "$r/$d"; done
+	ln -s ../run "$r/var/run"
+	chmod 1777 "$r/tmp"
+
+	if [ -n "$GUEST_ROOT" ]; then
+		copy_root "$r"
+	else
+		copy_host "$r"
+	fi
 
 	# busybox fills the gaps (poweroff, ...). Its applets are linked only
 	# where the guest has no real program of that name. Its ip lacks
 	# "ip netns", and a static busybox runs its own applets ahead of PATH
 	# from its shell: there is no "ip" link and no busybox shell at all.
-	cp /bin/busybox "$r/usr/bin/busybox"
+	# The guest's own busybox for another architecture, with the host's
+	# list of applets, which it cannot run (the same Debian release).
+	cp "${GUEST_ROOT:-}/bin/busybox" "$r/usr/bin/busybox"
 	busybox --list-full | while IFS= read -r a; do
 		n=${a##*/}
 		case "$n" in ip | sh | ash | hush | init | linuxrc) continue ;; esac
@@ -221,9 +268,14 @@ build_base() {
 # What the base is made of: a change to any of it rebuilds it.
 key=$(
 	echo "$kver $VM_MODULES"
-	echo "$GUEST_CNI"
-	# shellcheck disable=SC2086
-	dpkg-query -W $GUEST_PKGS busybox-static containernetworking-plugins
+	if [ -n "$GUEST_ROOT" ]; then
+		echo "$GUEST_ROOT"
+		cat "$GUEST_ROOT/../packages"
+	else
+		echo "$GUEST_CNI"
+		# shellcheck disable=SC2086
+		dpkg-query -W $GUEST_PKGS busybox-static containernetworking-plugins
+	fi
 	sha256sum "$0"
 )
 if [ -f "$VM_DIR/base.cpio.gz" ] && [ -d "$base" ] &&
@@ -253,7 +305,11 @@ for t in "$BUILD"/bench/*; do
 	cp "$t" "$run/nstrace/build/bench/"
 	echo "$t" >>"$elves"
 done
-copy_libs "$run"
+if [ -n "$GUEST_ROOT" ]; then
+	need_libs
+else
+	copy_libs "$run"
+fi
 # tests/ whole: run.sh, integration/, vm/ (the guest-side scripts); and
 # bench/'s scripts.
 cp -a tests "$run/nstrace/tests"

@@ -24,7 +24,10 @@
 # VM_LOGLEVEL (guest console log level, default 1; 7 shows kernel warnings),
 # VM_TEST_TIMEOUT (seconds one bats test may take in the guest, 300),
 # VM_APPEND (more kernel command line), VM_SKIP_SUITES (bats files left to
-# the host, default "fuzz"), VM_ACCEL (default tcg,thread=single).
+# the host, default "fuzz"), VM_ACCEL (default tcg,thread=single), VM_ARCH
+# (amd64, or arm64: Debian's arm64 kernel on qemu-system-aarch64's virt
+# machine, with an arm64 userland from tests/vm/rootfs.sh and $BUILD's
+# nstrace as make ARCH=arm64 builds it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -60,6 +63,30 @@ done
 
 export BUILD=${BUILD:-build}
 export VM_DIR=${VM_DIR:-$BUILD/vm}
+export VM_ARCH=${VM_ARCH:-amd64}
+# What differs by architecture: the make ARCH= of the build, the deps.sh
+# sets, QEMU and its machine, the kernel's console. A guest of another
+# architecture than the host's gets its userland from rootfs.sh.
+case "$VM_ARCH" in
+amd64)
+	make_arch=() deps_sfx=
+	# shellcheck disable=SC2054 # the commas are QEMU's
+	qemu_arch=(qemu-system-x86_64 -cpu max) console=ttyS0
+	;;
+arm64)
+	make_arch=(ARCH=arm64) deps_sfx=-arm64
+	# virt: the generic board, with PCI for the virtio NIC and a PL011
+	# UART. pauth-impdef: QEMU's cheap hash for pointer authentication
+	# instead of the architected QARMA5, which under TCG costs a great
+	# deal in every function's prologue and epilogue.
+	# shellcheck disable=SC2054 # the commas are QEMU's
+	qemu_arch=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on) console=ttyAMA0
+	;;
+*)
+	echo "vm: unknown VM_ARCH $VM_ARCH (amd64 or arm64)" >&2
+	exit 2
+	;;
+esac
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-2}
 VM_MODULES=${VM_MODULES:-"veth dummy bridge macvlan ipvlan 8021q tun virtio_pci virtio_net"}
@@ -73,8 +100,8 @@ flock -n 9 || {
 }
 
 sh tests/vm/deps.sh
-# The build set has bpftool, which the guest needs too.
-sh scripts/deps.sh build
+# The build set has bpftool, which the guest needs too (the amd64 one).
+sh scripts/deps.sh "build$deps_sfx"
 if [ -n "$build" ]; then
 	tools=()
 	for t in tests/tools/*.c; do
@@ -82,7 +109,7 @@ if [ -n "$build" ]; then
 		t=${t##*/}
 		tools+=("$BUILD/tools/${t%.c}")
 	done
-	make --no-print-directory BUILD="$BUILD" all "${tools[@]}"
+	make --no-print-directory "${make_arch[@]}" BUILD="$BUILD" all "${tools[@]}"
 fi
 [ -x "$BUILD/nstrace" ] || {
 	echo "vm: no $BUILD/nstrace" >&2
@@ -100,6 +127,7 @@ job=$VM_DIR/job
 	printf 'VM_MODULES=%q\n' "$VM_MODULES"
 	printf 'NSTRACE_BACKEND_ARGS=%q\n' "$backend_args"
 	printf 'VM_LOGLEVEL=%q\n' "${VM_LOGLEVEL:-1}"
+	printf 'VM_TTY=%q\n' "/dev/$console"
 	# The guest gives up on the suite a minute before the host gives up on
 	# the guest, so that it can still say which test hung.
 	printf 'VM_SUITE_TIMEOUT=%q\n' "$((timeout_s > 120 ? timeout_s - 60 : 0))"
@@ -108,7 +136,9 @@ job=$VM_DIR/job
 	[ -z "${TESTS:-}" ] || printf 'TESTS=%q\n' "$TESTS"
 } >"$job"
 t_build=$EPOCHREALTIME
-VM_MODULES=$VM_MODULES bash tests/vm/mkinitramfs.sh "$kdir" "$kver" "$job" "$VM_DIR/initramfs.gz"
+guest_root=
+[ "$VM_ARCH" = "$(dpkg --print-architecture)" ] || guest_root=$(bash tests/vm/rootfs.sh)
+GUEST_ROOT=$guest_root VM_MODULES=$VM_MODULES bash tests/vm/mkinitramfs.sh "$kdir" "$kver" "$job" "$VM_DIR/initramfs.gz"
 echo "vm: initramfs built in $(awk -v a="$t_build" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s" >&2
 
 # TCG, not KVM: KVM fails on this kind of machine (emulation failures,
@@ -124,10 +154,10 @@ echo "vm: initramfs built in $(awk -v a="$t_build" -v b="$EPOCHREALTIME" 'BEGIN 
 # returns, a deadlock) ends the run at once with a backtrace, rather than
 # at the timeout with nothing to show.
 # shellcheck disable=SC2054 # the commas are QEMU's
-qemu=(qemu-system-x86_64 -accel "${VM_ACCEL:-tcg,thread=single}" -cpu max -m "$VM_MEM" -smp "$VM_SMP"
+qemu=("${qemu_arch[@]}" -accel "${VM_ACCEL:-tcg,thread=single}" -m "$VM_MEM" -smp "$VM_SMP"
 	-nodefaults -no-user-config -display none -no-reboot
 	-kernel "$kdir/boot/vmlinuz-$kver" -initrd "$VM_DIR/initramfs.gz"
-	-append "console=ttyS0 panic=-1 softlockup_panic=1 quiet loglevel=3 mitigations=off ${VM_APPEND:-}"
+	-append "console=$console panic=-1 softlockup_panic=1 quiet loglevel=3 mitigations=off ${VM_APPEND:-}"
 	-nic user,model=virtio-net-pci,restrict=on)
 
 if [ "$mode" = shell ]; then
