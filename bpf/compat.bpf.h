@@ -157,9 +157,9 @@ static __always_inline __u64 net_identity(struct net *net)
  * stack_vm_area->size long (guard page included) where CONFIG_VMAP_STACK
  * is on, else THREAD_SIZE, 16 KiB without KASAN. An interrupt that came
  * from user mode stays on the task's stack, though, and so do the softirqs
- * run as it ends: the saved registers then hold no syscall number but the
- * interrupt's vector, negative for the timer and IPIs that raise RCU's
- * softirq. A process outside a syscall (killed at an interrupt's return,
+ * run as it ends: the saved registers then hold no syscall number but, on
+ * x86, the interrupt's vector, negative for the timer and IPIs that raise
+ * RCU's softirq, and on arm64 -1 (NO_SYSCALL). A process outside a syscall (killed at an interrupt's return,
  * say) is then not named either: better no name than a bystander's.
  */
 #define NST_PF_KTHREAD 0x00200000
