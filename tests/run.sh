@@ -4,27 +4,42 @@
 # "N passed, N failed, N skipped". Exits non-zero when any test failed or
 # when no test ran at all. BATS_FILTER_TAGS, when set, goes to bats as
 # --filter-tags (the test VM leaves out the tests tagged host-userland).
+# A test still running after BATS_TEST_TIMEOUT seconds (300) fails, and
+# bats goes on with the next; a file still running after SUITE_TIMEOUT
+# seconds (1200: hung in setup_file or teardown_file) is killed, after
+# what it ran then is listed. Without both, one hang would hold the whole
+# run until CI gave up on it, with nothing to show of where.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export NSTRACE="${NSTRACE:-$PWD/$BUILD/nstrace}"
 
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
+
 passed=0 failed=0 skipped=0
 declare -A skipped_why # reason -> how many tests skipped for it
+failures=()            # "WHAT: not ok ...", repeated before the totals
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# Reads TAP on stdin, echoes it, and adds its results to the totals.
+# count_tap WHAT: reads WHAT's TAP on stdin, echoes it, and adds its
+# results to the totals.
 count_tap() {
 	local line why
 	while IFS= read -r line; do
 		printf '%s\n' "$line"
 		case "$line" in
-		"not ok "*) failed=$((failed + 1)) ;;
+		"not ok "*)
+			failed=$((failed + 1))
+			failures+=("$1: $line")
+			;;
 		"ok "*"# skip"* | "ok "*"# SKIP"*)
 			skipped=$((skipped + 1))
 			why=${line#*# [sS][kK][iI][pP]}
 			why=${why# }
+			# bats --timing ends the line with the test's time.
+			why=${why% in [0-9]*ms}
 			why=${why:-no reason given}
 			skipped_why[$why]=$((${skipped_why[$why]:-0} + 1))
 			;;
@@ -42,11 +57,48 @@ run_tap() {
 # count_log WHAT: counts what run_tap wrote. A crash before any TAP line
 # still counts as a failure.
 count_log() {
-	count_tap <"$log"
+	count_tap "$1" <"$log"
 	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
 		echo "not ok - $1 exited with $rc"
 		failed=$((failed + 1))
+		failures+=("$1: exited with $rc")
 	fi
+}
+
+# run_suite FILE: runs one bats file into $log, in a process group of its
+# own, so that what its tests started goes with it when it is killed at
+# SUITE_TIMEOUT.
+run_suite() {
+	local pid dog
+	setsid bats --tap --timing ${BATS_FILTER_TAGS:+--filter-tags "$BATS_FILTER_TAGS"} "$1" >"$log" 2>&1 &
+	pid=$!
+	# Out of the terminal's process group, it would outlive a ^C.
+	trap 'kill -TERM -- "-$pid" 2>/dev/null; exit 130' INT TERM
+	# The watchdog writes to $log only, and its sleeps are short: nothing
+	# of it may outlive the run holding CI's pipe.
+	(
+		for ((i = 0; i < SUITE_TIMEOUT; i++)); do
+			sleep 1
+			kill -0 "$pid" 2>/dev/null || exit 0
+		done
+		{
+			echo "# $1 still running after $SUITE_TIMEOUT s; its processes:"
+			ps -eo pgid=,pid=,stat=,wchan:24=,etime=,args= |
+				awk -v g="$pid" '$1 == g { $1 = ""; print "#  " $0 }'
+		} >>"$log"
+		kill -TERM -- "-$pid"
+		sleep 10
+		kill -KILL -- "-$pid"
+	) >/dev/null 2>&1 &
+	dog=$!
+	wait "$pid"
+	rc=$?
+	trap - INT TERM
+	# What a file's tests left running dies with it.
+	kill -KILL -- "-$pid" 2>/dev/null
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	return 0
 }
 
 for t in "$BUILD"/tests/*; do
@@ -70,8 +122,8 @@ if [ -n "${TESTS:-}" ]; then
 fi
 for s in "${suites[@]}"; do
 	[ -f "$s" ] || continue
-	echo "# integration: $s"
-	run_tap bats --tap ${BATS_FILTER_TAGS:+--filter-tags "$BATS_FILTER_TAGS"} "$s"
+	echo "# integration: $s (at ${SECONDS} s)"
+	run_suite "$s"
 	count_log "$s"
 done
 
@@ -82,7 +134,7 @@ done
 vm_run() { # TESTS [--backend NAME]
 	local tests=$1
 	shift
-	echo "# vm: Debian's 6.1 kernel under QEMU: $tests $*"
+	echo "# vm: Debian's 6.1 kernel under QEMU: $tests $* (at ${SECONDS} s)"
 	run_tap env TESTS="$tests" bash tests/vm/run.sh --no-build "$@"
 	# The guest's own closing lines would read as ours: keep them comments.
 	# (Through a file: count_tap at the end of a pipe would count in a
@@ -105,6 +157,10 @@ for why in "${!skipped_why[@]}"; do
 	msg="$n test$([ "$n" -eq 1 ] || echo s) skipped: $why"
 	echo "$msg"
 	[ -t 1 ] && [ -t 2 ] || echo "nstrace tests: $msg" >&2
+done
+# The failures again, where the end of a long log shows them.
+for f in "${failures[@]}"; do
+	echo "# failed: $f"
 done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]

@@ -67,7 +67,7 @@ start_nstrace() {
 	# NSTRACE_BACKEND_ARGS (the test VM's --backend X) comes first, so
 	# that a test's own --backend has the last word.
 	# shellcheck disable=SC2086
-	"$NSTRACE" --json ${NSTRACE_BACKEND_ARGS:-} "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" &
+	"$NSTRACE" --json ${NSTRACE_BACKEND_ARGS:-} "$@" >"$TRACE_OUT" 2>"$TRACE_ERR" 3>&- &
 	TRACE_PID=$!
 	wait_attached "$TRACE_PID" "$TRACE_ERR" "${NSTRACE_ATTACH_SECS:-10}"
 }
@@ -76,6 +76,20 @@ start_nstrace() {
 # out, so every event of the workload is in $TRACE_OUT afterwards.
 stop_nstrace() {
 	kill -INT "$TRACE_PID"
+	# Within 30 s, or it is said where it hangs (its threads' kernel
+	# stacks), and killed.
+	for _ in $(seq 300); do
+		gone "$TRACE_PID" && break
+		sleep 0.1
+	done
+	gone "$TRACE_PID" || {
+		echo "nstrace $TRACE_PID did not exit within 30 s of SIGINT; its threads:" >&2
+		grep -H . /proc/"$TRACE_PID"/task/*/stack /proc/"$TRACE_PID"/task/*/wchan >&2 2>/dev/null
+		cat "$TRACE_ERR" >&2
+		teardown_nstrace
+		TRACE_PID=
+		return 1
+	}
 	wait "$TRACE_PID"
 	TRACE_RC=$?
 	TRACE_PID=
@@ -92,6 +106,13 @@ teardown_nstrace() {
 		kill -KILL "$TRACE_PID" 2>/dev/null || true
 		wait "$TRACE_PID" 2>/dev/null || true
 	fi
+}
+
+# gone PID: true once PID has exited (a zombie counts as gone).
+gone() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "$st" = Z ]
 }
 
 # kill_bg PIDS...: kill and reap a test's background processes.
