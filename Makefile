@@ -221,11 +221,16 @@ run: deps
 VM_TESTS ?= backend tests/vm/nic.bats tests/vm/privs.bats tests/vm/cost.bats tests/vm/cni.bats ns deaths requests
 VM_BACKENDS ?= kprobe
 VM_BACKEND_TESTS ?= ns deaths requests
+# Then make test-kernels's event smoke on the newer kernels users run,
+# every backend each allows: 6.1's suites ran in full above, and on 5.10
+# nstrace does not load (docs/kernels.md). SMOKE_KERNELS= leaves it out.
+SMOKE_KERNELS ?= 6.12 sid
 
 test: test-deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS) $(TOOL_BINS) $(FAULT_BINS)
 	@BUILD=$(BUILD) VM_TESTS="$(VM_TESTS)" VM_BACKENDS="$(VM_BACKENDS)" \
-		VM_BACKEND_TESTS="$(VM_BACKEND_TESTS)" bash tests/run.sh
+		VM_BACKEND_TESTS="$(VM_BACKEND_TESTS)" SMOKE_KERNELS="$(SMOKE_KERNELS)" \
+		bash tests/run.sh
 
 UNIT := $(DESTDIR)$(UNITDIR)/nstrace.service
 DEFAULTS := $(DESTDIR)$(SYSCONFDIR)/default/nstrace
@@ -268,8 +273,8 @@ vm-test: deps
 
 # The event smoke on each kernel users run, Debian's 5.10, 6.1, 6.12 and
 # sid's newest, under QEMU one after the other (tests/vm/kernels.sh; the
-# packages are fetched once, into $(BUILD)/vm/kernels/SUITE). Not part of
-# make test.
+# packages are fetched once, into $(BUILD)/vm/kernels/SUITE). make test
+# runs it on SMOKE_KERNELS.
 KERNELS ?= 5.10 6.1 6.12 sid
 .PHONY: test-kernels
 test-kernels: deps
