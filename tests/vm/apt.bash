@@ -11,17 +11,29 @@
 # and for another architecture APT::Architecture=ARCH, so that apt-get
 # download fetches ARCH's packages by their plain names and resolves
 # their dependencies among ARCH's.
+
+# sources_have SUITE: the machine's apt sources (one-line or deb822) read
+# SUITE.
+sources_have() {
+	grep -rqsE "^(Suites:.*[[:space:]]|deb .*[[:space:]])$1([[:space:]]|$)" \
+		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null
+}
+
+# sources_uri REGEX: the first URI of the machine's apt sources that
+# REGEX matches, if any.
+sources_uri() {
+	{ grep -rhsE '^(URIs:|deb) ' /etc/apt/sources.list /etc/apt/sources.list.d/ |
+		grep -oE "$1" | head -n 1 | tr -d '[:space:]'; } || true
+}
+
 vm_apt() {
 	local suite=$1 arch=$2 dir=$3 mirror host
 	host=$(dpkg --print-architecture)
 	apt_opts=()
-	if [ "$arch" = "$host" ] &&
-		grep -rqsE "^(Suites:.*[[:space:]]|deb .*[[:space:]])$suite([[:space:]]|$)" \
-			/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
+	if [ "$arch" = "$host" ] && sources_have "$suite"; then
 		return 0
 	fi
-	mirror=${VM_DEBIAN_MIRROR:-$(grep -rhsE '^(URIs:|deb) ' /etc/apt/sources.list /etc/apt/sources.list.d/ |
-		grep -oE 'https?://[^ ]*/debian/?' | grep -v security | head -n 1 || true)}
+	mirror=${VM_DEBIAN_MIRROR:-$(sources_uri 'https?://[^ ]*/debian/?([[:space:]]|$)')}
 	mirror=${mirror:-http://deb.debian.org/debian}
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	dir=$(cd "$dir" && pwd)
@@ -32,11 +44,9 @@ vm_apt() {
 	# newest kernel of the line is the one the machine's apt would pick.
 	if [ "$arch" != "$host" ]; then
 		local s m sec
-		sec=$(grep -rhsE '^(URIs:|deb) ' /etc/apt/sources.list /etc/apt/sources.list.d/ |
-			grep -oE 'https?://[^ ]*/debian-security/?' | head -n 1 || true)
+		sec=$(sources_uri 'https?://[^ ]*/debian-security/?')
 		for s in "$suite-updates" "$suite-security"; do
-			grep -rqsE "^(Suites:.*[[:space:]]|deb .*[[:space:]])$s([[:space:]]|$)" \
-				/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || continue
+			sources_have "$s" || continue
 			m=$mirror
 			case "$s" in *-security) m=$sec ;; esac
 			[ -n "$m" ] || continue
