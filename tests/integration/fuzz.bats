@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # A short run of every libFuzzer target (tests/fuzz/): the escapers, the
-# decoding of ring buffer records, the parsers of /proc text, and the
-# reading of JSON logs back (replay). make fuzz runs them longer. Needs
+# decoding of ring buffer records, the parsers of /proc text, the
+# reading of JSON logs back (replay), and the HTTP server of --metrics. make fuzz runs them longer. Needs
 # no root.
 
 ROOT=$BATS_TEST_DIRNAME/../..
@@ -41,4 +41,8 @@ setup() {
 
 @test "fuzz: a JSON log of any bytes replays into valid JSON and safe text" {
 	fuzz fuzz_replay
+}
+
+@test "fuzz: any bytes from a --metrics client, in any pieces, get whole HTTP answers" {
+	fuzz fuzz_httpd
 }
