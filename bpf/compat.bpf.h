@@ -133,15 +133,19 @@ static __always_inline __u64 net_cookie(struct net *net)
  * atomic64_t filled only when asked for (CO-RE sees another type, so the
  * field does not match); there the address is mixed with hash_mix, a
  * random number each netns gets: a netns in the memory of a dead one
- * almost surely draws another.
+ * almost surely draws another. net_identity_of() takes the cookie where
+ * the caller has read it already.
  */
-static __always_inline __u64 net_identity(struct net *net)
+static __always_inline __u64 net_identity_of(struct net *net, __u64 cookie)
 {
-	__u64 cookie = net_cookie(net);
-
 	if (cookie)
 		return cookie;
 	return (__u64)net ^ ((__u64)BPF_CORE_READ(net, hash_mix) << 32);
+}
+
+static __always_inline __u64 net_identity(struct net *net)
+{
+	return net_identity_of(net, net_cookie(net));
 }
 
 /*

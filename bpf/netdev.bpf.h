@@ -61,7 +61,7 @@ static __always_inline void dev_snapshot(struct net_device *dev,
 	s->dev = (__u64)dev;
 	s->netns = net_inum(net);
 	s->net_cookie = net_cookie(net);
-	s->net_id = net_identity(net);
+	s->net_id = net_identity_of(net, s->net_cookie);
 	s->ifindex = BPF_CORE_READ(dev, ifindex);
 	BPF_CORE_READ_STR_INTO(&s->ifname, dev, name);
 	if (kind)
