@@ -75,7 +75,8 @@ run_suite() {
 	# Out of the terminal's process group, it would outlive a ^C.
 	trap 'kill -TERM -- "-$pid" 2>/dev/null; exit 130' INT TERM
 	# The watchdog writes to $log only, and its sleeps are short: nothing
-	# of it may outlive the run holding CI's pipe.
+	# of it may outlive the run holding CI's pipe (or, under bats, its
+	# fd 3).
 	(
 		for ((i = 0; i < SUITE_TIMEOUT; i++)); do
 			sleep 1
@@ -87,9 +88,12 @@ run_suite() {
 				awk -v g="$pid" '$1 == g { $1 = ""; print "#  " $0 }'
 		} >>"$log"
 		kill -TERM -- "-$pid"
-		sleep 10
+		for ((i = 0; i < 10; i++)); do
+			sleep 1
+			kill -0 -- "-$pid" 2>/dev/null || exit 0
+		done
 		kill -KILL -- "-$pid"
-	) >/dev/null 2>&1 &
+	) >/dev/null 2>&1 3>&- &
 	dog=$!
 	wait "$pid"
 	rc=$?
