@@ -315,7 +315,19 @@ assert_move() {
 	ours="[$cookies] as \$c | .event == \"ns.destroy\" and (.ns_cookie as \$k | \$c | index([\$k]) != null)"
 	peers=".event == \"netdev.delete\" and (.ifname | startswith(\"nsth\"))"
 	wait_events 200 "$ours"
-	wait_events 200 "$peers"
+	wait_events 200 "$peers" || {
+		# Which ones, their netns's ns.destroy, and the loader's summary.
+		kill_bg "$FAULT_PID"
+		BG=
+		stop_nstrace
+		for i in $(comm -23 <(seq 200 | sort) <(jq -r "select($peers) | .ifname[4:]" "$TRACE_OUT" | sort)); do
+			ino=$(sed -n "${i}p" "$BATS_TEST_TMPDIR/want_destroy" | cut -d' ' -f2)
+			echo "no netdev.delete of nsth$i; its netns's events:" >&2
+			jq -c "select(.ns == $ino or .netns == $ino)" "$TRACE_OUT" >&2
+		done
+		cat "$TRACE_ERR" >&2
+		return 1
+	}
 	kill_bg "$FAULT_PID"
 	BG=
 	stop_nstrace
