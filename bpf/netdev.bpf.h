@@ -98,6 +98,35 @@ static __always_inline struct net_device *veth_peer(struct net_device *dev)
 	return is_veth(dev) ? veth_priv_peer(dev) : NULL;
 }
 
+/*
+ * The same, for a device of a netns being torn down, even once
+ * veth_dellink() has run: it clears both peer pointers and queues the
+ * peer on the kill list right behind the device, which stays on its
+ * netns's list until unregister_netdevice_many() unlists the batch. The
+ * cleanup work's first notifier call can come in between: the batch's
+ * devices that are up are told NETDEV_GOING_DOWN before any is unlisted.
+ * (A veth is never last on the kill list: its netns's loopback follows.)
+ */
+static __always_inline struct net_device *veth_peer_dying(struct net_device *dev)
+{
+	struct list_head *self, *next;
+	struct net_device *peer;
+
+	if (!is_veth(dev))
+		return NULL;
+	peer = veth_priv_peer(dev);
+	if (peer)
+		return peer;
+	self = &dev->unreg_list;
+	next = read_list_next(self);
+	if (!next || next == self)
+		return NULL;
+	peer = (void *)next - bpf_core_field_offset(struct net_device, unreg_list);
+	if (BPF_CORE_READ(peer, rtnl_link_ops) != BPF_CORE_READ(dev, rtnl_link_ops))
+		return NULL;
+	return peer;
+}
+
 /* How a request reached the kernel, for hooks inside the kernel. */
 static __always_inline __u32 current_origin(void)
 {

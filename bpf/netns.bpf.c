@@ -104,7 +104,6 @@ struct dev_walk {
 	struct net *net;
 	/* Kill list: a device of a live netns, maybe the next one's peer. */
 	struct net_device *peer;
-	const struct rtnl_link_ops *peer_ops;
 };
 
 static __always_inline bool net_is_dying(struct net *net)
@@ -176,7 +175,7 @@ static __always_inline long dev_one(struct dev_walk *w, struct net_device *dev)
 	 * Its veth peer dies with it, wherever the peer is; one in a dying
 	 * netns too is that netns's own to report.
 	 */
-	peer = veth_peer(dev);
+	peer = veth_peer_dying(dev);
 	peer_net = peer ? dev_net_of(peer) : NULL;
 	if (peer && peer_net != w->net && !net_is_dying(peer_net))
 		peer_dies(w, peer);
@@ -204,7 +203,6 @@ static long dev_walk_cb(__u64 i, struct dev_walk *w)
  */
 static long kill_walk_cb(__u64 i, struct dev_walk *w)
 {
-	const struct rtnl_link_ops *ops;
 	struct net_device *dev;
 	struct net *net;
 
@@ -214,17 +212,14 @@ static long kill_walk_cb(__u64 i, struct dev_walk *w)
 	      bpf_core_field_offset(struct net_device, unreg_list);
 	w->pos = read_list_prev(w->pos);
 	net = dev_net_of(dev);
-	ops = BPF_CORE_READ(dev, rtnl_link_ops);
 	if (net != w->net) {
 		if (w->peer || !net || net_is_dying(net))
 			return 1;
 		w->peer = dev;
-		w->peer_ops = ops;
 		return 0;
 	}
+	/* A veth's peer is the node behind it: dev_one() finds it there. */
 	dev_one(w, dev);
-	if (w->peer && ops == w->peer_ops && is_veth(dev) && !targ_life_hooked)
-		peer_dies(w, w->peer);
 	w->peer = NULL;
 	return 0;
 }
