@@ -73,8 +73,23 @@ static int try_tracing(enum bpf_attach_type type, int btf_id)
 	return err;
 }
 
+/*
+ * "loading ... failed: the reason", in one buffer per kind of probe: a
+ * reason is read before the same probe runs again. ENOTSUPP (524) is the
+ * kernel's own, which libc does not name: an architecture without BPF
+ * trampolines returns it.
+ */
+static const char *load_failed(char *buf, size_t len, const char *what, int err)
+{
+	snprintf(buf, len, "loading %s failed: %s", what,
+		 err == -524 ? "not supported by this kernel (ENOTSUPP)" :
+			       strerror(-err));
+	return buf;
+}
+
 int probe_fentry(const char *btf_path, const char *func, const char **why)
 {
+	static char buf[128];
 	int id = btf_id_of(btf_path, func, BTF_KIND_FUNC), err;
 
 	if (id < 0) {
@@ -84,7 +99,8 @@ int probe_fentry(const char *btf_path, const char *func, const char **why)
 	err = try_tracing(BPF_TRACE_FENTRY, id);
 	if (err)
 		*why = err == -EPERM ? "the kernel refuses BPF trampolines (EPERM)"
-				     : "loading an fentry program failed";
+				     : load_failed(buf, sizeof(buf),
+						   "an fentry program", err);
 	return err;
 }
 
@@ -104,6 +120,7 @@ int probe_tracepoint(const char *btf_path, const char *tp, const char **why)
 
 int probe_tp_btf(const char *btf_path, const char *tp, const char **why)
 {
+	static char buf[128];
 	char name[128];
 	int id, err;
 
@@ -116,7 +133,8 @@ int probe_tp_btf(const char *btf_path, const char *tp, const char **why)
 	/* A tp_btf program is attached by the id of that typedef. */
 	err = try_tracing(BPF_TRACE_RAW_TP, id);
 	if (err)
-		*why = "loading a BTF tracepoint program failed";
+		*why = load_failed(buf, sizeof(buf), "a BTF tracepoint program",
+				   err);
 	return err;
 }
 
