@@ -16,17 +16,6 @@ struct {
 	__type(value, __u64);
 } registering SEC(".maps");
 
-/*
- * veth ends queued as the peer of a device of a dying netns: the peer ->
- * that netns. veth_dellink() queues the device first, then its
- * peer, and clears both peer pointers in between.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u64);
-	__type(value, struct net_id);
-} dying_peer SEC(".maps");
 
 static __always_inline __u32 create_origin(void)
 {
@@ -62,34 +51,36 @@ static __always_inline bool already_queued(struct net_device *dev)
 	return next && next != self;
 }
 
-/* The dying netns whose device took this one with it, or none. */
+/*
+ * The dying netns whose device took this live one with it, or none.
+ * veth_dellink() clears both peer pointers, then queues the device and
+ * right after it the peer: a veth queued behind a veth of a dying netns
+ * (the kill list's tail as this one is queued) is that one's peer.
+ */
 static __always_inline struct net_id
-peer_netns_of(struct net_device *dev, bool own_dying, struct net *net)
+peer_netns_of(struct net_device *dev, struct list_head *head, struct net *net)
 {
-	struct net_id id = {}, *was;
-	struct net_device *peer;
-	__u64 key = (__u64)dev;
+	struct net_id none = {};
+	struct list_head *tail;
+	struct net_device *prev;
+	struct net *prev_net;
 
-	/* Taken whatever comes next: the address goes to another device. */
-	was = bpf_map_lookup_elem(&dying_peer, &key);
-	if (was) {
-		id = *was;
-		bpf_map_delete_elem(&dying_peer, &key);
-	}
-	if (!own_dying)
-		return id;
-	peer = veth_peer(dev);
-	if (peer && dev_net_of(peer) != net) {
-		key = (__u64)peer;
-		id = net_id_of(net);
-		bpf_map_update_elem(&dying_peer, &key, &id, BPF_ANY);
-	}
-	id.inum = 0;
-	id.cookie = 0;
-	return id;
+	if (!head)
+		return none;
+	tail = read_list_prev(head);
+	if (!tail || tail == head || !is_veth(dev))
+		return none;
+	prev = (void *)tail - bpf_core_field_offset(struct net_device, unreg_list);
+	if (BPF_CORE_READ(prev, rtnl_link_ops) != BPF_CORE_READ(dev, rtnl_link_ops))
+		return none;
+	prev_net = dev_net_of(prev);
+	if (!prev_net || prev_net == net || ns_common_refs(&prev_net->ns))
+		return none;
+	return net_id_of(prev_net);
 }
 
-static __always_inline void unregistering(struct net_device *dev)
+static __always_inline void unregistering(struct net_device *dev,
+					  struct list_head *head)
 {
 	struct net *net = dev_net_of(dev);
 	bool own_dying = ns_common_refs(&net->ns) == 0;
@@ -102,8 +93,8 @@ static __always_inline void unregistering(struct net_device *dev)
 		return;
 	if (already_queued(dev))
 		return;
-	if (dying)
-		peer = peer_netns_of(dev, own_dying, net);
+	if (dying && !own_dying)
+		peer = peer_netns_of(dev, head, net);
 	dev_snapshot(dev, &s);
 	emit_life_peer(NST_EV_NETDEV_DELETE, &s,
 		       dying ? NST_ORIGIN_NETNS_EXIT : current_origin(), peer);
@@ -120,7 +111,8 @@ int nst_fexit_register_netdevice(__u64 *ctx)
 }
 
 NST_ENTRY_HOOKS(unregister_netdevice_queue, unregister_netdevice_queue,
-		unregistering(dev), struct net_device *dev)
+		unregistering(dev, head), struct net_device *dev,
+		struct list_head *head)
 
 SEC("kprobe/register_netdevice")
 int BPF_KPROBE(nst_kprobe_register_netdevice, struct net_device *dev)

@@ -28,6 +28,7 @@ setup() {
 
 teardown() {
 	teardown_nstrace
+	[ -z "${VA:-}" ] || del_owned
 	ip netns del "$N" 2>/dev/null || true
 	[ -z "${BYSTANDERS:-}" ] || kill $BYSTANDERS 2>/dev/null || true
 }
@@ -232,4 +233,27 @@ wait_deaths() {
 	wait_deaths
 	stop_nstrace
 	assert_each_once podman 0
+}
+
+# A container's host end dies with its netns; which netns took it is
+# known only as it is queued, right behind the container's end (the
+# fentry and kprobe backends run this in the test VM).
+@test "a veth whose peer's netns dies: netdev.delete with that netns as peer_netns" {
+	setup_netns nstd
+	ip link add "$VA" type veth peer name "$VB" netns "$A"
+	ino=$(netns_ino "$A")
+	ia=$(ifindex "" "$VA")
+	ib=$(ifindex "$A" "$VB")
+	ca=$(netns_cookie "$A")
+	start_nstrace -e ns.destroy,netdev.delete
+	ip netns del "$A"
+	wait_events 1 ".event == \"netdev.delete\" and .ifname == \"$VA\""
+	stop_nstrace
+	assert_life netdev.delete "$HOST" "$VA" "$ia" veth netns-exit
+	assert_eq "$(events ".ifname == \"$VA\"" | jq -r .peer_netns)" "$ino" "peer_netns of $VA"
+	assert_cookie "$(events ".ifname == \"$VA\"")" peer_netns "$ca"
+	# Its peer died in the dying netns itself: nothing to point at.
+	assert_life netdev.delete "$ino" "$VB" "$ib" veth netns-exit
+	assert_eq "$(events ".ifname == \"$VB\"" | jq -r 'has("peer_netns") or has("peer_netns_cookie")')" false "peer_netns of $VB"
+	one ".event == \"ns.destroy\" and .ns == $ino and any(.interfaces[]; .ifname == \"$VB\")" >/dev/null
 }

@@ -179,25 +179,6 @@ assert_move() {
 	run ! ip link show "nste$$"
 }
 
-@test "a veth whose peer's netns dies: netdev.delete with that netns as peer_netns" {
-	ip link add "$VA" type veth peer name "$VB" netns "$A"
-	ino=$(netns_ino "$A")
-	ia=$(ifindex "" "$VA")
-	ib=$(ifindex "$A" "$VB")
-	ca=$(netns_cookie "$A")
-	start_nstrace -e ns.destroy,netdev.delete
-	ip netns del "$A"
-	wait_events 1 ".event == \"netdev.delete\" and .ifname == \"$VA\""
-	stop_nstrace
-	assert_life netdev.delete "$HOST" "$VA" "$ia" veth netns-exit
-	assert_eq "$(events ".ifname == \"$VA\"" | jq -r .peer_netns)" "$ino" "peer_netns of $VA"
-	assert_cookie "$(events ".ifname == \"$VA\"")" peer_netns "$ca"
-	# Its peer died in the dying netns itself: nothing to point at.
-	assert_life netdev.delete "$ino" "$VB" "$ib" veth netns-exit
-	assert_eq "$(events ".ifname == \"$VB\"" | jq -r 'has("peer_netns") or has("peer_netns_cookie")')" false "peer_netns of $VB"
-	one ".event == \"ns.destroy\" and .ns == $ino and any(.interfaces[]; .ifname == \"$VB\")" >/dev/null
-}
-
 @test "a netns that dies with its last process: ns.destroy" {
 	unshare -n sh -c "ip link add nstg$$ type veth peer name nsth$$; exec sleep 30" &
 	p=$!
