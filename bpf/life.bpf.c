@@ -16,7 +16,6 @@ struct {
 	__type(value, __u64);
 } registering SEC(".maps");
 
-
 static __always_inline __u32 create_origin(void)
 {
 	long nr = current_syscall();
