@@ -47,12 +47,7 @@ static void take_answers(int fd, struct buf *out)
 
 static const char *find(const char *s, size_t n, const char *what)
 {
-	size_t len = strlen(what);
-
-	for (size_t i = 0; i + len <= n; i++)
-		if (!memcmp(s + i, what, len))
-			return s + i;
-	return NULL;
+	return memmem(s, n, what, strlen(what));
 }
 
 /* One response at s (n bytes); its length. whole: it must all be there. */

@@ -78,11 +78,7 @@ stop_nstrace() {
 	kill -INT "$TRACE_PID"
 	# Within 30 s, or it is said where it hangs (its threads' kernel
 	# stacks), and killed.
-	for _ in $(seq 300); do
-		gone "$TRACE_PID" && break
-		sleep 0.1
-	done
-	gone "$TRACE_PID" || {
+	wait_secs 30 gone "$TRACE_PID" || {
 		echo "nstrace $TRACE_PID did not exit within 30 s of SIGINT; its threads:" >&2
 		grep -H . /proc/"$TRACE_PID"/task/*/stack /proc/"$TRACE_PID"/task/*/wchan >&2 2>/dev/null
 		cat "$TRACE_ERR" >&2
